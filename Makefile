@@ -1,0 +1,37 @@
+# The two-command quick start: `make run` and `make test`. Every target creates .venv with the machine's
+# python3 when it is missing and installs what it needs, so a fresh clone needs nothing else.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+SCENARIO ?= scenarios/senkaku_baseline.yaml
+
+.PHONY: run test bench lint clean venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,distributed]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/hotline run $(SCENARIO)
+
+test: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	MPLBACKEND=Agg $(BIN)/python -m pytest
+
+bench: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python benchmarks/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff format --check sim tests benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info
