@@ -1,0 +1,5 @@
+"""`python -m sim` is the `hotline` command."""
+
+from .cli import main
+
+raise SystemExit(main())

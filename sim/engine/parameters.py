@@ -1,0 +1,194 @@
+"""The engine's view of one arm of a scenario: plain, immutable numbers indexed by rung and party.
+
+Compiling once per arm keeps dictionary look-ups and unit conversions out of the simulation loop.
+Times inside the engine are in days; durations given in hours are converted here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from ..scenario.schema import Scenario
+
+__all__ = ["ModelParameters", "PartyParameters", "IncidentTypeParameters", "HotlineParameters",
+           "ShockParameters", "compile_scenario"]
+
+Sampler = Callable[[float], float]
+
+
+def _in_days(sampler: Sampler, per_day: float) -> Sampler:
+    return lambda u: sampler(u) / per_day
+
+
+@dataclass(frozen=True, slots=True)
+class PartyParameters:
+    index: int
+    name: str
+    label: str
+    up: tuple[float, ...]
+    down: tuple[float, ...]
+    retaliation: float
+    reciprocity: float
+    misperception: float
+    face_saving: float
+    delay_days: dict[str, Sampler]
+    release_rung: dict[str, int]
+    calls: bool
+    call_rung: int
+    call_probability: float
+    consultation_days: Sampler
+    answers: bool
+    answer_probability: float
+    answer_sensitivity: float
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentTypeParameters:
+    index: int
+    name: str
+    label: str
+    rate_per_day: float
+    initiator: int
+    responder: int
+    layer: str
+    responder_layer: str
+    start_rung: int
+    max_duration_days: Sampler
+    accident: tuple[float, ...]
+    covered_layers: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HotlineParameters:
+    enabled: bool
+    lines: int
+    always_open: bool
+    open_hour: int
+    close_hour: int
+    weekdays_only: bool
+    offset_hours: float
+    start_weekday: int
+    coverage: frozenset[str]
+    ring_days: Sampler
+    call_days: Sampler
+    max_retries: int
+    retry_days: Sampler
+    suspend_rung: int
+    suspension_days: Sampler
+
+
+@dataclass(frozen=True, slots=True)
+class ShockParameters:
+    index: int
+    label: str
+    at_day: float | None
+    rate_per_day: float
+    tension_jump: float
+    suspension_days: Sampler | None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelParameters:
+    rung_ids: tuple[str, ...]
+    rung_labels: tuple[str, ...]
+    top: int
+    weapons_rung: int
+    military_rung: int
+    serious_rung: int
+    main_rung: int
+    horizon_days: float
+    parties: tuple[PartyParameters, ...]
+    types: tuple[IncidentTypeParameters, ...]
+    hotline: HotlineParameters
+    fallback_enabled: bool
+    fallback_rung: int
+    fallback_days: Sampler
+    fallback_probability: float
+    tension_initial: float
+    tension_decay_per_day: float
+    tension_jump: tuple[float, ...]
+    arrival_feedback: float
+    escalation_feedback: float
+    shocks: tuple[ShockParameters, ...]
+    defense_layers: frozenset[str]
+    start: dt.datetime
+
+
+def _utc_offset_hours(zone: str, when: dt.date) -> float:
+    moment = dt.datetime(when.year, when.month, when.day, 12, tzinfo=ZoneInfo(zone))
+    offset = moment.utcoffset()
+    return offset.total_seconds() / 3600.0 if offset else 0.0
+
+
+def compile_scenario(s: Scenario) -> ModelParameters:
+    """Turn a validated scenario (one arm) into engine parameters."""
+    ladder = s.ladder
+    ids = tuple(ladder.ids)
+    index = {rung: i for i, rung in enumerate(ids)}
+    names = list(s.parties)
+    parties = []
+    for i, (name, p) in enumerate(s.parties.items()):
+        posture = p.posture
+        layers = list(p.forces)
+        parties.append(PartyParameters(
+            index=i, name=name, label=p.label,
+            up=tuple(posture.escalate_probability.on(r) for r in ids),
+            down=tuple(posture.de_escalate_probability.on(r) for r in ids),
+            retaliation=posture.retaliation_multiplier, reciprocity=posture.reciprocity_multiplier,
+            misperception=posture.misperception_probability, face_saving=posture.face_saving_step_down,
+            delay_days={layer: _in_days(p.decision_delay_hours.on(layer).sampler(), 24.0) for layer in layers},
+            release_rung={layer: index[p.weapons_release_rung.on(layer)] for layer in layers},
+            calls=p.hotline.calls, call_rung=index[p.hotline.call_at_rung],
+            call_probability=p.hotline.call_probability,
+            consultation_days=_in_days(p.hotline.prior_consultation_hours.sampler(), 24.0),
+            answers=p.hotline.answers, answer_probability=p.hotline.answer_probability,
+            answer_sensitivity=p.hotline.answer_tension_sensitivity,
+        ))
+    h = s.hotline
+    coverage = frozenset(h.coverage)
+    types = []
+    for j, (name, t) in enumerate(s.incident_types.items()):
+        initiator = names.index(t.initiator)
+        responder = names.index(t.responder) if t.responder else 1 - initiator if len(names) == 2 else 0
+        responder_layer = t.responder_layer or t.layer
+        types.append(IncidentTypeParameters(
+            index=j, name=name, label=t.label, rate_per_day=t.rate_per_year / 365.25,
+            initiator=initiator, responder=responder, layer=t.layer, responder_layer=responder_layer,
+            start_rung=index[t.start_rung],
+            max_duration_days=_in_days(t.max_duration_hours.sampler(), 24.0),
+            accident=tuple(t.accident_probability.on(r) for r in ids),
+            covered_layers=t.layer in coverage or responder_layer in coverage,
+        ))
+    offset = _utc_offset_hours(h.hours.time_zone, s.start_date) - _utc_offset_hours(s.time_zone, s.start_date)
+    hotline = HotlineParameters(
+        enabled=h.enabled, lines=h.lines, always_open=h.hours.always_open, open_hour=h.hours.open_hour,
+        close_hour=h.hours.close_hour, weekdays_only=h.hours.weekdays_only, offset_hours=offset,
+        start_weekday=s.start_date.weekday(), coverage=coverage,
+        ring_days=_in_days(h.ring_hours.sampler(), 24.0), call_days=_in_days(h.call_duration_hours.sampler(), 24.0),
+        max_retries=h.max_retries, retry_days=_in_days(h.retry_interval_hours.sampler(), 24.0),
+        suspend_rung=index[h.suspension.after_rung] if h.suspension.after_rung else len(ids) + 1,
+        suspension_days=h.suspension.duration_days.sampler(),
+    )
+    shocks = tuple(ShockParameters(
+        index=k, label=sh.label, at_day=sh.at_day,
+        rate_per_day=(sh.rate_per_year or 0.0) / 365.25, tension_jump=sh.tension_jump,
+        suspension_days=sh.suspends_hotline_days.sampler() if sh.suspends_hotline_days else None,
+    ) for k, sh in enumerate(s.shocks))
+    return ModelParameters(
+        rung_ids=ids, rung_labels=tuple(r.label for r in ladder.rungs), top=len(ids) - 1,
+        weapons_rung=index[ladder.weapons_rung], military_rung=index[ladder.military_rung],
+        serious_rung=index[ladder.serious_rung], main_rung=s.main_rung_index, horizon_days=s.horizon_days,
+        parties=tuple(parties), types=tuple(types), hotline=hotline,
+        fallback_enabled=s.fallback.enabled, fallback_rung=index[s.fallback.trigger_rung],
+        fallback_days=_in_days(s.fallback.delay_hours.sampler(), 24.0),
+        fallback_probability=s.fallback.clarify_probability,
+        tension_initial=s.tension.initial, tension_decay_per_day=math.log(2) / s.tension.half_life_days,
+        tension_jump=tuple(s.tension.jump_by_rung.on(r) for r in ids),
+        arrival_feedback=s.tension.arrival_feedback, escalation_feedback=s.tension.escalation_feedback,
+        shocks=shocks, defense_layers=frozenset(h.defense_layers),
+        start=dt.datetime(s.start_date.year, s.start_date.month, s.start_date.day),
+    )

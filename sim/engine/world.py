@@ -1,0 +1,248 @@
+"""One replication: the world's clock, tension, arrivals, shocks, channels, and the record they fill."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import Any
+
+import simpy
+
+from .hotline import Hotline, place_call
+from .incident import Incident
+from .parameters import IncidentTypeParameters, ModelParameters, PartyParameters
+from .record import LogEntry, ReplicationRecord
+from .streams import Purpose, Streams, UniformBlocks
+from .tension import Tension
+
+__all__ = ["World", "simulate"]
+
+INCIDENT_BLOCK = 41  # one draw for the duration, four per move: ten moves before the overflow stream
+
+
+class World:
+    """The state of one replication of one arm. Built fresh for every replication."""
+
+    def __init__(self, params: ModelParameters, seed: int, log: bool = False):
+        self.p = params
+        self.env = simpy.Environment()
+        self.streams = Streams(seed)
+        self.tension = Tension(params.tension_initial, params.tension_decay_per_day)
+        self.hotline = Hotline(self.env, params.hotline)
+        n_rungs, n_types = params.top + 1, len(params.types)
+        self.record = ReplicationRecord.empty(n_rungs, n_types)
+        self.record.log = [] if log else None
+        self.events = 0
+        self.stop = self.env.event()
+        self._incident_blocks = [UniformBlocks(self.streams, Purpose.INCIDENT, Purpose.INCIDENT_OVERFLOW, j,
+                                               INCIDENT_BLOCK) for j in range(n_types)]
+        self._suspension_draws = self.streams.generator(int(Purpose.SUSPENSION))
+        self._counts = [0] * n_types
+        self._last_day = [-1] * n_types
+        # The world's crisis level is the highest rung among open incidents; time at each level is summed.
+        self._open_at = [0] * n_rungs
+        self._level = -1
+        self._level_since = 0.0
+        self._time_at_level = [0.0] * n_rungs
+        self._incident_no = 0
+
+    # --- logging ---------------------------------------------------------------------------------
+    def log_event(self, kind: str, incident: Incident | None, party: str, detail: str) -> None:
+        log = self.record.log
+        if log is not None:
+            if incident is None:
+                log.append(LogEntry(self.env.now, kind, -1, "", party, -1, detail))
+            else:
+                log.append(LogEntry(self.env.now, kind, incident.number, incident.kind.name, party,
+                                    incident.rung, detail))
+
+    # --- processes -------------------------------------------------------------------------------
+    def arrivals(self, kind: IncidentTypeParameters) -> Generator[Any, Any, None]:
+        """Non-homogeneous Poisson arrivals by thinning; a tension jump interrupts and renews the bound."""
+        env = self.env
+        gen = self.streams.generator(int(Purpose.ARRIVAL), kind.index)
+        buf: list[float] = []
+        base = kind.rate_per_day
+        feedback = self.p.arrival_feedback
+        tension = self.tension
+        log = math.log
+        while True:
+            bound = base * (1.0 + feedback * tension.at(env.now))
+            try:
+                while True:
+                    if len(buf) < 2:
+                        buf = gen.random(512).tolist()[::-1]
+                    gap, u_accept = -log(1.0 - buf.pop()) / bound, buf.pop()
+                    yield env.timeout(gap)
+                    self.events += 1
+                    rate = base * (1.0 + feedback * tension.at(env.now)) if feedback else base
+                    if u_accept * bound < rate:
+                        self.spawn(kind)
+                    bound = rate  # tension only decays between jumps, so the current rate bounds the future
+            except simpy.Interrupt:
+                continue
+
+    def spawn(self, kind: IncidentTypeParameters) -> Incident:
+        j = kind.index
+        number = self._counts[j]
+        self._counts[j] = number + 1
+        self._incident_no += 1
+        incident = Incident(self, kind, self._incident_no, number, self._incident_blocks[j].block(number))
+        self.env.process(incident.run())
+        return incident
+
+    def shock(self, k: int) -> Generator[Any, Any, None]:
+        s = self.p.shocks[k]
+        gen = self.streams.generator(int(Purpose.SHOCK), k)
+        env = self.env
+        while True:
+            if s.at_day is not None:
+                wait = s.at_day - env.now
+            else:
+                wait = gen.exponential(1.0 / s.rate_per_day) if s.rate_per_day > 0 else math.inf
+            if wait == math.inf or env.now + wait > self.p.horizon_days:
+                return
+            yield env.timeout(wait)
+            self.events += 1
+            self.log_event("shock", None, "", s.label)
+            self.tension.jump(env.now, s.tension_jump)
+            if s.suspension_days is not None:
+                days = s.suspension_days(float(gen.random()))
+                self.hotline.suspend(env.now, days)
+                self.log_event("suspended", None, "", f"the hotline is suspended for {days:.0f} days")
+            if s.at_day is not None:
+                return
+
+    def fallback(self, incident: Incident, draws: Any) -> Generator[Any, Any, None]:
+        delay, u = self.p.fallback_days(draws()), draws()
+        if not incident.active:
+            return
+        yield self.env.timeout(delay)
+        self.events += 1
+        if incident.active and u < self.p.fallback_probability:
+            incident.clarify("diplomatic protest")
+
+    # --- callbacks from incidents ----------------------------------------------------------------
+    def start_call(self, incident: Incident, caller: PartyParameters) -> None:
+        # Calls are rare, so each gets its own lazily created stream, addressed like the incident it is about.
+        draws = self.streams.draws(Purpose.HOTLINE, incident.kind.index, incident.index_in_type, caller.index)
+        if draws() >= caller.call_probability:
+            return
+        callee = self.p.parties[incident.kind.initiator if caller.index != incident.kind.initiator
+                                else incident.kind.responder]
+        self.env.process(place_call(self, incident, caller, callee, draws))
+
+    def start_fallback(self, incident: Incident) -> None:
+        draws = self.streams.draws(Purpose.FALLBACK, incident.kind.index, incident.index_in_type)
+        self.env.process(self.fallback(incident, draws))
+
+    def suspend_hotline(self, incident: Incident) -> None:
+        days = self.p.hotline.suspension_days(float(self._suspension_draws.random()))
+        self.hotline.suspend(self.env.now, days)
+        self.log_event("suspended", incident, "", f"the hotline is suspended for {days:.0f} days")
+
+    def _set_level(self) -> None:
+        now = self.env.now
+        if self._level >= 0:
+            self._time_at_level[self._level] += now - self._level_since
+        self._level_since = now
+        level = len(self._open_at) - 1
+        while level >= 0 and not self._open_at[level]:
+            level -= 1
+        self._level = level
+
+    def enter(self, incident: Incident) -> None:
+        kind = incident.kind
+        j = kind.index
+        rec = self.record
+        rec.incidents += 1
+        rec.incidents_by_type[j] += 1
+        day = int(self.env.now)
+        if self._last_day[j] != day:
+            self._last_day[j] = day
+            rec.incident_days_by_type[j] += 1
+        self.log_event("incident", incident, self.p.parties[kind.initiator].name, kind.label)
+        self._open_at[incident.rung] += 1
+        if incident.rung > self._level:
+            self._set_level()
+        self._reach(incident, incident.rung, kind.initiator)
+
+    def move(self, incident: Incident, new: int, mover: PartyParameters, accident: bool) -> None:
+        old = incident.rung
+        self._open_at[old] -= 1
+        self._open_at[new] += 1
+        incident.rung = new
+        if new > self._level or (old == self._level and not self._open_at[old]):
+            self._set_level()
+        if self.record.log is not None:
+            verb = "by accident, " if accident else ""
+            label = self.p.rung_labels[new]
+            direction = "escalates" if new > old else "steps down"
+            self.log_event("accident" if accident else "move", incident, mover.name,
+                           f"{mover.label} {verb}{direction} to rung {new} ({label})")
+        if new > incident.highest:
+            for rung in range(incident.highest + 1, new + 1):
+                incident.highest = rung
+                self._reach(incident, rung, mover.index)
+
+    def leave(self, incident: Incident) -> None:
+        self._open_at[incident.rung] -= 1
+        if incident.rung == self._level and not self._open_at[incident.rung]:
+            self._set_level()
+
+    def _reach(self, incident: Incident, rung: int, actor: int) -> None:
+        p = self.p
+        rec = self.record
+        now = self.env.now
+        if rung > rec.highest_rung or math.isnan(rec.first_day[rung]):
+            first = rec.first_day
+            for r in range(rung, -1, -1):
+                if not math.isnan(first[r]):
+                    break
+                first[r] = now
+            rec.highest_rung = max(rec.highest_rung, rung)
+        jump = p.tension_jump[rung]
+        if jump:
+            self.tension.jump(now, jump)
+        if rung == p.serious_rung or (rung > p.serious_rung and incident.kind.start_rung == rung):
+            rec.serious_incidents += 1
+        if rung >= p.top:
+            self.log_event("absorbed", incident, "", "armed clash: the crisis has escalated to the top rung")
+            if not self.stop.triggered:
+                self.stop.succeed()
+            return
+        incident.reached(rung, actor)
+
+    # --- running ---------------------------------------------------------------------------------
+    def run(self) -> ReplicationRecord:
+        env = self.env
+        for kind in self.p.types:
+            if kind.rate_per_day > 0:
+                proc = env.process(self.arrivals(kind))
+                if self.p.arrival_feedback:
+                    self.tension.listen(lambda proc=proc: proc.interrupt() if proc.is_alive else None)
+        for k in range(len(self.p.shocks)):
+            env.process(self.shock(k))
+        horizon = self.p.horizon_days
+        env.process(self._horizon(horizon))
+        env.run(until=self.stop)
+        end = min(env.now, horizon)
+        if self._level >= 0:
+            self._time_at_level[self._level] += end - self._level_since
+        rec = self.record
+        total = 0.0
+        for r in range(len(self._time_at_level) - 1, -1, -1):
+            total += self._time_at_level[r]
+            rec.days_at_or_above[r] = total
+        rec.events = self.events
+        return rec
+
+    def _horizon(self, horizon: float) -> Generator[Any, Any, None]:
+        yield self.env.timeout(horizon)
+        if not self.stop.triggered:
+            self.stop.succeed()
+
+
+def simulate(params: ModelParameters, seed: int, log: bool = False) -> ReplicationRecord:
+    """Run one replication of one arm from its replication seed; return its record."""
+    return World(params, seed, log=log).run()

@@ -1,0 +1,221 @@
+"""Experiments: replications of every arm with common random numbers, in chunks, with adaptive precision.
+
+The parent derives each replication's seed from the root seed and hands out chunks of replication
+numbers; a chunk runs every arm on the same seeds, so arms are paired replication by replication.
+Chunk boundaries depend only on the plan, never on the number of workers, which is why the results are
+identical for any executor.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .engine import compile_scenario, replication_seed, simulate
+from .engine.parameters import ModelParameters
+from .executors import Executor, SerialExecutor
+from .outcomes import Layout, Row
+from .scenario.load import LoadedScenario
+from .scenario.schema import Scenario
+from .summary import Accumulator, SummarySpec
+
+__all__ = ["Plan", "Experiment", "ChunkTask", "run_chunk", "run_experiment", "chunk_size_for", "summary_spec",
+           "layout_for"]
+
+MAX_PRECISION_REPLICATIONS = 200_000
+
+
+def chunk_size_for(replications: int) -> int:
+    """Chunks of 5-100 replications per arm: big enough to keep overhead small, small enough to resume."""
+    return max(5, min(100, math.ceil(replications / 40)))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to run. Everything that decides the results is here, and goes into the manifest."""
+
+    arms: tuple[str, ...]
+    replications: int
+    seed: int
+    chunk_size: int
+    precision: float | None = None
+    max_replications: int = MAX_PRECISION_REPLICATIONS
+
+    def to_json(self) -> dict[str, Any]:
+        return {"arms": list(self.arms), "replications": self.replications, "seed": self.seed,
+                "chunk_size": self.chunk_size, "precision": self.precision,
+                "max_replications": self.max_replications}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plan:
+        return cls(tuple(data["arms"]), int(data["replications"]), int(data["seed"]), int(data["chunk_size"]),
+                   data.get("precision"), int(data.get("max_replications", MAX_PRECISION_REPLICATIONS)))
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Replications `first .. first+len(seeds)-1` of every arm. Arms travel as JSON (picklable)."""
+
+    arms: tuple[tuple[str, str], ...]
+    first: int
+    seeds: tuple[int, ...]
+    layout: Layout
+
+
+@lru_cache(maxsize=32)
+def _compiled(scenario_json: str) -> ModelParameters:
+    return compile_scenario(Scenario.model_validate_json(scenario_json))
+
+
+def run_chunk(task: ChunkTask) -> list[Row]:
+    """Run one chunk in whatever process this is; rows come arm by arm, replications in order."""
+    rows: list[Row] = []
+    for arm, scenario_json in task.arms:
+        params = _compiled(scenario_json)
+        for offset, seed in enumerate(task.seeds):
+            rec = simulate(params, seed)
+            rows.append(task.layout.row(arm, task.first + offset, seed, rec))
+    return rows
+
+
+def summary_spec(loaded: LoadedScenario, arms: tuple[str, ...]) -> SummarySpec:
+    s = loaded.scenario
+    return SummarySpec(scenario=s.name, arms=arms, rung_ids=tuple(s.ladder.ids),
+                       rung_labels=tuple(r.label for r in s.ladder.rungs),
+                       type_names=tuple(s.incident_types), main_rung=s.main_rung_index,
+                       serious_rung=s.ladder.index(s.ladder.serious_rung), horizon_days=s.horizon_days)
+
+
+def layout_for(loaded: LoadedScenario) -> Layout:
+    s = loaded.scenario
+    return Layout(tuple(s.ladder.ids), tuple(s.incident_types))
+
+
+class Experiment:
+    """Runs a plan chunk by chunk, feeding rows to an accumulator and to an optional sink (the CSV)."""
+
+    def __init__(self, loaded: LoadedScenario, plan: Plan, executor: Executor | None = None,
+                 sink: Callable[[list[Row]], None] | None = None,
+                 on_chunk: Callable[[int, int], None] | None = None):
+        unknown = [a for a in plan.arms if a not in loaded.arms]
+        if unknown:
+            raise ValueError(f"unknown arms: {unknown}")
+        self.loaded = loaded
+        self.plan = plan
+        self.executor = executor or SerialExecutor()
+        self.layout = layout_for(loaded)
+        self.spec = summary_spec(loaded, plan.arms)
+        self.accumulator = Accumulator(self.spec)
+        self.sink = sink
+        self.on_chunk = on_chunk
+        self.done = 0
+        self.target = plan.replications
+        self._arm_json = tuple((a, loaded.arms[a].model_dump_json(by_alias=True)) for a in plan.arms)
+
+    def resume(self, rows: Iterator[Row], target: int) -> list[Row]:
+        """Take rows already on disk; keep those of whole chunks and return them (for rewriting the CSV)."""
+        kept: list[Row] = []
+        by_rep: dict[int, list[Row]] = {}
+        for row in rows:
+            by_rep.setdefault(row["replication"], []).append(row)
+        complete = 0
+        while len(by_rep.get(complete, [])) == len(self.plan.arms):
+            complete += 1
+        if complete < target:
+            complete -= complete % self.plan.chunk_size
+        for first in range(0, complete, self.plan.chunk_size):
+            chunk_rows = [r for rep in range(first, min(first + self.plan.chunk_size, complete))
+                          for r in by_rep[rep]]
+            chunk_rows.sort(key=lambda r: (self.plan.arms.index(r["arm"]), r["replication"]))
+            kept += chunk_rows
+        self.accumulator.add_rows(kept)
+        self.done = complete
+        self.target = max(target, self.plan.replications)
+        return kept
+
+    def _tasks(self, start: int, stop: int) -> Iterator[ChunkTask]:
+        size = self.plan.chunk_size
+        for first in range(start, stop, size):
+            last = min(first + size, stop)
+            seeds = tuple(replication_seed(self.plan.seed, k) for k in range(first, last))
+            yield ChunkTask(self._arm_json, first, seeds, self.layout)
+
+    def _run_until(self, stop: int) -> None:
+        if stop <= self.done:
+            return
+        for rows in self.executor.map(run_chunk, self._tasks(self.done, stop)):
+            if self.sink is not None:
+                self.sink(rows)
+            self.accumulator.add_rows(rows)
+            self.done = rows[-1]["replication"] + 1
+            if self.on_chunk is not None:
+                self.on_chunk(self.done, self.target)
+
+    def worst_half_width(self) -> float:
+        """Largest 95% half-width among each arm's main outcome and each paired difference to the baseline."""
+        return max(self.half_widths().values())
+
+    def half_widths(self) -> dict[str, float]:
+        summary = self.accumulator.summary()
+        main = str(self.spec.main_rung)
+        widths = {}
+        for arm, data in summary["arms"].items():
+            p = data["p_reach"][main]
+            widths[arm] = (p["ci_high"] - p["ci_low"]) / 2
+        for name, diff in summary["differences"].items():
+            widths[name] = (diff["main"]["ci_high"] - diff["main"]["ci_low"]) / 2
+        return widths
+
+    def next_target(self) -> int | None:
+        """With --precision: the next round's size, or None when the target is met or the cap reached."""
+        precision = self.plan.precision
+        if precision is None:
+            return None
+        worst = self.worst_half_width()
+        if worst <= precision or self.done >= self.plan.max_replications:
+            return None
+        needed = math.ceil(self.done * (worst / precision) ** 2 * 1.1)
+        needed = max(needed, self.done + self.plan.chunk_size)
+        needed = min(needed, 4 * self.done, self.plan.max_replications)
+        size = self.plan.chunk_size
+        return math.ceil(needed / size) * size
+
+    def run(self) -> dict[str, Any]:
+        while True:
+            self._run_until(self.target)
+            nxt = self.next_target()
+            if nxt is None:
+                break
+            self.target = nxt
+        return self.summary()
+
+    def summary(self, status: str = "complete") -> dict[str, Any]:
+        out = self.accumulator.summary(status)
+        if self.plan.precision is not None:
+            out["precision"] = {"target_half_width": self.plan.precision,
+                                "reached_half_width": self.worst_half_width() if self.done else None,
+                                "met": bool(self.done) and self.worst_half_width() <= self.plan.precision,
+                                "max_replications": self.plan.max_replications}
+        return out
+
+
+def run_experiment(loaded: LoadedScenario, *, replications: int | None = None, seed: int | None = None,
+                   arms: tuple[str, ...] | None = None, precision: float | None = None,
+                   executor: Executor | None = None) -> dict[str, Any]:
+    """Run every arm (or the ones named) and return the summary, without writing files.
+
+    >>> from sim import load_scenario
+    >>> loaded = load_scenario("scenarios/senkaku_baseline.yaml")
+    >>> summary = run_experiment(loaded, replications=4, arms=("no_hotline", "hotline_as_is"))
+    >>> summary["replications"], sorted(summary["arms"])
+    (4, ['hotline_as_is', 'no_hotline'])
+    """
+    reps = replications or loaded.scenario.replications
+    plan = Plan(arms or tuple(loaded.arms), reps, loaded.scenario.seed if seed is None else seed,
+                chunk_size_for(reps), precision)
+    return Experiment(loaded, plan, executor).run()
+
+

@@ -1,0 +1,73 @@
+"""The per-replication row: the columns of `replications.csv`, and conversion to and from records.
+
+Floats are written with `repr`, which round-trips exactly, so aggregates rebuilt from the file on
+`--resume` equal those computed while running.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .engine.record import ReplicationRecord
+
+__all__ = ["Layout", "Row"]
+
+Row = dict[str, Any]
+
+_COUNTS = ("incidents", "serious_incidents", "calls_placed", "calls_answered", "calls_answered_in_time", "events")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Column names for one scenario's ladder and incident types."""
+
+    rung_ids: tuple[str, ...]
+    type_names: tuple[str, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        return (["arm", "replication", "seed", "highest_rung"]
+                + [f"first_day_{r}" for r in self.rung_ids]
+                + list(_COUNTS)
+                + [f"incidents_{t}" for t in self.type_names]
+                + [f"incident_days_{t}" for t in self.type_names]
+                + [f"days_at_or_above_{r}" for r in self.rung_ids])
+
+    def row(self, arm: str, replication: int, seed: int, rec: ReplicationRecord) -> Row:
+        row: Row = {"arm": arm, "replication": replication, "seed": seed, "highest_rung": rec.highest_rung}
+        for rung, day in zip(self.rung_ids, rec.first_day, strict=True):
+            row[f"first_day_{rung}"] = day
+        for name in _COUNTS:
+            row[name] = getattr(rec, name)
+        for t, count, days in zip(self.type_names, rec.incidents_by_type, rec.incident_days_by_type, strict=True):
+            row[f"incidents_{t}"] = count
+            row[f"incident_days_{t}"] = days
+        for rung, days in zip(self.rung_ids, rec.days_at_or_above, strict=True):
+            row[f"days_at_or_above_{rung}"] = days
+        return row
+
+    @staticmethod
+    def format(row: Row, columns: Sequence[str]) -> list[str]:
+        out = []
+        for c in columns:
+            v = row[c]
+            if isinstance(v, float):
+                out.append("" if math.isnan(v) else repr(v))
+            else:
+                out.append(str(v))
+        return out
+
+    def parse(self, values: dict[str, str]) -> Row:
+        """A CSV row (all text) back to typed values."""
+        row: Row = {}
+        for c, text in values.items():
+            if c == "arm":
+                row[c] = text
+            elif c.startswith(("first_day_", "days_at_or_above_")):
+                row[c] = float(text) if text else math.nan
+            else:
+                row[c] = int(text)
+        return row

@@ -1,0 +1,290 @@
+"""From a scenario file to validated scenarios, one per arm.
+
+The pipeline: read YAML with locations -> follow `extends` -> validate with the schema -> check
+references -> apply `--set` overrides -> resolve each arm's overrides and validate it again. Every problem
+found on the way is collected with its file, line and column, and raised together as a ScenarioError.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .problems import MISSING, Location, Problem, ScenarioError
+from .references import reference_problems
+from .schema import Scenario
+from .schema_paths import keys_at, path_exists
+from .yaml_source import SourceMap, parse_yaml_text, read_yaml_file
+
+__all__ = ["LoadedScenario", "load_scenario", "load_scenario_text", "parse_set_option", "dump_yaml"]
+
+_DIST_TAGS = {"constant", "exponential", "lognormal", "uniform", "triangular", "gamma"}
+_MAX_EXTENDS_DEPTH = 10
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario and its arms, each a complete Scenario with the arm's overrides applied."""
+
+    path: Path | None
+    scenario: Scenario
+    arms: dict[str, Scenario]
+    resolved: dict[str, Any] = field(repr=False)
+
+    @property
+    def baseline(self) -> str:
+        return next(iter(self.arms))
+
+    def resolved_yaml(self) -> str:
+        return dump_yaml(self.resolved)
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.resolved_yaml().encode()).hexdigest()
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+
+
+# --- locating pydantic errors ----------------------------------------------------------------------
+
+def _clean_loc(loc: tuple[Any, ...], raw: Any) -> tuple[Any, ...]:
+    """Drop the parts pydantic adds that are not in the data (union tags, validator names)."""
+    path: list[Any] = []
+    node = raw
+    for part in loc:
+        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and (part in _DIST_TAGS or part.startswith("function-")
+                                        or part.startswith("_") or part in ("float", "int", "str", "bool")):
+            continue
+        else:
+            node = None
+        path.append(part)
+    return tuple(path)
+
+
+def locate(source: SourceMap, path: tuple[Any, ...], fallback: Location | None = None) -> Location | None:
+    for cut in range(len(path), -1, -1):
+        hit = source.get(path[:cut])
+        if hit is not None:
+            return hit
+    return fallback
+
+
+def _message(err: dict[str, Any], path: tuple[Any, ...]) -> tuple[str, Any]:
+    kind = err["type"]
+    value = err.get("input", MISSING)
+    if kind == "extra_forbidden":
+        allowed = keys_at(path[:-1])
+        close = get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else (
+            f"; allowed here: {', '.join(allowed)}" if allowed else "")
+        return f"unknown key{hint}", MISSING
+    if kind == "missing":
+        return "required key is missing; add it", MISSING
+    msg = err["msg"]
+    msg = msg.removeprefix("Value error, ")
+    if kind in ("finite_number",):
+        msg = "must be a finite number (not NaN or infinity)"
+    if kind == "union_tag_invalid":
+        msg = f"unknown distribution; use one of: {', '.join(sorted(_DIST_TAGS))}"
+        value = err.get("ctx", {}).get("tag", value)
+    if kind == "union_tag_not_found":
+        msg = "a random duration needs `dist:` (constant, exponential, lognormal, uniform, triangular, gamma)"
+    if isinstance(value, dict | list):
+        value = MISSING
+    return msg[:1].lower() + msg[1:], value
+
+
+def _validate(data: dict[str, Any], source: SourceMap, scenario_file: Path | None,
+              fallback: Location | None = None) -> tuple[Scenario | None, list[Problem]]:
+    try:
+        model = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            path = _clean_loc(tuple(err["loc"]), data)
+            msg, got = _message(dict(err), path)
+            problems.append(Problem(locate(source, path, fallback), path, msg, got))
+        return None, problems
+    found = reference_problems(model, scenario_file)
+    return model, [Problem(locate(source, p, fallback), p, m, v) for p, m, v in found]
+
+
+# --- extends and overrides -------------------------------------------------------------------------
+
+def _merge(parent: dict[str, Any], child: dict[str, Any], top: bool = True) -> dict[str, Any]:
+    out = dict(parent)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and not (top and key == "arms"):
+            out[key] = _merge(out[key], value, top=False)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_tree(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], SourceMap]:
+    raw, source = read_yaml_file(path)
+    if not isinstance(raw, dict):
+        raise ScenarioError([Problem(Location(str(path), 1, 1), (), "the top level must be a mapping of keys "
+                                     "to values (name: ..., parties: ...)", type(raw).__name__)])
+    return _follow_extends(raw, source, path, chain)
+
+
+def _follow_extends(raw: dict[str, Any], source: SourceMap, path: Path,
+                    chain: tuple[Path, ...]) -> tuple[dict[str, Any], SourceMap]:
+    if "extends" not in raw:
+        return raw, source
+    target = raw.pop("extends")
+    here = source.get(("extends",), Location(str(path), 1, 1))
+    if not isinstance(target, str) or not target.strip():
+        raise ScenarioError([Problem(here, ("extends",), "must be a relative path to another scenario file",
+                                     target)])
+    parent_path = (path.parent / target).resolve()
+    if parent_path in chain or parent_path == path.resolve():
+        raise ScenarioError([Problem(here, ("extends",), "extends forms a cycle: " + " -> ".join(
+            p.name for p in (*chain, path.resolve(), parent_path)), target)])
+    if len(chain) >= _MAX_EXTENDS_DEPTH:
+        raise ScenarioError([Problem(here, ("extends",), f"more than {_MAX_EXTENDS_DEPTH} levels of extends")])
+    if not parent_path.is_file():
+        raise ScenarioError([Problem(here, ("extends",), f"no such file: {parent_path}", target)])
+    parent, parent_source = _read_tree(parent_path, (*chain, path.resolve()))
+    return _merge(parent, raw), {**parent_source, **source}
+
+
+def _split_key(key: str) -> tuple[Any, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in key.split("."))
+
+
+def _set_path(data: dict[str, Any], key: str, value: Any) -> str | None:
+    """Set a dotted path in place; return a problem message when the path names no real field."""
+    parts = _split_key(key)
+    if not key or any(p == "" for p in parts):
+        return "an override key is a dotted path such as hotline.enabled"
+    if parts[0] in ("arms", "extends"):
+        return f"{parts[0]} cannot be overridden"
+    node: Any = data
+    for depth, part in enumerate(parts):
+        here = parts[: depth + 1]
+        if not path_exists(here):
+            allowed = keys_at(parts[:depth])
+            close = get_close_matches(str(part), allowed, n=1, cutoff=0.5)
+            hint = f"; did you mean {'.'.join(map(str, (*parts[:depth], close[0])))!r}?" if close else ""
+            return f"no field {'.'.join(map(str, here))!r} in the scenario{hint}"
+        last = depth == len(parts) - 1
+        if isinstance(node, list):
+            if not isinstance(part, int) or not 0 <= part < len(node):
+                return f"list index {part} is out of range at {'.'.join(map(str, parts[:depth]))}"
+            if last:
+                node[part] = value
+            else:
+                node = node[part]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                if not isinstance(node.get(part), dict | list):
+                    return f"{'.'.join(map(str, here))} holds no fields to set"
+                node = node[part]
+        else:
+            return f"{'.'.join(map(str, parts[:depth]))} holds no fields to set"
+    return None
+
+
+def parse_set_option(text: str) -> tuple[str, Any]:
+    """`hotline.lines=2` -> ('hotline.lines', 2); the value is read as YAML."""
+    if "=" not in text:
+        raise ScenarioError([Problem(Location("--set", 1, 1), ("--set",),
+                                     "expected dotted.key=VALUE, e.g. --set hotline.enabled=false", text)])
+    key, _, value_text = text.partition("=")
+    try:
+        value, _ = parse_yaml_text(value_text or "null", "--set")
+    except ScenarioError:
+        value = value_text
+    return key.strip(), value
+
+
+def _dump(model: Scenario) -> dict[str, Any]:
+    return model.model_dump(mode="json", by_alias=True)
+
+
+def _apply_and_validate(base: dict[str, Any], overrides: dict[str, Any], source: SourceMap,
+                        owner: tuple[Any, ...], scenario_file: Path | None,
+                        fallback: Location | None) -> tuple[Scenario | None, dict[str, Any], list[Problem]]:
+    data = copy.deepcopy(base)
+    problems: list[Problem] = []
+    for key, value in overrides.items():
+        where = locate(source, owner + (key,), fallback)
+        if not isinstance(key, str):
+            problems.append(Problem(where, owner + (key,), "override keys are dotted paths (text)", key))
+            continue
+        msg = _set_path(data, key, copy.deepcopy(value))
+        if msg:
+            problems.append(Problem(where, owner + (key,), msg))
+    if problems:
+        return None, data, problems
+    model, found = _validate(data, {}, scenario_file, None)
+    located = []
+    for p in found:
+        # Attribute each problem to the override that touched its path, else to the arm itself.
+        blame = next((k for k in overrides if p.path[: len(_split_key(k))] == _split_key(k)), None)
+        path = owner + ((blame,) + p.path[len(_split_key(blame)):] if blame else p.path)
+        where = locate(source, owner + ((blame,) if blame else ()), fallback)
+        located.append(Problem(where, path, p.message, p.got))
+    return model, data, located
+
+
+def _resolve(raw: dict[str, Any], source: SourceMap, scenario_file: Path | None,
+             sets: list[str]) -> LoadedScenario:
+    name = str(scenario_file) if scenario_file else "<text>"
+    model, problems = _validate(raw, source, scenario_file)
+    if model is None or problems:
+        raise ScenarioError(problems)
+    base = _dump(model)
+    if sets:
+        overrides: dict[str, Any] = {}
+        set_source: SourceMap = {}
+        for i, text in enumerate(sets, start=1):
+            key, value = parse_set_option(text)
+            overrides[key] = value
+            set_source[("--set", key)] = Location("--set", i, 1)
+        model, base, problems = _apply_and_validate(base, overrides, set_source, ("--set",), scenario_file, None)
+        if model is None or problems:
+            raise ScenarioError(problems)
+        base = _dump(model)
+    arms: dict[str, Scenario] = {}
+    problems = []
+    for arm, overrides in model.arms.items():
+        arm_model, _, found = _apply_and_validate(base, overrides, source, ("arms", arm), scenario_file,
+                                                  Location(name, 1, 1))
+        problems += found
+        if arm_model is not None and not found:
+            arms[arm] = arm_model
+    if problems:
+        raise ScenarioError(problems)
+    return LoadedScenario(scenario_file, model, arms, base)
+
+
+def load_scenario(path: str | Path, sets: list[str] | None = None) -> LoadedScenario:
+    """Load, validate and resolve a scenario file. Raises ScenarioError listing every problem found."""
+    path = Path(path)
+    raw, source = _read_tree(path, ())
+    return _resolve(raw, source, path, list(sets or []))
+
+
+def load_scenario_text(text: str, name: str = "<text>", sets: list[str] | None = None) -> LoadedScenario:
+    """Like load_scenario, from YAML text (no `extends`, no source checks)."""
+    raw, source = parse_yaml_text(text, name)
+    if not isinstance(raw, dict):
+        raise ScenarioError([Problem(Location(name, 1, 1), (), "the top level must be a mapping")])
+    if "extends" in raw:
+        raise ScenarioError([Problem(source[("extends",)], ("extends",), "extends needs a file; use load_scenario")])
+    return _resolve(raw, source, None, list(sets or []))

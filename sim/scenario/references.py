@@ -1,0 +1,127 @@
+"""Cross-reference checks that a schema cannot express: rungs, parties and force layers named in one
+place must exist in another. Each finding is a (path, message, value) triple for the loader to locate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from .schema import Scenario
+
+__all__ = ["reference_problems", "suggest"]
+
+Finding = tuple[tuple[Any, ...], str, Any]
+
+
+def suggest(name: str, choices: list[str]) -> str:
+    close = get_close_matches(str(name), choices, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f"; choose one of: {', '.join(choices)}" if len(choices) <= 12 else ""
+
+
+def _rung(path: tuple[Any, ...], value: str | None, ids: list[str], what: str = "rung") -> Iterator[Finding]:
+    if value is not None and value not in ids:
+        yield path, f"no {what} with this id in ladder.rungs{suggest(value, ids)}", value
+
+
+def _by_rung(path: tuple[Any, ...], by_rung: dict[str, Any], ids: list[str]) -> Iterator[Finding]:
+    for rung_id in by_rung:
+        if rung_id not in ids:
+            yield path + ("by_rung", rung_id), f"no rung with this id in ladder.rungs{suggest(rung_id, ids)}", rung_id
+
+
+def _layer(path: tuple[Any, ...], layer: str, party: str, layers: list[str]) -> Iterator[Finding]:
+    if layer not in layers:
+        yield path, f"party {party} has no force layer with this name{suggest(layer, layers)}", layer
+
+
+def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[Finding]:
+    """Every dangling or inconsistent reference in a schema-valid scenario."""
+    found: list[Finding] = []
+    ids = s.ladder.ids
+    if len(set(ids)) != len(ids):
+        dup = next(i for i in ids if ids.count(i) > 1)
+        found.append((("ladder", "rungs"), "rung ids must be unique", dup))
+    top = len(ids) - 1
+    for key in ("weapons_rung", "military_rung", "serious_rung"):
+        found += _rung(("ladder", key), getattr(s.ladder, key), ids)
+    found += _rung(("main_rung",), s.main_rung, ids)
+    if s.main_rung in ids and ids.index(s.main_rung) == 0:
+        found.append((("main_rung",), "the main rung must be above the lowest rung", s.main_rung))
+
+    party_names = list(s.parties)
+    for name, party in s.parties.items():
+        base = ("parties", name)
+        layers = list(party.forces)
+        posture = party.posture
+        found += _by_rung(base + ("posture", "escalate_probability"), posture.escalate_probability.by_rung, ids)
+        found += _by_rung(base + ("posture", "de_escalate_probability"),
+                          posture.de_escalate_probability.by_rung, ids)
+        for layer in party.decision_delay_hours.by_layer:
+            found += _layer(base + ("decision_delay_hours", "by_layer", layer), layer, name, layers)
+        roe = party.weapons_release_rung
+        found += _rung(base + ("weapons_release_rung", "default"), roe.default, ids)
+        for layer, rung in roe.by_layer.items():
+            found += _layer(base + ("weapons_release_rung", "by_layer", layer), layer, name, layers)
+            found += _rung(base + ("weapons_release_rung", "by_layer", layer), rung, ids)
+        found += _rung(base + ("hotline", "call_at_rung"), party.hotline.call_at_rung, ids)
+
+    for name, kind in s.incident_types.items():
+        base = ("incident_types", name)
+        if kind.initiator not in s.parties:
+            found.append((base + ("initiator",), f"no such party{suggest(kind.initiator, party_names)}",
+                          kind.initiator))
+            continue
+        found += _layer(base + ("layer",), kind.layer, kind.initiator, list(s.parties[kind.initiator].forces))
+        responder = kind.responder
+        if responder is None and len(s.parties) > 2:
+            found.append((base + ("responder",), "with more than two parties, name the responder", None))
+        elif responder is not None:
+            if responder not in s.parties:
+                found.append((base + ("responder",), f"no such party{suggest(responder, party_names)}", responder))
+                responder = None
+            elif responder == kind.initiator:
+                found.append((base + ("responder",), "the responder must differ from the initiator", responder))
+        else:
+            responder = next(p for p in party_names if p != kind.initiator)
+        if responder is not None and responder in s.parties:
+            found += _layer(base + ("responder_layer",), kind.responder_layer or kind.layer, responder,
+                            list(s.parties[responder].forces))
+        found += _rung(base + ("start_rung",), kind.start_rung, ids)
+        if kind.start_rung == ids[top]:
+            found.append((base + ("start_rung",), "an incident cannot start on the absorbing top rung",
+                          kind.start_rung))
+        found += _by_rung(base + ("accident_probability",), kind.accident_probability.by_rung, ids)
+
+    all_layers = sorted({layer for p in s.parties.values() for layer in p.forces})
+    for i, layer in enumerate(s.hotline.coverage):
+        if layer not in all_layers:
+            found.append((("hotline", "coverage", i), f"no party has this force layer{suggest(layer, all_layers)}",
+                          layer))
+    found += _rung(("hotline", "suspension", "after_rung"), s.hotline.suspension.after_rung, ids)
+    found += _rung(("fallback", "trigger_rung"), s.fallback.trigger_rung, ids)
+    found += _by_rung(("tension", "jump_by_rung"), s.tension.jump_by_rung.by_rung, ids)
+    found += _source_problems(s, scenario_file)
+    return found
+
+
+def _seeds_dir(scenario_file: Path) -> Path | None:
+    for folder in list(scenario_file.resolve().parents)[:3]:
+        if (folder / "seeds").is_dir():
+            return folder / "seeds"
+    return None
+
+
+def _source_problems(s: Scenario, scenario_file: Path | None) -> Iterator[Finding]:
+    if scenario_file is None or not s.sources:
+        return
+    seeds = _seeds_dir(scenario_file)
+    if seeds is None:
+        return
+    present = sorted(p.name for p in seeds.iterdir())
+    for i, source in enumerate(s.sources):
+        if not (seeds / source).is_file():
+            yield ("sources", i), f"no such file in {seeds}{suggest(source, present)}", source

@@ -1,0 +1,216 @@
+"""Streaming aggregation of replication rows into the run's summary (`summary.json`).
+
+Memory does not grow with the number of replications: proportions are counts, integer outcomes keep a
+histogram of their values (exact quantiles), float outcomes keep running moments. Arms are paired by
+replication number, which is what makes the paired differences and their variance reduction possible.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .outcomes import Row
+from .stats import PairedCounts, paired_difference, variance_reduction, wilson
+
+__all__ = ["Accumulator", "SummarySpec"]
+
+COUNT_OUTCOMES = ("incidents", "serious_incidents", "calls_placed", "calls_answered", "calls_answered_in_time",
+                  "events")
+
+
+@dataclass(frozen=True)
+class SummarySpec:
+    """What the summary needs to know about the scenario."""
+
+    scenario: str
+    arms: tuple[str, ...]
+    rung_ids: tuple[str, ...]
+    rung_labels: tuple[str, ...]
+    type_names: tuple[str, ...]
+    main_rung: int
+    serious_rung: int
+    horizon_days: float
+    bins: int = 73
+
+    @property
+    def baseline(self) -> str:
+        return self.arms[0]
+
+
+def _interval_dict(i: Any, n: int) -> dict[str, Any]:
+    return {"estimate": _num(i.estimate), "ci_low": _num(i.low), "ci_high": _num(i.high), "n": n}
+
+
+def _num(x: float | None) -> float | None:
+    if x is None or math.isnan(x):
+        return None
+    return float(x)
+
+
+@dataclass
+class _Moments:
+    n: int = 0
+    mean: float = 0.0
+    m2: float = 0.0
+
+    def add(self, x: float) -> None:
+        self.n += 1
+        delta = x - self.mean
+        self.mean += delta / self.n
+        self.m2 += delta * (x - self.mean)
+
+    def sd(self) -> float:
+        return math.sqrt(self.m2 / (self.n - 1)) if self.n > 1 else 0.0
+
+
+def _quantile(hist: Counter[int], n: int, q: float) -> float:
+    """Lower empirical quantile from a histogram of integer values."""
+    target = max(1, math.ceil(q * n))
+    seen = 0
+    for value in sorted(hist):
+        seen += hist[value]
+        if seen >= target:
+            return float(value)
+    return math.nan
+
+
+@dataclass
+class _Arm:
+    n_rungs: int
+    bins: int
+    n: int = 0
+    highest: list[int] = field(default_factory=list)
+    counts: dict[str, Counter[int]] = field(default_factory=dict)
+    floats: dict[str, _Moments] = field(default_factory=dict)
+    first_main: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.highest = [0] * self.n_rungs
+        self.first_main = [0] * self.bins
+
+
+class Accumulator:
+    """Feed rows (in any grouping; arms of one replication are paired when all have arrived)."""
+
+    def __init__(self, spec: SummarySpec):
+        self.spec = spec
+        n_rungs = len(spec.rung_ids)
+        self._arms = {a: _Arm(n_rungs, spec.bins) for a in spec.arms}
+        self._pairs = {a: [[0, 0, 0, 0] for _ in range(n_rungs)] for a in spec.arms[1:]}
+        self._pending: dict[int, dict[str, int]] = {}
+        self._main_col = f"first_day_{spec.rung_ids[spec.main_rung]}"
+        self._serious_days = f"days_at_or_above_{spec.rung_ids[spec.serious_rung]}"
+        self._main_days = f"days_at_or_above_{spec.rung_ids[spec.main_rung]}"
+
+    @property
+    def replications(self) -> int:
+        """Replications seen in every arm."""
+        return min(a.n for a in self._arms.values())
+
+    def add_rows(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            self.add_row(row)
+
+    def add_row(self, row: Row) -> None:
+        arm = self._arms[row["arm"]]
+        arm.n += 1
+        highest = row["highest_rung"]
+        arm.highest[highest] += 1
+        for name in COUNT_OUTCOMES:
+            arm.counts.setdefault(name, Counter())[row[name]] += 1
+        for name in (self._serious_days, self._main_days):
+            arm.floats.setdefault(name, _Moments()).add(row[name])
+        first = row[self._main_col]
+        if not math.isnan(first):
+            b = min(int(first / self.spec.horizon_days * self.spec.bins), self.spec.bins - 1)
+            arm.first_main[b] += 1
+        pending = self._pending.setdefault(row["replication"], {})
+        pending[row["arm"]] = highest
+        if len(pending) == len(self._arms):
+            self._pair(self._pending.pop(row["replication"]))
+
+    def _pair(self, highest: dict[str, int]) -> None:
+        base = highest[self.spec.baseline]
+        for arm, table in self._pairs.items():
+            h = highest[arm]
+            for r, cell in enumerate(table):
+                a, b = h >= r, base >= r
+                cell[0 if a and b else 1 if a else 2 if b else 3] += 1
+
+    # --- the summary ---------------------------------------------------------------------------
+    def summary(self, status: str = "complete") -> dict[str, Any]:
+        spec = self.spec
+        out: dict[str, Any] = {
+            "status": status,
+            "scenario": spec.scenario,
+            "baseline": spec.baseline,
+            "main_rung": {"index": spec.main_rung, "id": spec.rung_ids[spec.main_rung],
+                          "label": spec.rung_labels[spec.main_rung]},
+            "serious_rung": spec.serious_rung,
+            "horizon_days": spec.horizon_days,
+            "rungs": [{"index": i, "id": r, "label": lab}
+                      for i, (r, lab) in enumerate(zip(spec.rung_ids, spec.rung_labels, strict=True))],
+            "replications": self.replications,
+            "arms": {name: self._arm_summary(arm) for name, arm in self._arms.items()},
+            "differences": {},
+        }
+        for arm, table in self._pairs.items():
+            diffs: dict[str, Any] = {}
+            for r, (a, b, c, d) in enumerate(table):
+                counts = PairedCounts(a, b, c, d)
+                entry = _interval_dict(paired_difference(counts), counts.n)
+                vr = variance_reduction(counts)
+                entry["variance_reduction"] = None if vr is None else (None if math.isinf(vr) else vr)
+                entry["identical"] = b == 0 and c == 0
+                diffs[str(r)] = entry
+            out["differences"][f"{arm} - {spec.baseline}"] = {
+                "arm": arm, "baseline": spec.baseline, "p_reach": diffs, "main": diffs[str(spec.main_rung)]}
+        return out
+
+    def _arm_summary(self, arm: _Arm) -> dict[str, Any]:
+        n = arm.n
+        reach: dict[str, Any] = {}
+        at_or_above = 0
+        for r in range(len(arm.highest) - 1, -1, -1):
+            at_or_above += arm.highest[r]
+            reach[str(r)] = _interval_dict(wilson(at_or_above, n), n)
+        reach = dict(sorted(reach.items(), key=lambda kv: int(kv[0])))
+        outcomes: dict[str, Any] = {}
+        for name, hist in arm.counts.items():
+            total = sum(v * c for v, c in hist.items())
+            mean = total / n if n else math.nan
+            var = sum(c * (v - mean) ** 2 for v, c in hist.items()) / (n - 1) if n > 1 else 0.0
+            outcomes[name] = {"mean": _num(mean), "sd": math.sqrt(var), "total": total,
+                              "q05": _num(_quantile(hist, n, 0.05)), "q50": _num(_quantile(hist, n, 0.5)),
+                              "q95": _num(_quantile(hist, n, 0.95))}
+        for name, m in arm.floats.items():
+            outcomes[name] = {"mean": _num(m.mean) if m.n else None, "sd": m.sd()}
+        placed = outcomes.get("calls_placed", {}).get("total", 0)
+        answered = outcomes.get("calls_answered", {}).get("total", 0)
+        in_time = outcomes.get("calls_answered_in_time", {}).get("total", 0)
+        cumulative = {"day": [], "estimate": [], "ci_low": [], "ci_high": []}
+        running = 0
+        width = self.spec.horizon_days / self.spec.bins
+        for b, count in enumerate(arm.first_main):
+            running += count
+            w = wilson(running, n)
+            cumulative["day"].append((b + 1) * width)
+            cumulative["estimate"].append(_num(w.estimate))
+            cumulative["ci_low"].append(w.low)
+            cumulative["ci_high"].append(w.high)
+        return {
+            "n": n,
+            "p_reach": reach,
+            "highest_rung": {"counts": list(arm.highest)},
+            "outcomes": outcomes,
+            "hotline": {
+                "calls_placed": placed, "calls_answered": answered, "calls_answered_in_time": in_time,
+                "answer_rate": answered / placed if placed else None,
+                "in_time_rate": in_time / placed if placed else None,
+            },
+            "cumulative_main": cumulative,
+        }
