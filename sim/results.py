@@ -78,6 +78,7 @@ class ResultsFolder:
                     fh.write(text)
                     fh.flush()
                     os.fsync(fh.fileno())
+                os.chmod(tmp, 0o644)  # mkstemp makes private files; results are meant to be shared
                 os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

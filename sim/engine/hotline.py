@@ -81,27 +81,30 @@ def place_call(world: World, incident: Incident, caller: PartyParameters, callee
             return
         if attempt == 0:
             world.record.calls_placed += 1
-        with hotline.lines.request() as line:
-            yield line
-            world.log_event("call", incident, caller.name, f"{caller.label} calls the hotline")
-            yield env.timeout(p.ring_days(draws()))
-            world.events += 1
-            u_answer, u_after = draws(), draws()
-            answer_p = 0.0
-            if callee.answers and hotline.suspended_until <= env.now:
-                answer_p = callee.answer_probability * math.exp(
-                    -callee.answer_sensitivity * world.tension.at(env.now))
-            if u_answer < answer_p:
-                world.log_event("answer", incident, callee.name, f"{callee.label} answers")
-                yield env.timeout(p.call_days(u_after))
+        u_ring, u_answer, u_after = draws(), draws(), draws()
+        if not p.queue_when_busy and hotline.lines.count >= hotline.lines.capacity:
+            world.log_event("busy", incident, caller.name, f"{caller.label} calls; every line is busy")
+        else:
+            with hotline.lines.request() as line:
+                yield line
+                world.log_event("call", incident, caller.name, f"{caller.label} calls the hotline")
+                yield env.timeout(p.ring_days(u_ring))
                 world.events += 1
-                world.record.calls_answered += 1
-                if incident.active:
-                    in_time = incident.highest <= rung_at_trigger
-                    world.record.calls_answered_in_time += in_time
-                    incident.clarify("hotline call")
-                return
-        world.log_event("no_answer", incident, callee.name, f"{callee.label} does not answer")
+                answer_p = 0.0
+                if callee.answers and hotline.suspended_until <= env.now:
+                    answer_p = callee.answer_probability * math.exp(
+                        -callee.answer_sensitivity * world.tension.at(env.now))
+                if u_answer < answer_p:
+                    world.log_event("answer", incident, callee.name, f"{callee.label} answers")
+                    world.record.calls_answered += 1
+                    yield env.timeout(p.call_days(u_after))
+                    world.events += 1
+                    if incident.active:
+                        in_time = incident.highest <= rung_at_trigger
+                        world.record.calls_answered_in_time += in_time
+                        incident.clarify("hotline call")
+                    return
+            world.log_event("no_answer", incident, callee.name, f"{callee.label} does not answer")
         attempt += 1
         if attempt > p.max_retries:
             return

@@ -75,6 +75,7 @@ class HotlineParameters:
     coverage: frozenset[str]
     ring_days: Sampler
     call_days: Sampler
+    queue_when_busy: bool
     max_retries: int
     retry_days: Sampler
     suspend_rung: int
@@ -169,7 +170,7 @@ def compile_scenario(s: Scenario) -> ModelParameters:
         close_hour=h.hours.close_hour, weekdays_only=h.hours.weekdays_only, offset_hours=offset,
         start_weekday=s.start_date.weekday(), coverage=coverage,
         ring_days=_in_days(h.ring_hours.sampler(), 24.0), call_days=_in_days(h.call_duration_hours.sampler(), 24.0),
-        max_retries=h.max_retries, retry_days=_in_days(h.retry_interval_hours.sampler(), 24.0),
+        queue_when_busy=h.queue_when_busy, max_retries=h.max_retries, retry_days=_in_days(h.retry_interval_hours.sampler(), 24.0),
         suspend_rung=index[h.suspension.after_rung] if h.suspension.after_rung else len(ids) + 1,
         suspension_days=h.suspension.duration_days.sampler(),
     )

@@ -42,6 +42,15 @@ class LoadedScenario:
     def baseline(self) -> str:
         return next(iter(self.arms))
 
+    def select(self, arms: tuple[str, ...]) -> LoadedScenario:
+        """The same scenario with only these arms, in this order (the first is the baseline)."""
+        if tuple(self.arms) == tuple(arms):
+            return self
+        resolved = dict(self.resolved)
+        resolved["arms"] = {a: self.resolved["arms"][a] for a in arms}
+        scenario = self.scenario.model_copy(update={"arms": resolved["arms"]})
+        return LoadedScenario(self.path, scenario, {a: self.arms[a] for a in arms}, resolved)
+
     def resolved_yaml(self) -> str:
         return dump_yaml(self.resolved)
 
@@ -62,6 +71,8 @@ def _clean_loc(loc: tuple[Any, ...], raw: Any) -> tuple[Any, ...]:
     for part in loc:
         if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
+        elif part == "default" and not isinstance(node, dict | list):
+            continue  # a bare value standing for {default: value}
         elif isinstance(part, str) and (part in _DIST_TAGS or part.startswith("function-")
                                         or part.startswith("_") or part in ("float", "int", "str", "bool")):
             continue
@@ -169,16 +180,12 @@ def _set_path(data: dict[str, Any], key: str, value: Any) -> str | None:
     parts = _split_key(key)
     if not key or any(p == "" for p in parts):
         return "an override key is a dotted path such as hotline.enabled"
-    if parts[0] in ("arms", "extends"):
-        return f"{parts[0]} cannot be overridden"
+    problem = _path_problem(parts)
+    if problem:
+        return problem
     node: Any = data
     for depth, part in enumerate(parts):
         here = parts[: depth + 1]
-        if not path_exists(here):
-            allowed = keys_at(parts[:depth])
-            close = get_close_matches(str(part), allowed, n=1, cutoff=0.5)
-            hint = f"; did you mean {'.'.join(map(str, (*parts[:depth], close[0])))!r}?" if close else ""
-            return f"no field {'.'.join(map(str, here))!r} in the scenario{hint}"
         last = depth == len(parts) - 1
         if isinstance(node, list):
             if not isinstance(part, int) or not 0 <= part < len(node):
@@ -242,12 +249,42 @@ def _apply_and_validate(base: dict[str, Any], overrides: dict[str, Any], source:
     return model, data, located
 
 
+def _override_path_problems(raw: dict[str, Any], source: SourceMap) -> list[Problem]:
+    """Arm overrides that name no field, found even when the rest of the file has problems."""
+    arms = raw.get("arms")
+    if not isinstance(arms, dict):
+        return []
+    problems = []
+    for arm, overrides in arms.items():
+        if not isinstance(overrides, dict):
+            continue
+        for key in overrides:
+            if isinstance(key, str) and key:
+                msg = _path_problem(_split_key(key))
+                if msg:
+                    problems.append(Problem(locate(source, ("arms", arm, key)), ("arms", arm, key), msg))
+    return problems
+
+
+def _path_problem(parts: tuple[Any, ...]) -> str | None:
+    if parts[0] in ("arms", "extends"):
+        return f"{parts[0]} cannot be overridden"
+    for depth in range(len(parts)):
+        here = parts[: depth + 1]
+        if not path_exists(here):
+            allowed = keys_at(parts[:depth])
+            close = get_close_matches(str(parts[depth]), allowed, n=1, cutoff=0.5)
+            hint = f"; did you mean {'.'.join(map(str, (*parts[:depth], close[0])))!r}?" if close else ""
+            return f"no field {'.'.join(map(str, here))!r} in the scenario{hint}"
+    return None
+
+
 def _resolve(raw: dict[str, Any], source: SourceMap, scenario_file: Path | None,
              sets: list[str]) -> LoadedScenario:
     name = str(scenario_file) if scenario_file else "<text>"
     model, problems = _validate(raw, source, scenario_file)
     if model is None or problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(problems + _override_path_problems(raw, source))
     base = _dump(model)
     if sets:
         overrides: dict[str, Any] = {}

@@ -87,7 +87,8 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
                 found.append((base + ("responder",), "the responder must differ from the initiator", responder))
         else:
             responder = next(p for p in party_names if p != kind.initiator)
-        if responder is not None and responder in s.parties:
+        layer_ok = kind.layer in s.parties[kind.initiator].forces
+        if responder is not None and responder in s.parties and (layer_ok or kind.responder_layer):
             found += _layer(base + ("responder_layer",), kind.responder_layer or kind.layer, responder,
                             list(s.parties[responder].forces))
         found += _rung(base + ("start_rung",), kind.start_rung, ids)
@@ -101,6 +102,10 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
         if layer not in all_layers:
             found.append((("hotline", "coverage", i), f"no party has this force layer{suggest(layer, all_layers)}",
                           layer))
+    for i, layer in enumerate(s.hotline.defense_layers):
+        if layer not in all_layers:
+            found.append((("hotline", "defense_layers", i),
+                          f"no party has this force layer{suggest(layer, all_layers)}", layer))
     found += _rung(("hotline", "suspension", "after_rung"), s.hotline.suspension.after_rung, ids)
     found += _rung(("fallback", "trigger_rung"), s.fallback.trigger_rung, ids)
     found += _by_rung(("tension", "jump_by_rung"), s.tension.jump_by_rung.by_rung, ids)

@@ -284,6 +284,9 @@ class Hotline(Model):
     call_duration_hours: Duration = param(default_factory=lambda: Exponential(dist="exponential", mean=0.33),
                                           unit="hours", basis="fact",
                                           doc="length of an answered call (first call May 2023: about 20 min)")
+    queue_when_busy: bool = param(True, basis="assumption",
+                                  doc="a call finding every line busy waits for one; false: it counts as "
+                                  "unanswered (busy signal) and may be redialled")
     max_retries: int = param(2, ge=0, le=100, basis="assumption", doc="redials after an unanswered call")
     retry_interval_hours: Duration = param(default_factory=lambda: Constant(value=1.0), unit="hours",
                                            basis="assumption", doc="wait before redialling")

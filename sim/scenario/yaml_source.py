@@ -94,7 +94,8 @@ class _Converter:
 
     def _tag_problem(self, node: Node, path: tuple[Any, ...]) -> ScenarioError:
         return ScenarioError([Problem(_location(self.file, node.start_mark), path,
-                                      f"the tag {node.tag} is not allowed; scenario files hold plain data only")])
+                                      f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; "
+                                      "scenario files hold plain data only")])
 
 
 def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap]:

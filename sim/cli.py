@@ -1,0 +1,331 @@
+"""The `hotline` command: parsing arguments and printing. The work happens elsewhere."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .scenario import ScenarioError, load_scenario
+
+__all__ = ["main"]
+
+EXAMPLES = {
+    "validate": """examples:
+  hotline validate scenarios/*.yaml
+  hotline validate my_scenario.yaml      # every problem at once, as FILE:LINE:COL: path: message""",
+    "schema": """examples:
+  hotline schema > scenario.schema.json   # then start a scenario file with
+  # yaml-language-server: $schema=scenario.schema.json""",
+    "run": """examples:
+  hotline run scenarios/senkaku_baseline.yaml
+  hotline run scenarios/senkaku_baseline.yaml --replications 500 --arms no_hotline,hotline_rapid
+  hotline run scenarios/senkaku_baseline.yaml --set hotline.lines=2 --set tension.half_life_days=60
+  hotline run scenarios/senkaku_baseline.yaml --precision 0.005     # add replications until +/-0.5 points
+  hotline run scenarios/senkaku_baseline.yaml --executor dask --scheduler tcp://127.0.0.1:8786
+  hotline run --resume results/senkaku_baseline-20261126T120000Z   # finish an interrupted run""",
+    "report": """examples:
+  hotline report results/senkaku_baseline-20261126T120000Z
+  hotline report results/senkaku_baseline-20261126T120000Z --format png,svg""",
+    "compare": """examples:
+  hotline compare results/senkaku_baseline-A results/ccg_law-B --out comparison/""",
+    "trace": """examples:
+  hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --replication 17
+  hotline trace scenarios/senkaku_baseline.yaml --find-call --figure timeline.png""",
+}
+
+
+class UsageError(Exception):
+    """A command-line value is wrong; the message says which and how to fix it."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63-1, got {value}")
+    return value
+
+
+def _half_width(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 0.005, got {text!r}") from None
+    if not 0 < value <= 0.5:
+        raise argparse.ArgumentTypeError(f"a half-width is a probability between 0 and 0.5, got {text}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hotline", description="Crisis-communication hotline simulator: does a military hotline lower "
+        "the risk that incidents at sea escalate, and when does it fail?",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="quick start:\n  hotline validate scenarios/senkaku_baseline.yaml\n"
+               "  hotline run scenarios/senkaku_baseline.yaml --report")
+    parser.add_argument("--version", action="version", version=f"hotline {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text, epilog=EXAMPLES.get(name),
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = command("validate", "check scenario files and report every problem with its location")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a field")
+
+    command("schema", "print the JSON Schema of scenario files (for editors and documentation)")
+
+    p = command("run", "run a scenario's arms and write a results folder")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO")
+    p.add_argument("--replications", type=_positive_int, help="replications per arm (default: the scenario's)")
+    p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
+    p.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT (default: a "
+                   "LocalCluster on 127.0.0.1)")
+    p.add_argument("--arms", metavar="A,B", help="run only these arms; the first is the baseline")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a field in every arm, e.g. hotline.lines=2")
+    p.add_argument("--precision", type=_half_width, metavar="HALF_WIDTH",
+                   help="add replications until every 95%% half-width of the main outcome is at most this")
+    p.add_argument("--max-replications", type=_positive_int, default=200_000,
+                   help="cap for --precision (default 200000)")
+    p.add_argument("--out", type=Path, help="results folder (default results/<scenario>-<UTC time>)")
+    p.add_argument("--force", action="store_true", help="replace the results in an existing --out folder")
+    p.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted run")
+    p.add_argument("--report", action="store_true", help="draw figures and the briefing when done")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print summary.json to stdout and nothing else there")
+
+    p = command("report", "draw figures and a briefing from a results folder (never reruns the model)")
+    p.add_argument("results", type=Path, metavar="RESULTS_DIR")
+    p.add_argument("--format", default="pdf,png", help="figure formats, e.g. pdf,png,svg")
+    p.add_argument("--out", type=Path, help="where to write (default: RESULTS_DIR)")
+
+    p = command("compare", "put several results folders side by side")
+    p.add_argument("results", type=Path, nargs="+", metavar="DIR")
+    p.add_argument("--out", type=Path, help="folder for the comparison table and figure")
+
+    p = command("trace", "replay one replication and tell its story")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--arm", help="arm to replay (default: the baseline)")
+    p.add_argument("--replication", type=int, default=0, help="replication number (as in replications.csv)")
+    p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--all", action="store_true", help="include routine incidents that went nowhere")
+    p.add_argument("--figure", type=Path, help="also draw a timeline figure here (png, pdf or svg)")
+    return parser
+
+
+def _print_problems(problems: Sequence[Any]) -> None:
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    status = 0
+    for name in args.files:
+        try:
+            loaded = load_scenario(name, args.set)
+        except ScenarioError as exc:
+            _print_problems(exc.problems)
+            status = 2
+            continue
+        arms = ", ".join(loaded.arms)
+        print(f"{name}: valid ({len(loaded.arms)} arms: {arms})")
+    return status
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .scenario.schema_paths import scenario_json_schema
+
+    schema = dict(scenario_json_schema())
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "hotline scenario"
+    print(json.dumps(schema, indent=2))
+    return 0
+
+
+def _select_arms(loaded: Any, arms_text: str | None) -> tuple[str, ...]:
+    if not arms_text:
+        return tuple(loaded.arms)
+    from .scenario.references import suggest
+
+    names = tuple(a.strip() for a in arms_text.split(",") if a.strip())
+    for name in names:
+        if name not in loaded.arms:
+            raise UsageError(f"--arms: no arm {name!r} in the scenario{suggest(name, list(loaded.arms))}")
+    if len(set(names)) != len(names):
+        raise UsageError("--arms: an arm is named twice")
+    return names
+
+
+def _progress_bar(quiet: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+    if quiet:
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    progress = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                        TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+    task = progress.add_task("replications", total=None)
+    progress.start()
+
+    def update(done: int, target: int) -> None:
+        progress.update(task, completed=done, total=target)
+
+    return update, progress.stop
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .executors import make_executor
+    from .experiment import Plan, chunk_size_for
+    from .recording import resume_run, start_run
+    from .results import ResultsFolder, default_folder_name
+    from .terminal import print_summary
+
+    if args.resume is None and args.scenario is None:
+        raise UsageError("give a SCENARIO file to run, or --resume DIR to finish an interrupted run")
+    if args.resume is not None and (args.scenario or args.set or args.arms or args.replications or args.out):
+        raise UsageError("--resume takes the run's own settings; drop SCENARIO, --set, --arms, --replications "
+                         "and --out")
+    if args.executor != "dask" and args.scheduler:
+        raise UsageError("--scheduler goes with --executor dask")
+    if args.executor == "dask" and args.scheduler:
+        from .executors import check_scheduler_address
+
+        check_scheduler_address(args.scheduler)
+    if args.resume is None:
+        loaded = load_scenario(args.scenario, args.set)
+        arms = _select_arms(loaded, args.arms)
+        loaded = loaded.select(arms)
+        reps = args.replications or loaded.scenario.replications
+        seed = loaded.scenario.seed if args.seed is None else args.seed
+        plan = Plan(arms, reps, seed, chunk_size_for(reps), args.precision, args.max_replications)
+        out = args.out or Path("results") / default_folder_name(Path(args.scenario).stem)
+        folder = ResultsFolder.create(out, force=args.force)
+    workers = args.workers or os.cpu_count() or 1
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    update, stop = _progress_bar(args.quiet or args.json)
+    executor = make_executor(args.executor, workers, args.scheduler)
+    command = ["hotline", *sys.argv[1:]]
+    try:
+        if args.resume is None:
+            summary = start_run(loaded, plan, folder, executor, command, update)
+            path = folder.path
+        else:
+            loaded, summary = resume_run(args.resume, executor, command, update)
+            path = args.resume
+    except KeyboardInterrupt:
+        stop()
+        where = args.resume or folder.path
+        print(f"hotline: interrupted; finished chunks are kept in {where}. Resume with: "
+              f"hotline run --resume {where}", file=sys.stderr)
+        return 130
+    finally:
+        stop()
+        executor.close()
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print_summary(summary)
+        print(f"\nresults: {path}")
+    if args.report:
+        from .report.build import build_report
+
+        made = build_report(path)
+        if not args.json:
+            print(f"briefing: {made.briefing}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report.build import build_report
+
+    formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
+    made = build_report(args.results, formats=formats, out=args.out)
+    print(f"figures: {made.figures_dir}\nbriefing: {made.briefing}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .report.compare import compare_runs
+
+    text = compare_runs(args.results, args.out)
+    print(text)
+    return 0
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from .report.narrative import trace
+
+    loaded = load_scenario(args.scenario, args.set)
+    arm = args.arm or loaded.baseline
+    if arm not in loaded.arms:
+        from .scenario.references import suggest
+
+        raise UsageError(f"--arm: no arm {arm!r} in the scenario{suggest(arm, list(loaded.arms))}")
+    if args.replication < 0:
+        raise UsageError(f"--replication must be 0 or more (got {args.replication})")
+    print(trace(loaded, arm, args.replication, args.seed, everything=args.all, figure=args.figure))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": cmd_validate, "schema": cmd_schema, "run": cmd_run, "report": cmd_report,
+    "compare": cmd_compare, "trace": cmd_trace,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    from .executors import ExecutorError
+    from .results import OutputError
+
+    try:
+        return COMMANDS[args.command](args)
+    except ScenarioError as exc:
+        _print_problems(exc.problems)
+        return 2
+    except (UsageError, OutputError, ExecutorError) as exc:
+        print(f"hotline {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("hotline: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug, not bad input: say so plainly, without a wall of traceback
+        if os.environ.get("HOTLINE_DEBUG"):
+            raise
+        print(f"hotline {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in hotline. Rerun with HOTLINE_DEBUG=1 to see the traceback.", file=sys.stderr)
+        return 1
