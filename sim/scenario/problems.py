@@ -24,7 +24,12 @@ class Location:
 
 def dotted(path: tuple[Any, ...]) -> str:
     """`('parties', 'CHN', 'posture')` -> `parties.CHN.posture`; the empty path is `<top level>`."""
-    return ".".join(str(p) for p in path) if path else "<top level>"
+    return ".".join(_part(p) for p in path) if path else "<top level>"
+
+
+def _part(part: Any) -> str:
+    text = str(part)
+    return text if text and text.isprintable() and " " not in text else repr(part)
 
 
 def _short(value: Any) -> str:

@@ -91,10 +91,11 @@ ByLayer = Annotated[_ByLayer, BeforeValidator(_duration_as_default)]
 
 
 class _RungByLayer(Model):
-    default: RungId = Field(description="rung for every force layer not listed in by_layer")
+    default: RungId | None = Field(None, description="rung for every force layer not listed in by_layer; "
+                                   "none: the ladder's weapons_rung")
     by_layer: dict[Name, RungId] = Field(default_factory=dict)
 
-    def on(self, layer: str) -> str:
+    def on(self, layer: str) -> str | None:
         return self.by_layer.get(layer, self.default)
 
 
@@ -190,9 +191,9 @@ class Posture(Model):
 
 class HotlinePolicy(Model):
     calls: bool = param(True, basis="assumption", doc="whether this party ever places hotline calls")
-    call_at_rung: RungId = param("weapon_signalling", basis="fact",
-                                 doc="an incident reaching this rung prompts a call (Japan called after the "
-                                 "Dec 2025 radar lock)")
+    call_at_rung: RungId | None = param(None, basis="fact",
+                                        doc="an incident reaching this rung prompts a call (Japan called after "
+                                        "the Dec 2025 radar lock); default: the ladder's weapons_rung")
     call_probability: Probability = param(1.0, basis="assumption",
                                           doc="chance the party decides to call once the trigger rung is reached")
     prior_consultation_hours: Duration = param(
@@ -216,7 +217,7 @@ class Party(Model):
         default_factory=lambda: {"default": LogNormal(dist="lognormal", median=1.0, p90=4.0)},
         unit="hours", basis="assumption", doc="time from the other side's act to this party's next move, by layer")
     weapons_release_rung: RungByLayer = param(
-        default_factory=lambda: {"default": "weapon_signalling"}, basis="fact",
+        default_factory=lambda: {"default": None}, basis="fact",
         doc="rules of engagement: the lowest rung from which a layer may deliberately step onto the weapons "
         "rung or above (e.g. the Feb 2021 China Coast Guard law lowers it for the coast guard)")
     hotline: HotlinePolicy = Field(default_factory=HotlinePolicy, description="hotline policy")
@@ -295,8 +296,9 @@ class Hotline(Model):
 
 class Fallback(Model):
     enabled: bool = param(True, basis="fact", doc="diplomatic protests and summoning ambassadors happen")
-    trigger_rung: RungId = param("forces_engaged", basis="fact",
-                                 doc="an incident reaching this rung prompts a protest")
+    trigger_rung: RungId | None = param(None, basis="fact",
+                                        doc="an incident reaching this rung prompts a protest; default: the "
+                                        "ladder's serious_rung")
     delay_hours: Duration = param(default_factory=lambda: LogNormal(dist="lognormal", median=24.0, p90=96.0),
                                   unit="hours", basis="fact",
                                   doc="time until intent is clarified this way (ambassador summoned the next day, "
