@@ -1,8 +1,8 @@
 """One incident: two sides moving in turn on the escalation ladder.
 
-Each move reads four uniforms from the incident's own block, always in the same order and always all
-four, so that the k-th move of an incident uses the same numbers in every arm of a comparison:
-decision delay, decision, accident, misperception.
+Each move reads five uniforms from the incident's own block, always in the same order and always all
+five, so that the k-th move of an incident uses the same numbers in every arm of a comparison:
+decision delay, chain-of-command delay, decision, accident, misperception.
 """
 
 from __future__ import annotations
@@ -56,8 +56,10 @@ class Incident:
         top = world.p.top
         weapons = world.p.weapons_rung
         feedback = world.p.escalation_feedback
+        ambiguous = world.p.ambiguous
         tension = world.tension
         end = env.now + kind.max_duration_days(draws())
+        crisis = kind.crisis_days(draws())  # drawn now so that every arm reads the same number
         mover, other = parties[kind.responder], parties[kind.initiator]
         mover_layer, other_layer = kind.responder_layer, kind.layer
         provoked = False  # the mover believes the other's last act was a deliberate escalation
@@ -65,8 +67,10 @@ class Incident:
         other_stepped_down = False
         world.enter(self)
         while True:
-            u_delay, u_decide, u_accident, u_misread = draws(), draws(), draws(), draws()
+            u_delay, u_command, u_decide, u_accident, u_misread = draws(), draws(), draws(), draws(), draws()
             delay = mover.delay_days[mover_layer](u_delay)
+            if self.rung >= mover.command_rung:
+                delay += mover.command_days(u_command)  # the decision goes up the chain of command
             if env.now + delay >= end:
                 yield env.timeout(max(end - env.now, 0.0))
                 world.events += 1
@@ -105,15 +109,20 @@ class Incident:
                 break
             new = rung + step
             if step:
+                if new >= weapons > self.highest:
+                    end = max(end, env.now + crisis)  # the encounter has become a political crisis
                 world.move(self, new, mover, accident)
             if new >= top or (new == 0 and step == DOWN):
                 if new == 0:
                     world.log_event("end", self, mover.name, "back to routine; the incident ends")
                 break
             if step > 0:
-                misread = accident
+                # What the other side believes: a deliberate step provokes; an accident provokes only if
+                # misread as deliberate; an act on an ambiguous rung reads as preparing an attack. The
+                # last two are misreadings that a clarification of intent corrects.
                 provoked = (not accident) or u_misread < other.misperception
-                if accident and provoked:
+                misread = provoked and (accident or ambiguous[new])
+                if provoked and accident:
                     world.log_event("misread", self, other.name,
                                     f"{other.label} reads the accident as deliberate")
             else:

@@ -36,6 +36,8 @@ class PartyParameters:
     misperception: float
     face_saving: float
     delay_days: dict[str, Sampler]
+    command_days: Sampler
+    command_rung: int
     release_rung: dict[str, int]
     calls: bool
     call_rung: int
@@ -58,6 +60,7 @@ class IncidentTypeParameters:
     responder_layer: str
     start_rung: int
     max_duration_days: Sampler
+    crisis_days: Sampler
     accident: tuple[float, ...]
     covered_layers: bool
 
@@ -100,6 +103,7 @@ class ModelParameters:
     weapons_rung: int
     military_rung: int
     serious_rung: int
+    ambiguous: tuple[bool, ...]
     main_rung: int
     horizon_days: float
     parties: tuple[PartyParameters, ...]
@@ -142,6 +146,8 @@ def compile_scenario(s: Scenario) -> ModelParameters:
             retaliation=posture.retaliation_multiplier, reciprocity=posture.reciprocity_multiplier,
             misperception=posture.misperception_probability, face_saving=posture.face_saving_step_down,
             delay_days={layer: _in_days(p.decision_delay_hours.on(layer).sampler(), 24.0) for layer in layers},
+            command_days=_in_days(p.chain_of_command_hours.sampler(), 24.0),
+            command_rung=index[p.chain_of_command_rung or ladder.weapons_rung],
             release_rung={layer: index[p.weapons_release_rung.on(layer) or ladder.weapons_rung]
                           for layer in layers},
             calls=p.hotline.calls, call_rung=index[p.hotline.call_at_rung or ladder.weapons_rung],
@@ -162,6 +168,7 @@ def compile_scenario(s: Scenario) -> ModelParameters:
             initiator=initiator, responder=responder, layer=t.layer, responder_layer=responder_layer,
             start_rung=index[t.start_rung],
             max_duration_days=_in_days(t.max_duration_hours.sampler(), 24.0),
+            crisis_days=_in_days(t.crisis_duration_hours.sampler(), 24.0),
             accident=tuple(t.accident_probability.on(r) for r in ids),
             covered_layers=t.layer in coverage or responder_layer in coverage,
         ))
@@ -183,7 +190,9 @@ def compile_scenario(s: Scenario) -> ModelParameters:
     return ModelParameters(
         rung_ids=ids, rung_labels=tuple(r.label for r in ladder.rungs), top=len(ids) - 1,
         weapons_rung=index[ladder.weapons_rung], military_rung=index[ladder.military_rung],
-        serious_rung=index[ladder.serious_rung], main_rung=s.main_rung_index, horizon_days=s.horizon_days,
+        serious_rung=index[ladder.serious_rung],
+        ambiguous=tuple(r in (ladder.ambiguous_rungs if ladder.ambiguous_rungs is not None
+                              else [ladder.weapons_rung]) for r in ids), main_rung=s.main_rung_index, horizon_days=s.horizon_days,
         parties=tuple(parties), types=tuple(types), hotline=hotline,
         fallback_enabled=s.fallback.enabled, fallback_rung=index[s.fallback.trigger_rung or ladder.serious_rung],
         fallback_days=_in_days(s.fallback.delay_hours.sampler(), 24.0),

@@ -17,7 +17,7 @@ from .tension import Tension
 
 __all__ = ["World", "simulate"]
 
-INCIDENT_BLOCK = 41  # one draw for the duration, four per move: ten moves before the overflow stream
+INCIDENT_BLOCK = 52  # two draws for durations, five per move: ten moves before the overflow stream
 
 
 class World:

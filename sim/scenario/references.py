@@ -48,6 +48,8 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
     top = len(ids) - 1
     for key in ("weapons_rung", "military_rung", "serious_rung"):
         found += _rung(("ladder", key), getattr(s.ladder, key), ids)
+    for i, rung in enumerate(s.ladder.ambiguous_rungs or []):
+        found += _rung(("ladder", "ambiguous_rungs", i), rung, ids)
     found += _rung(("main_rung",), s.main_rung, ids)
     if s.main_rung in ids and ids.index(s.main_rung) == 0:
         found.append((("main_rung",), "the main rung must be above the lowest rung", s.main_rung))
@@ -62,6 +64,7 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
                           posture.de_escalate_probability.by_rung, ids)
         for layer in party.decision_delay_hours.by_layer:
             found += _layer(base + ("decision_delay_hours", "by_layer", layer), layer, name, layers)
+        found += _rung(base + ("chain_of_command_rung",), party.chain_of_command_rung, ids)
         roe = party.weapons_release_rung
         found += _rung(base + ("weapons_release_rung", "default"), roe.default, ids)
         for layer, rung in roe.by_layer.items():

@@ -138,6 +138,10 @@ class Ladder(Model):
     military_rung: RungId = param("forces_engaged", basis="assumption",
                                   doc="from this rung an incident involves defense forces, whatever force "
                                   "layer started it (so a defense hotline covers it)")
+    ambiguous_rungs: list[RungId] | None = param(
+        None, basis="assumption",
+        doc="rungs whose acts are ambiguous: even a deliberate step onto them (a radar lock meant as a warning) "
+        "reads as preparation for attack until intent is clarified; default: [weapons_rung]")
     serious_rung: RungId = param("physical_coercion", basis="fact",
                                  doc="incidents reaching this rung or higher count as serious")
 
@@ -216,6 +220,13 @@ class Party(Model):
     decision_delay_hours: ByLayer = param(
         default_factory=lambda: {"default": LogNormal(dist="lognormal", median=1.0, p90=4.0)},
         unit="hours", basis="assumption", doc="time from the other side's act to this party's next move, by layer")
+    chain_of_command_hours: Duration = param(
+        default_factory=lambda: LogNormal(dist="lognormal", median=2.0, p90=12.0), unit="hours",
+        basis="assumption", doc="extra time a decision takes once the incident is at or above "
+        "chain_of_command_rung: the choice to use or answer weapons goes up to political leaders")
+    chain_of_command_rung: RungId | None = param(None, basis="assumption",
+                                                 doc="from this rung decisions go up the chain of command; "
+                                                 "default: the ladder's weapons_rung")
     weapons_release_rung: RungByLayer = param(
         default_factory=lambda: {"default": None}, basis="fact",
         doc="rules of engagement: the lowest rung from which a layer may deliberately step onto the weapons "
@@ -237,6 +248,10 @@ class IncidentType(Model):
     max_duration_hours: Duration = param(
         default_factory=lambda: Constant(value=48.0), unit="hours", basis="fact",
         doc="an incident still open after this time ends by itself (longest territorial-sea stay 80 h in 2023)")
+    crisis_duration_hours: Duration = param(
+        default_factory=lambda: LogNormal(dist="lognormal", median=72.0, p90=336.0), unit="hours",
+        basis="fact", doc="once weapons are involved the encounter becomes a political crisis that stays open "
+        "at least this long (2010 collision: eased after 18 days; 2025 close pass: 4 days)")
     accident_probability: ByRung = param(
         0.0, basis="assumption",
         doc="chance a move on this rung comes out one rung more escalatory than intended (2010 collision, "
