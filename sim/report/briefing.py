@@ -1,0 +1,147 @@
+"""The briefing: an A4 page a student can put in front of a room, and a second page of detail."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from ..terminal import interval_text
+from . import datasets as ds
+from .figures import (
+    cumulative_figure,
+    differences_figure,
+    escalation_profile_figure,
+    highest_rung_figure,
+    hotline_figure,
+    pretty_arm,
+)
+from .finding import horizon_phrase, key_finding
+from .style import apply_style
+
+__all__ = ["briefing_pages", "assumption_lines"]
+
+A4 = (8.27, 11.69)
+
+
+def assumption_lines(scenario: dict[str, Any]) -> list[str]:
+    """The assumptions that most shape the answer, read from the resolved scenario."""
+    lines = []
+    hotline = scenario.get("hotline", {})
+    hours = hotline.get("hours", {})
+    when = "around the clock" if hours.get("always_open") else (
+        f"{hours.get('open_hour')}:00-{hours.get('close_hour')}:00 {hours.get('time_zone')}"
+        + (" on weekdays" if hours.get("weekdays_only") else ""))
+    lines.append(f"Hotline (baseline settings): covers {', '.join(hotline.get('coverage', []))}; open {when}; "
+                 f"{hotline.get('lines')} line(s); up to {hotline.get('max_retries')} redials.")
+    for name, party in scenario.get("parties", {}).items():
+        policy = party.get("hotline", {})
+        consult = policy.get("prior_consultation_hours", {})
+        consult_text = (f"median {consult.get('median')} h" if consult.get("dist") == "lognormal"
+                        else f"{consult.get('value', consult.get('mean', '?'))} h")
+        lines.append(f"{party.get('label', name)}: calls at rung '{policy.get('call_at_rung') or 'weapons'}' after "
+                     f"prior consultation ({consult_text}); answers with probability "
+                     f"{policy.get('answer_probability')} at zero tension, falling with tension.")
+    lines.append("Escalation postures, accident and misperception rates are assumptions calibrated to the "
+                 "public record of incidents; see docs/validation.md.")
+    arms = scenario.get("arms", {})
+    for arm, overrides in arms.items():
+        change = ", ".join(f"{k} = {v}" for k, v in overrides.items()) or "the scenario as written"
+        lines.append(f"Arm {pretty_arm(arm)}: {change}.")
+    sources = scenario.get("sources", [])
+    if sources:
+        lines.append("Sources (seeds/): " + ", ".join(sources) + ".")
+    return lines
+
+
+def _arm_table(fig: Figure, summary: dict[str, Any], rect: list[float]) -> None:
+    ax = fig.add_axes(rect)
+    ax.axis("off")
+    main = str(summary["main_rung"]["index"])
+    serious = str(summary["serious_rung"])
+    header = ["arm", f"P(rung >= {serious}) %\n(95% CI)", f"P({summary['main_rung']['id']}) %\n(95% CI)",
+              "difference\n(points, 95% CI)", "calls placed /\nanswered / in time"]
+    rows = []
+    for arm, data in summary["arms"].items():
+        diff = summary["differences"].get(f"{arm} - {summary['baseline']}")
+        diff_text = "baseline" if diff is None else interval_text(diff["main"], signed=True, digits=2)
+        h = data["hotline"]
+        rows.append([pretty_arm(arm), interval_text(data["p_reach"][serious]),
+                     interval_text(data["p_reach"][main], digits=2), diff_text,
+                     f"{h['calls_placed']} / {h['calls_answered']} / {h['calls_answered_in_time']}"])
+    table = ax.table(cellText=rows, colLabels=header, loc="center", cellLoc="center",
+                     colWidths=[0.2, 0.18, 0.22, 0.22, 0.18])
+    table.auto_set_font_size(False)
+    table.set_fontsize(7.5)
+    table.scale(1, 1.5)
+    for (r, _), cell in table.get_celld().items():
+        cell.set_linewidth(0.4)
+        if r == 0:
+            cell.set_text_props(weight="bold")
+            cell.set_facecolor("#eeeeee")
+
+
+def _wrapped(fig: Figure, x: float, y: float, text: str, width: int, **kw: Any) -> float:
+    """Draw wrapped text from the top at y; return the y below it."""
+    lines = textwrap.wrap(text, width)
+    size = kw.get("fontsize", 9)
+    fig.text(x, y, "\n".join(lines), va="top", ha="left", **kw)
+    return y - len(lines) * size * 1.45 / 72 / A4[1]
+
+
+def briefing_pages(summary: dict[str, Any], scenario: dict[str, Any], manifest: dict[str, Any]) -> list[Figure]:
+    """Two A4 pages: the answer and its evidence; then the detail figures."""
+    apply_style()
+    partial = summary.get("status") != "complete"
+    page = Figure(figsize=A4)
+    page.text(0.06, 0.965, scenario.get("name", summary["scenario"]), fontsize=16, weight="bold", va="top")
+    date = (manifest.get("end_time") or manifest.get("start_time") or "")[:10]
+    page.text(0.06, 0.938, f"hotline briefing  |  {date}  |  does the crisis hotline lower the risk of "
+              f"{summary['main_rung']['label']}?", fontsize=9, color="#444444", va="top")
+    y = 0.915
+    page.text(0.06, y, "Key finding", fontsize=11, weight="bold", va="top")
+    y = _wrapped(page, 0.06, y - 0.02, key_finding(summary), 100, fontsize=10)
+    parties = ", ".join(p.get("label", n) for n, p in scenario.get("parties", {}).items())
+    arms = ", ".join(pretty_arm(a) for a in summary["arms"])
+    setting = (f"Setting: {parties}; horizon {summary['horizon_days']:g} days ({horizon_phrase(summary['horizon_days'])}); "
+               f"arms compared: {arms} (differences against {pretty_arm(summary['baseline'])}, paired by "
+               f"replication with common random numbers); {summary['replications']} replications per arm; "
+               f"root seed {manifest.get('root_seed')}.")
+    y = _wrapped(page, 0.06, y - 0.01, setting, 118, fontsize=8, color="#333333")
+    names = [f"{r['index']} {r['id']}" for r in summary["rungs"]]
+    top = min(0.75, y - 0.03)
+    ax = page.add_axes([0.11, 0.55, 0.85, top - 0.55])
+    escalation_profile_figure(ds.escalation_profile(summary, ds.first_informative_rung(summary)), names, ax=ax)
+    n_diff = len(summary["differences"])
+    if n_diff:
+        height = 0.03 * n_diff + 0.01
+        ax2 = page.add_axes([0.30, 0.42 - height / 2, 0.45, height])
+        differences_figure(ds.differences(summary), summary["baseline"], summary["main_rung"]["id"], ax=ax2)
+    _arm_table(page, summary, [0.04, 0.215, 0.92, 0.085])
+    y = 0.2
+    page.text(0.06, y, "Main assumptions and sources", fontsize=9, weight="bold", va="top")
+    y -= 0.016
+    for line in assumption_lines(scenario):
+        if y < 0.05:
+            page.text(0.07, y, "- ... (see scenario.yaml in the results folder)", fontsize=6.5, va="top")
+            break
+        y = _wrapped(page, 0.07, y, "- " + line, 150, fontsize=6.5, color="#333333")
+    prov = (f"Provenance: hotline {manifest.get('tool_version')} (commit {str(manifest.get('git_commit'))[:10]}), "
+            f"scenario sha256 {str(manifest.get('scenario_sha256'))[:16]}, seed {manifest.get('root_seed')}, "
+            f"status {summary.get('status')}, {manifest.get('wall_seconds')} s on {manifest.get('workers')} worker(s).")
+    page.text(0.06, 0.018, prov, fontsize=6.5, color="#666666")
+    if partial:
+        page.text(0.5, 0.5, "PARTIAL RESULTS", fontsize=60, color="#cc0000", alpha=0.15, rotation=30,
+                  ha="center", va="center", weight="bold")
+
+    detail = Figure(figsize=A4)
+    detail.text(0.06, 0.965, "Detail", fontsize=14, weight="bold", va="top")
+    main_label = summary["main_rung"]["id"]
+    cumulative_figure(ds.cumulative_main(summary), main_label, ax=detail.add_axes([0.1, 0.68, 0.85, 0.24]))
+    hotline_figure(ds.hotline_performance(summary), ax=detail.add_axes([0.1, 0.38, 0.85, 0.22]))
+    highest_rung_figure(ds.highest_rung_distribution(summary), [f"{r['index']}" for r in summary["rungs"]],
+                        ax=detail.add_axes([0.1, 0.08, 0.85, 0.22]))
+    detail.text(0.1, 0.035, "Rungs: " + "; ".join(f"{r['index']} {r['label']}" for r in summary["rungs"]),
+                fontsize=6.3, color="#444444", wrap=True)
+    return [page, detail]

@@ -1,0 +1,43 @@
+"""One look for every figure: Okabe-Ito colours (safe for colour-blind readers), each arm also told apart
+by marker and line style so that a greyscale print still reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+__all__ = ["arm_style", "new_axes", "apply_style", "ARM_COLOURS"]
+
+ARM_COLOURS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+LINES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1)), (0, (5, 5)))
+
+RC: dict[str, Any] = {
+    "font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9, "legend.fontsize": 8, "xtick.labelsize": 8,
+    "ytick.labelsize": 8, "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+    "grid.color": "#dddddd", "grid.linewidth": 0.6, "figure.dpi": 110, "savefig.dpi": 200,
+    "pdf.fonttype": 42, "svg.fonttype": "none",
+}
+
+
+def apply_style() -> None:
+    plt.rcParams.update(RC)
+
+
+def arm_style(index: int) -> dict[str, Any]:
+    i = index % len(ARM_COLOURS)
+    return {"color": ARM_COLOURS[i], "marker": MARKERS[i], "linestyle": LINES[i]}
+
+
+def new_axes(ax: Any = None, size: tuple[float, float] = (6.4, 3.6)) -> tuple[Figure, Any]:
+    """The given axes and their figure, or a new figure with one axes."""
+    apply_style()
+    if ax is not None:
+        return ax.figure, ax
+    fig = Figure(figsize=size, layout="constrained")
+    return fig, fig.add_subplot()
