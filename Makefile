@@ -20,7 +20,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/hotline run $(SCENARIO)
+	$(BIN)/hotline run $(SCENARIO) --report
 
 test: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks

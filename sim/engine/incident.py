@@ -79,20 +79,21 @@ class Incident:
             yield env.timeout(delay)
             world.events += 1
             rung = self.rung
-            p_up = mover.up[rung]
+            layer = mover_layer
+            p_up = mover.up[layer][rung]
             if feedback:
                 p_up *= 1.0 + feedback * tension.at(env.now)
             if provoked and not (misread and self.clarified):
-                p_up *= mover.retaliation
-            p_down = mover.down[rung]
+                p_up *= mover.retaliation[layer]
+            p_down = mover.down[layer][rung]
             if other_stepped_down:
-                p_down *= mover.reciprocity
+                p_down *= mover.reciprocity[layer]
             if p_up > 1.0:
                 p_up = 1.0
             if p_down > 1.0 - p_up:
                 p_down = 1.0 - p_up
             if self.clarified:
-                p_down += mover.face_saving * (1.0 - p_up - p_down)
+                p_down += mover.face_saving[layer] * (1.0 - p_up - p_down)
             if u_decide < p_up:
                 step = UP
                 if rung + 1 >= weapons and rung < mover.release_rung[mover_layer]:
@@ -120,7 +121,7 @@ class Incident:
                 # What the other side believes: a deliberate step provokes; an accident provokes only if
                 # misread as deliberate; an act on an ambiguous rung reads as preparing an attack. The
                 # last two are misreadings that a clarification of intent corrects.
-                provoked = (not accident) or u_misread < other.misperception
+                provoked = (not accident) or u_misread < other.misperception[other_layer]
                 misread = provoked and (accident or ambiguous[new])
                 if provoked and accident:
                     world.log_event("misread", self, other.name,

@@ -29,12 +29,12 @@ class PartyParameters:
     index: int
     name: str
     label: str
-    up: tuple[float, ...]
-    down: tuple[float, ...]
-    retaliation: float
-    reciprocity: float
-    misperception: float
-    face_saving: float
+    up: dict[str, tuple[float, ...]]  # by force layer, then rung
+    down: dict[str, tuple[float, ...]]
+    retaliation: dict[str, float]
+    reciprocity: dict[str, float]
+    misperception: dict[str, float]
+    face_saving: dict[str, float]
     delay_days: dict[str, Sampler]
     command_days: Sampler
     command_rung: int
@@ -137,14 +137,16 @@ def compile_scenario(s: Scenario) -> ModelParameters:
     names = list(s.parties)
     parties = []
     for i, (name, p) in enumerate(s.parties.items()):
-        posture = p.posture
         layers = list(p.forces)
+        postures = {layer: p.posture_for(layer) for layer in layers}
         parties.append(PartyParameters(
             index=i, name=name, label=p.label,
-            up=tuple(posture.escalate_probability.on(r) for r in ids),
-            down=tuple(posture.de_escalate_probability.on(r) for r in ids),
-            retaliation=posture.retaliation_multiplier, reciprocity=posture.reciprocity_multiplier,
-            misperception=posture.misperception_probability, face_saving=posture.face_saving_step_down,
+            up={layer: tuple(ps.escalate_probability.on(r) for r in ids) for layer, ps in postures.items()},
+            down={layer: tuple(ps.de_escalate_probability.on(r) for r in ids) for layer, ps in postures.items()},
+            retaliation={layer: ps.retaliation_multiplier for layer, ps in postures.items()},
+            reciprocity={layer: ps.reciprocity_multiplier for layer, ps in postures.items()},
+            misperception={layer: ps.misperception_probability for layer, ps in postures.items()},
+            face_saving={layer: ps.face_saving_step_down for layer, ps in postures.items()},
             delay_days={layer: _in_days(p.decision_delay_hours.on(layer).sampler(), 24.0) for layer in layers},
             command_days=_in_days(p.chain_of_command_hours.sampler(), 24.0),
             command_rung=index[p.chain_of_command_rung or ladder.weapons_rung],

@@ -65,6 +65,18 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
         for layer in party.decision_delay_hours.by_layer:
             found += _layer(base + ("decision_delay_hours", "by_layer", layer), layer, name, layers)
         found += _rung(base + ("chain_of_command_rung",), party.chain_of_command_rung, ids)
+        for layer, changes in party.posture_by_layer.items():
+            here = base + ("posture_by_layer", layer)
+            found += _layer(here, layer, name, layers)
+            for key in ("escalate_probability", "de_escalate_probability"):
+                value = getattr(changes, key)
+                if value is not None:
+                    found += _by_rung(here + (key,), value.by_rung, ids)
+            try:
+                party.posture_for(layer)
+            except ValueError as exc:
+                message = str(exc).split("\n")[-1].strip().removeprefix("Value error, ")
+                found.append((here, f"with the party's posture: {message}", None))
         roe = party.weapons_release_rung
         found += _rung(base + ("weapons_release_rung", "default"), roe.default, ids)
         for layer, rung in roe.by_layer.items():

@@ -193,6 +193,18 @@ class Posture(Model):
         return self
 
 
+class PostureChanges(Model):
+    """Fields of a posture that differ for one force layer; the rest comes from the party's posture."""
+
+    escalate_probability: ByRung | None = Field(None, description="as in posture; none: the party's [assumption]")
+    de_escalate_probability: ByRung | None = Field(None, description="as in posture; none: the party's "
+                                                   "[assumption]")
+    retaliation_multiplier: float | None = Field(None, ge=1.0, le=100.0, description="as in posture [assumption]")
+    reciprocity_multiplier: float | None = Field(None, ge=0.0, le=100.0, description="as in posture [assumption]")
+    misperception_probability: Probability | None = Field(None, description="as in posture [assumption]")
+    face_saving_step_down: Probability | None = Field(None, description="as in posture [assumption]")
+
+
 class HotlinePolicy(Model):
     calls: bool = param(True, basis="assumption", doc="whether this party ever places hotline calls")
     call_at_rung: RungId | None = param(None, basis="fact",
@@ -217,6 +229,10 @@ class Party(Model):
         default_factory=lambda: {k: Force() for k in ("coast_guard", "navy", "air")},
         basis="fact", doc="force layers the party has in the area, by name")
     posture: Posture = Field(default_factory=Posture, description="response posture")
+    posture_by_layer: dict[Name, PostureChanges] = param(
+        default_factory=dict, basis="assumption",
+        doc="per force layer, the posture fields that differ from the party's posture (pilots on a routine "
+        "intercept behave unlike coast guard crews in a standoff)")
     decision_delay_hours: ByLayer = param(
         default_factory=lambda: {"default": LogNormal(dist="lognormal", median=1.0, p90=4.0)},
         unit="hours", basis="assumption", doc="time from the other side's act to this party's next move, by layer")
@@ -232,6 +248,14 @@ class Party(Model):
         doc="rules of engagement: the lowest rung from which a layer may deliberately step onto the weapons "
         "rung or above (e.g. the Feb 2021 China Coast Guard law lowers it for the coast guard)")
     hotline: HotlinePolicy = Field(default_factory=HotlinePolicy, description="hotline policy")
+
+    def posture_for(self, layer: str) -> Posture:
+        """The party's posture with the layer's changes applied (validated again, so limits still hold)."""
+        changes = self.posture_by_layer.get(layer)
+        if changes is None:
+            return self.posture
+        merged = {**self.posture.model_dump(), **changes.model_dump(exclude_none=True)}
+        return Posture.model_validate(merged)
 
 
 # --- incidents, channels, tension, shocks ----------------------------------------------------------
@@ -292,9 +316,10 @@ class Hotline(Model):
     coverage: list[Name] = param(default_factory=lambda: ["navy", "air"], basis="fact",
                                  doc="force layers whose incidents the mechanism covers (defense forces only, "
                                  "not coast guards)")
-    defense_layers: list[Name] = param(default_factory=lambda: ["navy", "air"], basis="assumption",
-                                       doc="layers that join an incident once it reaches ladder.military_rung, "
-                                       "bringing it under the coverage of a defense-only mechanism")
+    defense_layers: list[Name] = param(default_factory=list, basis="assumption",
+                                       doc="layers that join any incident once it reaches ladder.military_rung, "
+                                       "bringing it under the coverage of a defense-only mechanism (default: "
+                                       "none; coverage follows the incident's own layers)")
     ring_hours: Duration = param(default_factory=lambda: Constant(value=0.05), unit="hours", basis="assumption",
                                  doc="time a call rings before it is answered or given up")
     call_duration_hours: Duration = param(default_factory=lambda: Exponential(dist="exponential", mean=0.33),

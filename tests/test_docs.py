@@ -1,0 +1,40 @@
+"""Documentation examples run: Python blocks in the README and docs, and doctests in the package."""
+
+from __future__ import annotations
+
+import doctest
+import os
+import re
+
+import pytest
+
+import sim.experiment
+
+from .conftest import REPO
+
+DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+
+
+def _blocks() -> list[tuple[str, str]]:
+    return [(f"{p.name}#{i}", code) for p in DOCS for i, code in enumerate(BLOCK.findall(p.read_text()))]
+
+
+@pytest.mark.parametrize("name,code", _blocks(), ids=[b[0] for b in _blocks()])
+def test_documentation_python_block_runs(name: str, code: str, monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    exec(compile(code, name, "exec"), {})
+
+
+def test_package_doctests(monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    failures, tried = doctest.testmod(sim.experiment, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0
+
+
+def test_readme_quick_start_is_exactly_two_commands() -> None:
+    text = (REPO / "README.md").read_text()
+    quick = text.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in quick.strip().splitlines()]
+    assert commands == ["make run", "make test"]
+    assert os.path.exists(REPO / "Makefile")
