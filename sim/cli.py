@@ -37,7 +37,8 @@ EXAMPLES = {
   hotline compare results/senkaku_baseline-A results/ccg_law-B --out comparison/""",
     "trace": """examples:
   hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --replication 17
-  hotline trace scenarios/senkaku_baseline.yaml --find-call --figure timeline.png""",
+  hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --find in-time --figure timeline.png
+  hotline trace scenarios/senkaku_baseline.yaml --arm hotline_as_is --find too-late""",
 }
 
 
@@ -133,6 +134,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--all", action="store_true", help="include routine incidents that went nowhere")
+    p.add_argument("--find", choices=("in-time", "too-late", "serious", "clash"),
+                   help="start at --replication and replay the first replication that shows this")
     p.add_argument("--figure", type=Path, help="also draw a timeline figure here (png, pdf or svg)")
     return parser
 
@@ -291,7 +294,12 @@ def cmd_trace(args: argparse.Namespace) -> int:
         raise UsageError(f"--arm: no arm {arm!r} in the scenario{suggest(arm, list(loaded.arms))}")
     if args.replication < 0:
         raise UsageError(f"--replication must be 0 or more (got {args.replication})")
-    print(trace(loaded, arm, args.replication, args.seed, everything=args.all, figure=args.figure))
+    replication = args.replication
+    if args.find:
+        from .report.narrative import find_replication
+
+        replication = find_replication(loaded, arm, args.find, args.replication, args.seed)
+    print(trace(loaded, arm, replication, args.seed, everything=args.all, figure=args.figure))
     return 0
 
 

@@ -1,0 +1,133 @@
+"""`hotline trace`: one replication told as a story, and optionally drawn as a timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+from ..engine import compile_scenario, replication_seed
+from ..engine.record import LogEntry, ReplicationRecord
+from ..engine.world import World
+from ..results import OutputError
+from ..scenario.load import LoadedScenario
+from .figures import pretty_arm
+from .style import arm_style, new_axes
+
+__all__ = ["replay", "narrate", "trace", "timeline_figure", "find_replication", "FINDERS"]
+
+FINDERS = {
+    "in-time": lambda r: r.calls_answered_in_time > 0,
+    "too-late": lambda r: r.calls_placed > 0 and r.calls_answered_in_time == 0,
+    "serious": lambda r: r.serious_incidents > 0,
+    "clash": lambda r: r.highest_rung == len(r.first_day) - 1,
+}
+
+
+def find_replication(loaded: LoadedScenario, arm: str, what: str, start: int = 0, seed: int | None = None,
+                     limit: int = 5000) -> int:
+    """The first replication number from `start` whose story shows `what` (see FINDERS)."""
+    test = FINDERS[what]
+    for k in range(start, start + limit):
+        if test(replay(loaded, arm, k, seed)):
+            return k
+    raise OutputError(f"no replication among {start}..{start + limit - 1} of arm {arm} shows {what!r}")
+
+
+def replay(loaded: LoadedScenario, arm: str, replication: int, seed: int | None = None) -> ReplicationRecord:
+    """Rerun one replication of one arm with the event log on; the same seed the aggregate run used."""
+    root = loaded.scenario.seed if seed is None else seed
+    params = compile_scenario(loaded.arms[arm])
+    return World(params, replication_seed(root, replication), log=True).run()
+
+
+def _clock(start: dt.datetime, day: float) -> str:
+    moment = start + dt.timedelta(days=day)
+    return f"day {int(day):>3} {moment:%H:%M}"
+
+
+def _interesting(log: list[LogEntry], everything: bool) -> set[int]:
+    """Incidents worth telling: those that climbed, involved a call or a protest, or ended the crisis."""
+    if everything:
+        return {e.incident for e in log}
+    keep = set()
+    start_rung: dict[int, int] = {}
+    for e in log:
+        if e.kind == "incident":
+            start_rung[e.incident] = e.rung
+        elif e.kind in ("move", "accident") and e.rung > start_rung.get(e.incident, 99) or e.kind in ("call_decided", "call", "answer", "no_answer", "busy", "clarified", "absorbed", "misread"):
+            keep.add(e.incident)
+    keep.add(-1)
+    return keep
+
+
+def narrate(loaded: LoadedScenario, arm: str, replication: int, record: ReplicationRecord,
+            everything: bool = False) -> str:
+    s = loaded.arms[arm]
+    start = dt.datetime(s.start_date.year, s.start_date.month, s.start_date.day)
+    log = record.log or []
+    keep = _interesting(log, everything)
+    lines = [f"{s.name}: arm {arm}, replication {replication} ({s.time_zone} clock)", ""]
+    last_incident = None
+    for e in log:
+        if e.incident not in keep:
+            continue
+        if e.incident != last_incident and e.incident >= 0 and e.kind == "incident":
+            lines.append("")
+        last_incident = e.incident
+        who = f"#{e.incident} " if e.incident >= 0 else ""
+        rung = f" (rung {e.rung})" if e.kind == "incident" else ""
+        lines.append(f"{_clock(start, e.day)}  {who}{e.detail}{rung}")
+    rungs = s.ladder.rungs
+    lines += ["", f"Outcome: highest rung {record.highest_rung} ({rungs[record.highest_rung].label}); "
+              f"{record.incidents} incidents, {record.serious_incidents} serious; hotline calls placed "
+              f"{record.calls_placed}, answered {record.calls_answered}, in time {record.calls_answered_in_time}."]
+    hidden = len({e.incident for e in log if e.incident >= 0}) - len(keep - {-1})
+    if hidden > 0:
+        lines.append(f"({hidden} routine incidents that went nowhere are not shown; --all shows them.)")
+    return "\n".join(lines)
+
+
+def timeline_figure(record: ReplicationRecord, rung_labels: list[str], title: str = "", ax=None):
+    """Rung over time for each incident that climbed, with hotline calls marked."""
+    fig, ax = new_axes(ax, size=(7.5, 3.8))
+    log = record.log or []
+    keep = _interesting(log, everything=False) - {-1}
+    paths: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for e in log:
+        if e.incident in keep and e.kind in ("incident", "move", "accident", "end", "absorbed"):
+            paths[e.incident].append((e.day, e.rung))
+    for i, (incident, points) in enumerate(sorted(paths.items())):
+        xs, ys = zip(*points, strict=True)
+        style = arm_style(i)
+        ax.step(xs, ys, where="post", color=style["color"], linestyle=style["linestyle"], linewidth=1.2,
+                label=f"incident #{incident}" if i < 8 else None)
+    marks = {"call": ("^", "#0072B2", "call placed"), "answer": ("o", "#009E73", "answered"),
+             "no_answer": ("x", "#D55E00", "not answered"), "clarified": ("*", "#000000", "intent clarified")}
+    for kind, (marker, colour, label) in marks.items():
+        points = [(e.day, e.rung) for e in log if e.kind == kind and e.incident in keep]
+        if points:
+            xs, ys = zip(*points, strict=True)
+            ax.scatter(xs, [y + 0.15 for y in ys], marker=marker, color=colour, label=label, zorder=3, s=30)
+    ax.set_yticks(range(len(rung_labels)), rung_labels)
+    ax.set_xlabel("day")
+    ax.set_title(title or "Incidents that climbed, and hotline calls")
+    ax.legend(frameon=False, fontsize=7, loc="upper left")
+    return fig
+
+
+def trace(loaded: LoadedScenario, arm: str, replication: int, seed: int | None = None,
+          everything: bool = False, figure: Path | None = None) -> str:
+    record = replay(loaded, arm, replication, seed)
+    text = narrate(loaded, arm, replication, record, everything)
+    if figure is not None:
+        if figure.suffix.lower() not in (".png", ".pdf", ".svg"):
+            raise OutputError(f"--figure {figure}: use a .png, .pdf or .svg file name")
+        labels = [f"{r.id}" for r in loaded.arms[arm].ladder.rungs]
+        fig = timeline_figure(record, labels, f"{pretty_arm(arm)}, replication {replication}")
+        try:
+            fig.savefig(figure)
+        except OSError as exc:
+            raise OutputError(f"cannot write {figure}: {exc.strerror or exc}") from None
+        text += f"\n\ntimeline: {figure}"
+    return text
