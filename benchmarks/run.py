@@ -1,0 +1,176 @@
+"""`make bench`: speed, scaling, memory and variance-reduction figures, each beside its reference.
+
+Every speed figure is a ratio against a reference measured in the same run (the machines are noisy).
+Writes benchmarks/results.json and prints a table. `--smoke` runs a few replications of each, so the
+benchmarks cannot rot (the test suite runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import simpy
+
+from sim import load_scenario
+from sim.engine import compile_scenario, replication_seed, simulate
+from sim.executors import ProcessExecutor, SerialExecutor
+from sim.experiment import Experiment, Plan
+
+REPO = Path(__file__).resolve().parents[1]
+FLAGSHIP = REPO / "scenarios" / "senkaku_baseline.yaml"
+
+
+def bare_simpy_seconds(events: int) -> float:
+    """A bare SimPy loop: processes yielding exponential timeouts, `events` events in all."""
+    import random
+
+    env = simpy.Environment()
+    rng = random.Random(1)
+    per = max(events // 50, 1)
+
+    def proc():
+        for _ in range(per):
+            yield env.timeout(rng.expovariate(1.0))
+
+    for _ in range(50):
+        env.process(proc())
+    start = time.perf_counter()
+    env.run()
+    return time.perf_counter() - start
+
+
+def model_overhead(reps: int) -> dict:
+    params = compile_scenario(load_scenario(FLAGSHIP).arms["hotline_as_is"])
+    start = time.perf_counter()
+    events = sum(simulate(params, replication_seed(1, k)).events for k in range(reps))
+    model = time.perf_counter() - start
+    bare = bare_simpy_seconds(events)
+    return {"events": events, "model_s": model, "bare_simpy_s": bare, "ratio": model / bare,
+            "events_per_s": events / model, "target": "<= 1.5"}
+
+
+def reps_per_second(sets: list[str], reps: int) -> dict:
+    loaded = load_scenario(FLAGSHIP, sets)
+    out = {}
+    for arm, scenario in loaded.arms.items():
+        params = compile_scenario(scenario)
+        start = time.perf_counter()
+        events = sum(simulate(params, replication_seed(2, k)).events for k in range(reps))
+        seconds = time.perf_counter() - start
+        out[arm] = {"reps_per_s": reps / seconds, "events_per_rep": events / reps}
+    return out
+
+
+def speedup(reps: int) -> dict:
+    loaded = load_scenario(FLAGSHIP).select(("no_hotline", "hotline_as_is"))
+    plan = Plan(("no_hotline", "hotline_as_is"), reps, 3, max(reps // 8, 1))
+    start = time.perf_counter()
+    Experiment(loaded, plan, SerialExecutor()).run()
+    one = time.perf_counter() - start
+    pool = ProcessExecutor(2)
+    try:
+        start = time.perf_counter()
+        Experiment(loaded, plan, pool).run()
+        two = time.perf_counter() - start
+    finally:
+        pool.close()
+    return {"one_worker_s": one, "two_workers_s": two, "speedup": one / two, "target": ">= 1.8"}
+
+
+def peak_memory(reps: int) -> dict:
+    """Peak RSS of a child process that runs `reps` replications of two arms through the streaming path."""
+    code = (f"from sim import load_scenario; from sim.experiment import Experiment, Plan;"
+            f"l = load_scenario({str(FLAGSHIP)!r}, ['horizon_days=5']).select(('no_hotline', 'hotline_as_is'));"
+            f"Experiment(l, Plan(('no_hotline', 'hotline_as_is'), {reps}, 1, 100)).run();"
+            "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return {"replications": reps, "peak_rss_mb": int(done.stdout.strip()) / 1024}
+
+
+def crn_factor(reps: int) -> dict:
+    loaded = load_scenario(FLAGSHIP).select(("no_hotline", "hotline_rapid"))
+    summary = Experiment(loaded, Plan(("no_hotline", "hotline_rapid"), reps, 4, max(reps // 10, 1))).run()
+    diff = summary["differences"]["hotline_rapid - no_hotline"]
+    main = diff["main"]
+    factor = main["variance_reduction"]
+    p1 = summary["arms"]["hotline_rapid"]["p_reach"][str(summary["main_rung"]["index"])]["estimate"]
+    p0 = summary["arms"]["no_hotline"]["p_reach"][str(summary["main_rung"]["index"])]["estimate"]
+    var_independent = p1 * (1 - p1) + p0 * (1 - p0)
+    need_independent = var_independent * (1.96 / 0.005) ** 2
+    need_paired = need_independent / factor if factor else None
+    return {"replications": reps, "variance_reduction": factor, "target": ">= 2.5",
+            "replications_for_0.005_independent": need_independent,
+            "replications_for_0.005_paired": need_paired}
+
+
+def scaling(reps: int) -> dict:
+    out = {}
+    for label, sets in [("horizon x1", []), ("horizon x2", ["horizon_days=730"]),
+                        ("rate x1", ["horizon_days=90"]), ("rate x4", ["horizon_days=90"] + [
+                            f"incident_types.{t}.rate_per_year={r * 4}" for t, r in
+                            (("cz_presence", 1060), ("air_intercept", 520))])]:
+        params = compile_scenario(load_scenario(FLAGSHIP, sets).arms["hotline_as_is"])
+        start = time.perf_counter()
+        events = sum(simulate(params, replication_seed(5, k)).events for k in range(reps))
+        out[label] = {"seconds": time.perf_counter() - start, "events": events}
+    out["horizon cost ratio (ideal 2)"] = out["horizon x2"]["seconds"] / out["horizon x1"]["seconds"]
+    out["rate cost ratio (ideal ~4)"] = out["rate x4"]["seconds"] / out["rate x1"]["seconds"]
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="a few replications of each, for the tests")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.json")
+    args = parser.parse_args()
+    n = 3 if args.smoke else 1
+    stress = [f"incident_types.{t}.rate_per_year={r * 10}" for t, r in
+              (("cz_presence", 1060), ("ts_entry", 30), ("fishing_pursuit", 14), ("air_intercept", 520),
+               ("warship_transit", 12), ("jmsdf_transit", 1))]
+    results = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": platform.platform(),
+        "python": platform.python_version(), "cpus": os.cpu_count(), "smoke": args.smoke,
+        "model_overhead": model_overhead(n if args.smoke else 100),
+        "flagship_reps_per_s": reps_per_second([], n if args.smoke else 100),
+        "stress_reps_per_s": reps_per_second(stress, 2 if args.smoke else 10),
+        "speedup_two_workers": speedup(8 if args.smoke else 400),
+        "peak_memory": [peak_memory(r) for r in ((20, 200) if args.smoke else (1_000, 10_000, 100_000))],
+        "crn": crn_factor(20 if args.smoke else 2000),
+        "scaling": scaling(2 if args.smoke else 30),
+        "self_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    args.out.write_text(json.dumps(results, indent=2))
+    o = results["model_overhead"]
+    print(f"model overhead: {o['ratio']:.1f}x a bare SimPy loop per event (target <= 1.5); "
+          f"{o['events_per_s']:.0f} events/s")
+    for arm, r in results["flagship_reps_per_s"].items():
+        print(f"flagship {arm}: {r['reps_per_s']:.1f} replications/s/core, {r['events_per_rep']:.0f} events "
+              "(target >= 150)")
+    for arm, r in results["stress_reps_per_s"].items():
+        print(f"stress (10x rates) {arm}: {r['reps_per_s']:.2f} replications/s/core")
+    s = results["speedup_two_workers"]
+    print(f"2 workers vs 1: {s['speedup']:.2f}x (target >= 1.8)")
+    for m in results["peak_memory"]:
+        print(f"peak memory, {m['replications']} replications: {m['peak_rss_mb']:.0f} MB (target flat, < 200)")
+    c = results["crn"]
+    print(f"common random numbers: variance reduction {c['variance_reduction']} (target >= 2.5); replications "
+          f"for +/-0.005: {c['replications_for_0.005_independent']:.0f} independent vs "
+          f"{c['replications_for_0.005_paired'] or float('nan'):.0f} paired")
+    sc = results["scaling"]
+    print(f"cost x horizon 2: {sc['horizon cost ratio (ideal 2)']:.2f}x; x rate 4: "
+          f"{sc['rate cost ratio (ideal ~4)']:.2f}x")
+    print(f"written: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
