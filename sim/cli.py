@@ -35,6 +35,9 @@ EXAMPLES = {
   hotline report results/senkaku_baseline-20261126T120000Z --format png,svg""",
     "compare": """examples:
   hotline compare results/senkaku_baseline-A results/ccg_law-B --out comparison/""",
+    "calibrate": """examples:
+  hotline calibrate scenarios/senkaku_baseline.yaml
+  hotline calibrate scenarios/senkaku_baseline.yaml --arm hotline_as_is --replications 2000""",
     "trace": """examples:
   hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --replication 17
   hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --find in-time --figure timeline.png
@@ -126,6 +129,17 @@ def _parser() -> argparse.ArgumentParser:
     p = command("compare", "put several results folders side by side")
     p.add_argument("results", type=Path, nargs="+", metavar="DIR")
     p.add_argument("--out", type=Path, help="folder for the comparison table and figure")
+
+    p = command("calibrate", "compare a scenario's simulated patterns with the public record")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--data", type=Path, help="folder of calibration tables (default: seeds/ beside scenarios/)")
+    p.add_argument("--arm", help="arm to calibrate (default: the baseline)")
+    p.add_argument("--replications", type=_positive_int, default=500)
+    p.add_argument("--seed", type=_seed)
+    p.add_argument("--workers", type=_positive_int, default=None)
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--out", type=Path, help="folder for calibration.csv and the figure "
+                   "(default results/calibrate-<scenario>-<UTC time>)")
 
     p = command("trace", "replay one replication and tell its story")
     p.add_argument("scenario", metavar="SCENARIO")
@@ -303,9 +317,24 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibrate_run import run_calibration
+
+    loaded = load_scenario(args.scenario, args.set)
+    arm = args.arm or loaded.baseline
+    if arm not in loaded.arms:
+        from .scenario.references import suggest
+
+        raise UsageError(f"--arm: no arm {arm!r} in the scenario{suggest(arm, list(loaded.arms))}")
+    text = run_calibration(loaded, arm, args.replications, args.seed, args.data, args.out,
+                           args.workers or os.cpu_count() or 1)
+    print(text)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": cmd_validate, "schema": cmd_schema, "run": cmd_run, "report": cmd_report,
-    "compare": cmd_compare, "trace": cmd_trace,
+    "compare": cmd_compare, "trace": cmd_trace, "calibrate": cmd_calibrate,
 }
 
 
