@@ -22,7 +22,10 @@ def interval_text(entry: dict[str, Any], signed: bool = False, digits: int = 1) 
 
 
 def print_summary(summary: dict[str, Any], console: Console | None = None) -> None:
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=120)  # files and pipes get the whole table, not an 80-column squeeze
     main = summary["main_rung"]
     serious = str(summary["serious_rung"])
     main_key = str(main["index"])
