@@ -38,3 +38,25 @@ def test_readme_quick_start_is_exactly_two_commands() -> None:
     commands = [line.split("#")[0].strip() for line in quick.strip().splitlines()]
     assert commands == ["make run", "make test"]
     assert os.path.exists(REPO / "Makefile")
+
+
+def test_key_reference_in_docs_matches_the_schema() -> None:
+    from sim.scenario.reference_doc import key_reference
+
+    text = (REPO / "docs" / "scenarios.md").read_text()
+    block = text.split("<!-- keys:start -->\n", 1)[1].split("<!-- keys:end -->", 1)[0]
+    assert block == key_reference(), "regenerate the key reference in docs/scenarios.md"
+
+
+def test_worked_example_validates_and_runs(tmp_path) -> None:
+    from sim import load_scenario, run_experiment
+
+    text = (REPO / "docs" / "scenarios.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    complete = [b for b in blocks if b.startswith("name:") and "arms:" in b]
+    assert complete, "the worked example ends with a whole scenario"
+    path = tmp_path / "my.yaml"
+    path.write_text(complete[-1])
+    loaded = load_scenario(path)
+    assert list(loaded.arms) == ["no_hotline", "as_is", "rapid"]
+    assert run_experiment(loaded, replications=2)["replications"] == 2
