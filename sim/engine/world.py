@@ -12,6 +12,7 @@ from .hotline import Hotline, place_call
 from .incident import Incident
 from .parameters import IncidentTypeParameters, ModelParameters, PartyParameters
 from .record import LogEntry, ReplicationRecord
+from .routine import start_routine
 from .streams import Purpose, Streams, UniformBlocks
 from .tension import Tension
 
@@ -88,7 +89,7 @@ class World:
         self._counts[j] = number + 1
         self._incident_no += 1
         incident = Incident(self, kind, self._incident_no, number, self._incident_blocks[j].block(number))
-        self.env.process(incident.run())
+        start_routine(incident.run())
         return incident
 
     def shock(self, k: int) -> Generator[Any, Any, None]:
@@ -130,11 +131,11 @@ class World:
             return
         callee = self.p.parties[incident.kind.initiator if caller.index != incident.kind.initiator
                                 else incident.kind.responder]
-        self.env.process(place_call(self, incident, caller, callee, draws))
+        start_routine(place_call(self, incident, caller, callee, draws))
 
     def start_fallback(self, incident: Incident) -> None:
         draws = self.streams.draws(Purpose.FALLBACK, incident.kind.index, incident.index_in_type)
-        self.env.process(self.fallback(incident, draws))
+        start_routine(self.fallback(incident, draws))
 
     def suspend_hotline(self, incident: Incident) -> None:
         days = self.p.hotline.suspension_days(float(self._suspension_draws.random()))
