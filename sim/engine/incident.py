@@ -52,85 +52,85 @@ class Incident:
         env = world.env
         kind = self.kind
         draws = self.draws
-        parties = world.p.parties
         top = world.p.top
         weapons = world.p.weapons_rung
         feedback = world.p.escalation_feedback
         ambiguous = world.p.ambiguous
+        accident_at = kind.accident
         tension = world.tension
+        timeout = env.timeout
         end = env.now + kind.max_duration_days(draws())
         crisis = kind.crisis_days(draws())  # drawn now so that every arm reads the same number
-        mover, other = parties[kind.responder], parties[kind.initiator]
-        mover_layer, other_layer = kind.responder_layer, kind.layer
+        mover, other = kind.responder_side, kind.initiator_side
         provoked = False  # the mover believes the other's last act was a deliberate escalation
-        misread = False  # ... and that belief is a misperception of an accident
+        misread = False  # ... and that belief is a misreading (an accident, an ambiguous act)
         other_stepped_down = False
         world.enter(self)
         while True:
             u_delay, u_command, u_decide, u_accident, u_misread = draws(), draws(), draws(), draws(), draws()
-            delay = mover.delay_days[mover_layer](u_delay)
-            if self.rung >= mover.command_rung:
+            delay = mover.delay_days(u_delay)
+            rung = self.rung
+            if rung >= mover.command_rung:
                 delay += mover.command_days(u_command)  # the decision goes up the chain of command
             if env.now + delay >= end:
-                yield env.timeout(max(end - env.now, 0.0))
+                yield timeout(max(end - env.now, 0.0))
                 world.events += 1
                 world.log_event("end", self, "", "the incident runs its course and ends")
                 break
-            yield env.timeout(delay)
+            yield timeout(delay)
             world.events += 1
             rung = self.rung
-            layer = mover_layer
-            p_up = mover.up[layer][rung]
+            p_up = mover.up[rung]
             if feedback:
                 p_up *= 1.0 + feedback * tension.at(env.now)
             if provoked and not (misread and self.clarified):
-                p_up *= mover.retaliation[layer]
-            p_down = mover.down[layer][rung]
+                p_up *= mover.retaliation
+            p_down = mover.down[rung]
             if other_stepped_down:
-                p_down *= mover.reciprocity[layer]
+                p_down *= mover.reciprocity
             if p_up > 1.0:
                 p_up = 1.0
             if p_down > 1.0 - p_up:
                 p_down = 1.0 - p_up
             if self.clarified:
-                p_down += mover.face_saving[layer] * (1.0 - p_up - p_down)
+                p_down += mover.face_saving * (1.0 - p_up - p_down)
             if u_decide < p_up:
                 step = UP
-                if rung + 1 >= weapons and rung < mover.release_rung[mover_layer]:
+                if rung + 1 >= weapons and rung < mover.release_rung:
                     step = HOLD  # rules of engagement forbid stepping onto the weapons rungs from here
             elif u_decide < p_up + p_down:
                 step = DOWN
             else:
                 step = HOLD
-            accident = step != DOWN and u_accident < kind.accident[rung]
+            accident = step != DOWN and u_accident < accident_at[rung]
             if accident:
                 step += 1
             if step == DOWN and rung == 0:
-                world.log_event("end", self, mover.name, f"{mover.label} stands down; the incident ends")
+                world.log_event("end", self, mover.party.name,
+                                f"{mover.party.label} stands down; the incident ends")
                 break
             new = rung + step
             if step:
                 if new >= weapons > self.highest:
                     end = max(end, env.now + crisis)  # the encounter has become a political crisis
-                world.move(self, new, mover, accident)
+                world.move(self, new, mover.party, accident)
             if new >= top or (new == 0 and step == DOWN):
                 if new == 0:
-                    world.log_event("end", self, mover.name, "back to routine; the incident ends")
+                    world.log_event("end", self, mover.party.name, "back to routine; the incident ends")
                 break
             if step > 0:
                 # What the other side believes: a deliberate step provokes; an accident provokes only if
                 # misread as deliberate; an act on an ambiguous rung reads as preparing an attack. The
                 # last two are misreadings that a clarification of intent corrects.
-                provoked = (not accident) or u_misread < other.misperception[other_layer]
+                provoked = (not accident) or u_misread < other.misperception
                 misread = provoked and (accident or ambiguous[new])
                 if provoked and accident:
-                    world.log_event("misread", self, other.name,
-                                    f"{other.label} reads the accident as deliberate")
+                    world.log_event("misread", self, other.party.name,
+                                    f"{other.party.label} reads the accident as deliberate")
             else:
                 provoked = misread = False
             other_stepped_down = step == DOWN
             mover, other = other, mover
-            mover_layer, other_layer = other_layer, mover_layer
         self.active = False
         world.leave(self)
 

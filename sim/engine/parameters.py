@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..scenario.schema import Scenario
@@ -20,8 +21,9 @@ __all__ = ["ModelParameters", "PartyParameters", "IncidentTypeParameters", "Hotl
 Sampler = Callable[[float], float]
 
 
-def _in_days(sampler: Sampler, per_day: float) -> Sampler:
-    return lambda u: sampler(u) / per_day
+def _in_days(duration: Any, per_day: float) -> Sampler:
+    """A sampler of the duration converted to days (the unit of the engine's clock)."""
+    return duration.sampler(1.0 / per_day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,30 @@ class PartyParameters:
 
 
 @dataclass(frozen=True, slots=True)
+class Side:
+    """One party acting through one force layer: everything a move needs, looked up once."""
+
+    party: PartyParameters
+    layer: str
+    up: tuple[float, ...]
+    down: tuple[float, ...]
+    retaliation: float
+    reciprocity: float
+    misperception: float
+    face_saving: float
+    delay_days: Sampler
+    command_rung: int
+    command_days: Sampler
+    release_rung: int
+
+
+def _side(party: PartyParameters, layer: str) -> Side:
+    return Side(party, layer, party.up[layer], party.down[layer], party.retaliation[layer],
+                party.reciprocity[layer], party.misperception[layer], party.face_saving[layer],
+                party.delay_days[layer], party.command_rung, party.command_days, party.release_rung[layer])
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentTypeParameters:
     index: int
     name: str
@@ -63,6 +89,8 @@ class IncidentTypeParameters:
     crisis_days: Sampler
     accident: tuple[float, ...]
     covered_layers: bool
+    initiator_side: Side
+    responder_side: Side
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,14 +175,14 @@ def compile_scenario(s: Scenario) -> ModelParameters:
             reciprocity={layer: ps.reciprocity_multiplier for layer, ps in postures.items()},
             misperception={layer: ps.misperception_probability for layer, ps in postures.items()},
             face_saving={layer: ps.face_saving_step_down for layer, ps in postures.items()},
-            delay_days={layer: _in_days(p.decision_delay_hours.on(layer).sampler(), 24.0) for layer in layers},
-            command_days=_in_days(p.chain_of_command_hours.sampler(), 24.0),
+            delay_days={layer: _in_days(p.decision_delay_hours.on(layer), 24.0) for layer in layers},
+            command_days=_in_days(p.chain_of_command_hours, 24.0),
             command_rung=index[p.chain_of_command_rung or ladder.weapons_rung],
             release_rung={layer: index[p.weapons_release_rung.on(layer) or ladder.weapons_rung]
                           for layer in layers},
             calls=p.hotline.calls, call_rung=index[p.hotline.call_at_rung or ladder.weapons_rung],
             call_probability=p.hotline.call_probability,
-            consultation_days=_in_days(p.hotline.prior_consultation_hours.sampler(), 24.0),
+            consultation_days=_in_days(p.hotline.prior_consultation_hours, 24.0),
             answers=p.hotline.answers, answer_probability=p.hotline.answer_probability,
             answer_sensitivity=p.hotline.answer_tension_sensitivity,
         ))
@@ -169,18 +197,20 @@ def compile_scenario(s: Scenario) -> ModelParameters:
             index=j, name=name, label=t.label, rate_per_day=t.rate_per_year / 365.25,
             initiator=initiator, responder=responder, layer=t.layer, responder_layer=responder_layer,
             start_rung=index[t.start_rung],
-            max_duration_days=_in_days(t.max_duration_hours.sampler(), 24.0),
-            crisis_days=_in_days(t.crisis_duration_hours.sampler(), 24.0),
+            max_duration_days=_in_days(t.max_duration_hours, 24.0),
+            crisis_days=_in_days(t.crisis_duration_hours, 24.0),
             accident=tuple(t.accident_probability.on(r) for r in ids),
             covered_layers=t.layer in coverage or responder_layer in coverage,
+            initiator_side=_side(parties[initiator], t.layer),
+            responder_side=_side(parties[responder], responder_layer),
         ))
     offset = _utc_offset_hours(h.hours.time_zone, s.start_date) - _utc_offset_hours(s.time_zone, s.start_date)
     hotline = HotlineParameters(
         enabled=h.enabled, lines=h.lines, always_open=h.hours.always_open, open_hour=h.hours.open_hour,
         close_hour=h.hours.close_hour, weekdays_only=h.hours.weekdays_only, offset_hours=offset,
         start_weekday=s.start_date.weekday(), coverage=coverage,
-        ring_days=_in_days(h.ring_hours.sampler(), 24.0), call_days=_in_days(h.call_duration_hours.sampler(), 24.0),
-        queue_when_busy=h.queue_when_busy, max_retries=h.max_retries, retry_days=_in_days(h.retry_interval_hours.sampler(), 24.0),
+        ring_days=_in_days(h.ring_hours, 24.0), call_days=_in_days(h.call_duration_hours, 24.0),
+        queue_when_busy=h.queue_when_busy, max_retries=h.max_retries, retry_days=_in_days(h.retry_interval_hours, 24.0),
         suspend_rung=index[h.suspension.after_rung] if h.suspension.after_rung else len(ids) + 1,
         suspension_days=h.suspension.duration_days.sampler(),
     )
@@ -197,7 +227,7 @@ def compile_scenario(s: Scenario) -> ModelParameters:
                               else [ladder.weapons_rung]) for r in ids), main_rung=s.main_rung_index, horizon_days=s.horizon_days,
         parties=tuple(parties), types=tuple(types), hotline=hotline,
         fallback_enabled=s.fallback.enabled, fallback_rung=index[s.fallback.trigger_rung or ladder.serious_rung],
-        fallback_days=_in_days(s.fallback.delay_hours.sampler(), 24.0),
+        fallback_days=_in_days(s.fallback.delay_hours, 24.0),
         fallback_probability=s.fallback.clarify_probability,
         tension_initial=s.tension.initial, tension_decay_per_day=math.log(2) / s.tension.half_life_days,
         tension_jump=tuple(s.tension.jump_by_rung.on(r) for r in ids),

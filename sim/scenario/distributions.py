@@ -23,7 +23,8 @@ Sampler = Callable[[float], float]
 class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    def sampler(self) -> Sampler:  # pragma: no cover - every subclass overrides
+    def sampler(self, scale: float = 1.0) -> Sampler:  # pragma: no cover - every subclass overrides
+        """u in [0, 1) -> value * scale, by the inverse CDF."""
         raise NotImplementedError
 
     def mean(self) -> float:  # pragma: no cover
@@ -36,8 +37,8 @@ class Constant(_Dist):
     dist: Literal["constant"] = "constant"
     value: float = Field(ge=0, description="the value, in the unit of the field that holds it")
 
-    def sampler(self) -> Sampler:
-        v = self.value
+    def sampler(self, scale: float = 1.0) -> Sampler:
+        v = self.value * scale
         return lambda u: v
 
     def mean(self) -> float:
@@ -50,8 +51,8 @@ class Exponential(_Dist):
     dist: Literal["exponential"]
     mean_value: float = Field(gt=0, alias="mean", description="mean, in the unit of the field")
 
-    def sampler(self) -> Sampler:
-        m = self.mean_value
+    def sampler(self, scale: float = 1.0) -> Sampler:
+        m = self.mean_value * scale
         log = math.log
         return lambda u: -m * log(1.0 - u)
 
@@ -72,10 +73,10 @@ class LogNormal(_Dist):
             raise ValueError(f"p90 ({self.p90}) must be above the median ({self.median})")
         return self
 
-    def sampler(self) -> Sampler:
+    def sampler(self, scale: float = 1.0) -> Sampler:
         mu = math.log(self.median)
         sigma = (math.log(self.p90) - mu) / _Z90
-        inv = NormalDist(mu, sigma).inv_cdf
+        inv = NormalDist(mu + math.log(scale), sigma).inv_cdf
         exp = math.exp
         return lambda u: exp(inv(min(max(u, _EPS), 1.0 - _EPS)))
 
@@ -97,8 +98,8 @@ class Uniform(_Dist):
             raise ValueError(f"high ({self.high}) must not be below low ({self.low})")
         return self
 
-    def sampler(self) -> Sampler:
-        lo, width = self.low, self.high - self.low
+    def sampler(self, scale: float = 1.0) -> Sampler:
+        lo, width = self.low * scale, (self.high - self.low) * scale
         return lambda u: lo + width * u
 
     def mean(self) -> float:
@@ -119,8 +120,8 @@ class Triangular(_Dist):
             raise ValueError(f"need low <= mode <= high and low < high (got {self.low}, {self.mode}, {self.high})")
         return self
 
-    def sampler(self) -> Sampler:
-        a, c, b = self.low, self.mode, self.high
+    def sampler(self, scale: float = 1.0) -> Sampler:
+        a, c, b = self.low * scale, self.mode * scale, self.high * scale
         cut = (c - a) / (b - a)
         sqrt = math.sqrt
 
@@ -142,10 +143,10 @@ class Gamma(_Dist):
     shape: float = Field(gt=0)
     mean_value: float = Field(gt=0, alias="mean")
 
-    def sampler(self) -> Sampler:
+    def sampler(self, scale: float = 1.0) -> Sampler:
         from scipy.special import gammaincinv
 
-        k, scale = self.shape, self.mean_value / self.shape
+        k, scale = self.shape, self.mean_value / self.shape * scale
         return lambda u: float(gammaincinv(k, min(max(u, _EPS), 1.0 - _EPS))) * scale
 
     def mean(self) -> float:
