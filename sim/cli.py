@@ -29,7 +29,8 @@ EXAMPLES = {
   hotline run scenarios/senkaku_baseline.yaml --set hotline.lines=2 --set tension.half_life_days=60
   hotline run scenarios/senkaku_baseline.yaml --precision 0.005     # add replications until +/-0.5 points
   hotline run scenarios/senkaku_baseline.yaml --executor dask --scheduler tcp://127.0.0.1:8786
-  hotline run --resume results/senkaku_baseline-20261126T120000Z   # finish an interrupted run""",
+  hotline run --resume results/senkaku_baseline-20261126T120000Z   # finish an interrupted run
+  hotline run --reproduce results/senkaku_baseline-20261126T120000Z   # rerun and check the results match""",
     "report": """examples:
   hotline report results/senkaku_baseline-20261126T120000Z
   hotline report results/senkaku_baseline-20261126T120000Z --format png,svg""",
@@ -117,6 +118,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="results folder (default results/<scenario>-<UTC time>)")
     p.add_argument("--force", action="store_true", help="replace the results in an existing --out folder")
     p.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted run")
+    p.add_argument("--reproduce", type=Path, metavar="DIR",
+                   help="rerun a finished run from its manifest and scenario.yaml and report whether the "
+                   "results match")
     p.add_argument("--report", action="store_true", help="draw figures and the briefing when done")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print summary.json to stdout and nothing else there")
@@ -225,6 +229,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .results import ResultsFolder, default_folder_name
     from .terminal import print_summary
 
+    if args.reproduce is not None:
+        return _reproduce(args)
     if args.resume is None and args.scenario is None:
         raise UsageError("give a SCENARIO file to run, or --resume DIR to finish an interrupted run")
     if args.resume is not None and (args.scenario or args.set or args.arms or args.replications or args.out):
@@ -278,6 +284,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"briefing: {made.briefing}")
     return 0
+
+
+def _reproduce(args: argparse.Namespace) -> int:
+    from .executors import make_executor
+    from .reproduce import reproduce
+
+    if args.scenario or args.resume or args.set or args.arms or args.replications or args.seed is not None:
+        raise UsageError("--reproduce takes the run's own settings; give only the results folder")
+    executor = make_executor(args.executor, args.workers or os.cpu_count() or 1, args.scheduler)
+    update, stop = _progress_bar(args.quiet)
+    try:
+        report = reproduce(args.reproduce, executor, ["hotline", *sys.argv[1:]], update, out=args.out)
+    finally:
+        stop()
+        executor.close()
+    print(report.text())
+    return 0 if report.matches else 1
 
 
 def cmd_report(args: argparse.Namespace) -> int:

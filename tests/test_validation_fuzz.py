@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -70,3 +71,22 @@ def test_mutation_validates_or_fails_with_located_messages(tmp_path: Path, capsy
     if status == 2:
         lines = err.strip().splitlines()
         assert lines and all(LOCATED.match(line) and line.startswith(str(path)) for line in lines), err
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=mutated())
+def test_mutation_runs_through_the_whole_cli_without_a_traceback(tmp_path: Path, capsys,
+                                                                  data: dict[str, Any]) -> None:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    path = folder / "mutant.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    status = main(["run", str(path), "--replications", "1", "--set", "horizon_days=2", "--workers", "1",
+                   "--quiet", "--out", str(folder / "out")])
+    _, err = capsys.readouterr()
+    assert status in (0, 2), err
+    assert "Traceback" not in err and "internal error" not in err
+    if status == 0:
+        assert json.loads((folder / "out" / "manifest.json").read_text())["status"] == "complete"
