@@ -39,6 +39,15 @@ EXAMPLES = {
     "calibrate": """examples:
   hotline calibrate scenarios/senkaku_baseline.yaml
   hotline calibrate scenarios/senkaku_baseline.yaml --arm hotline_as_is --replications 2000""",
+    "sweep": """examples:
+  hotline sweep --example halve      # answer probability x prior consultation: when does the hotline halve the risk?
+  hotline sweep scenarios/senkaku_baseline.yaml --arms no_hotline,hotline_as_is \\
+      --param parties.CHN.hotline.answer_probability=0.2,0.5,0.8 --param hotline.lines=1,2
+  hotline sweep scenarios/senkaku_baseline.yaml --design sobol --samples 64 --arms no_hotline,hotline_rapid \\
+      --param parties.CHN.hotline.answer_probability=0.1:1 --param parties.JPN.posture.misperception_probability=0:0.8 \\
+      --param tension.escalation_feedback=0:1 --param parties.CHN.posture.retaliation_multiplier=1:5 \\
+      --param incident_types.air_intercept.rate_per_year=300:900
+  hotline sweep --resume results/sweep-senkaku_baseline-20261126T120000Z""",
     "trace": """examples:
   hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --replication 17
   hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --find in-time --figure timeline.png
@@ -144,6 +153,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--out", type=Path, help="folder for calibration.csv and the figure "
                    "(default results/calibrate-<scenario>-<UTC time>)")
+
+    p = command("sweep", "run the arms at many points of parameter space (grids, Latin hypercubes, Sobol, Morris)")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=V1,V2|KEY=LOW:HIGH",
+                   help="a swept parameter; KEY1+KEY2=... sets several keys to the same value")
+    p.add_argument("--design", choices=("grid", "lhs", "sobol", "morris"), default="grid")
+    p.add_argument("--samples", type=_positive_int, default=16,
+                   help="points for lhs; base samples for sobol (N) and trajectories for morris")
+    p.add_argument("--replications", type=_positive_int, default=400, help="replications per arm and point")
+    p.add_argument("--seed", type=_seed)
+    p.add_argument("--arms", metavar="A,B", help="arms to run at every point; the first is the baseline")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fixed overrides")
+    p.add_argument("--workers", type=_positive_int, default=None)
+    p.add_argument("--executor", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", metavar="ADDRESS")
+    p.add_argument("--out", type=Path)
+    p.add_argument("--force", action="store_true")
+    p.add_argument("--resume", type=Path, metavar="DIR")
+    p.add_argument("--example", choices=("halve",), help="the built-in worked example (see README)")
+    p.add_argument("--quiet", action="store_true")
 
     p = command("trace", "replay one replication and tell its story")
     p.add_argument("scenario", metavar="SCENARIO")
@@ -303,9 +332,91 @@ def _reproduce(args: argparse.Namespace) -> int:
     return 0 if report.matches else 1
 
 
+HALVE_EXAMPLE = {
+    "scenario": "scenarios/senkaku_baseline.yaml",
+    "arms": "no_hotline,hotline_as_is",
+    "set": ["hotline.hours.always_open=true", "parties.CHN.hotline.answer_tension_sensitivity=0"],
+    "param": ["parties.CHN.hotline.answer_probability=0.25,0.5,0.75,1.0",
+              "parties.JPN.hotline.prior_consultation_hours+parties.CHN.hotline.prior_consultation_hours=0,1,4,8"],
+    "replications": 300,
+}
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .executors import make_executor
+    from .results import default_folder_name
+    from .sweep import SensitivityUnavailable, design_points, parse_param
+    from .sweep_recording import resume_sweep, start_sweep
+
+    if args.example:
+        example = HALVE_EXAMPLE
+        args.scenario = args.scenario or example["scenario"]
+        args.arms = args.arms or example["arms"]
+        args.set = example["set"] + args.set
+        args.param = args.param or example["param"]
+        args.replications = example["replications"] if args.replications == 400 else args.replications
+    workers = args.workers or os.cpu_count() or 1
+    if args.executor != "dask" and args.scheduler:
+        raise UsageError("--scheduler goes with --executor dask")
+    if args.resume is None:
+        if args.scenario is None or not args.param:
+            raise UsageError("give a SCENARIO and at least one --param (or --example halve, or --resume DIR)")
+        loaded = load_scenario(args.scenario, args.set)
+        arms = _select_arms(loaded, args.arms)
+        params = [parse_param(text) for text in args.param]
+        seed = loaded.scenario.seed if args.seed is None else args.seed
+        try:
+            points = design_points(params, args.design, args.samples, seed)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        except SensitivityUnavailable as exc:
+            raise UsageError(str(exc)) from None
+        from .sweep import overrides
+
+        load_scenario(args.scenario, args.set + overrides(params, points[0]))  # every key is real and valid
+        out = args.out or Path("results") / default_folder_name(f"sweep-{Path(args.scenario).stem}")
+    executor = make_executor(args.executor, workers, args.scheduler)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    update, stop = _progress_bar(args.quiet)
+    try:
+        if args.resume is None:
+            manifest = start_sweep(loaded.select(arms), params, points, args.design, args.samples, arms,
+                                   args.replications, seed, out, args.force, executor,
+                                   ["hotline", *sys.argv[1:]], update)
+            path = out
+        else:
+            manifest = resume_sweep(args.resume, executor, update)
+            path = args.resume
+    except KeyboardInterrupt:
+        stop()
+        where = args.resume or out
+        print(f"hotline: interrupted; finished points are kept in {where}. Resume with: "
+              f"hotline sweep --resume {where}", file=sys.stderr)
+        return 130
+    finally:
+        stop()
+        executor.close()
+    from .report.sweep_report import build_sweep_report
+
+    figures = build_sweep_report(path)
+    print(f"sweep: {manifest['points_done']} points x {len(manifest['arms'])} arms, "
+          f"{manifest['replications']} replications each\nresults: {path / 'sweep.csv'}")
+    for figure in figures:
+        print(f"figure: {figure}")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .report.build import build_report
 
+    if (args.results / "manifest.json").is_file() and \
+            json.loads((args.results / "manifest.json").read_text()).get("kind") == "sweep":
+        from .report.sweep_report import build_sweep_report
+
+        formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
+        for figure in build_sweep_report(args.results, formats):
+            print(f"figure: {figure}")
+        return 0
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
     made = build_report(args.results, formats=formats, out=args.out)
     print(f"figures: {made.figures_dir}\nbriefing: {made.briefing}")
@@ -357,7 +468,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": cmd_validate, "schema": cmd_schema, "run": cmd_run, "report": cmd_report,
-    "compare": cmd_compare, "trace": cmd_trace, "calibrate": cmd_calibrate,
+    "compare": cmd_compare, "trace": cmd_trace, "calibrate": cmd_calibrate, "sweep": cmd_sweep,
 }
 
 

@@ -1,0 +1,173 @@
+"""Sweeps: run every arm at many points of parameter space, with the same seeds at every point.
+
+A point is a set of `--set`-style overrides applied to every arm. Designs: a full grid of listed values,
+a Latin hypercube over ranges, or Saltelli (Sobol) and Morris samples from SALib. Every point runs with
+the same root seed, so differences between points are not noise from different incidents. Finished points
+are appended to `sweep.csv` one at a time; `--resume` skips them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .executors import Executor
+from .experiment import Experiment, Plan, chunk_size_for
+from .scenario.load import LoadedScenario, load_scenario
+from .scenario.problems import Location, Problem, ScenarioError
+
+__all__ = ["Parameter", "parse_param", "design_points", "SweepPoint", "run_point", "SWEEP_COLUMNS",
+           "DESIGNS", "SensitivityUnavailable"]
+
+DESIGNS = ("grid", "lhs", "sobol", "morris")
+
+
+class SensitivityUnavailable(Exception):
+    """SALib is needed for this design and is not installed."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One swept parameter: one or more dotted keys (joined by '+') set to the same value."""
+
+    keys: tuple[str, ...]
+    values: tuple[Any, ...] | None = None  # grid: listed values
+    low: float | None = None  # sampled designs: a range
+    high: float | None = None
+
+    @property
+    def name(self) -> str:
+        return "+".join(self.keys)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"keys": list(self.keys), "values": list(self.values) if self.values is not None else None,
+                "low": self.low, "high": self.high}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Parameter:
+        return cls(tuple(d["keys"]), tuple(d["values"]) if d["values"] is not None else None, d["low"], d["high"])
+
+
+def _number(text: str, where: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ScenarioError([Problem(Location("--param", 1, 1), ("--param",),
+                                     f"{where}: expected a number", text)]) from None
+    if not math.isfinite(value):
+        raise ScenarioError([Problem(Location("--param", 1, 1), ("--param",), f"{where}: must be finite", text)])
+    return value
+
+
+def parse_param(text: str) -> Parameter:
+    """`key=V1,V2,...` (values) or `key=LOW:HIGH` (a range); `key1+key2=...` sets several keys together."""
+    if "=" not in text:
+        raise ScenarioError([Problem(Location("--param", 1, 1), ("--param",),
+                                     "expected KEY=V1,V2,... or KEY=LOW:HIGH", text)])
+    key_text, _, spec = text.partition("=")
+    keys = tuple(k.strip() for k in key_text.split("+") if k.strip())
+    if not keys or not spec:
+        raise ScenarioError([Problem(Location("--param", 1, 1), ("--param",),
+                                     "expected KEY=V1,V2,... or KEY=LOW:HIGH", text)])
+    if ":" in spec and "," not in spec:
+        low_text, _, high_text = spec.partition(":")
+        low, high = _number(low_text, key_text), _number(high_text, key_text)
+        if not low < high:
+            raise ScenarioError([Problem(Location("--param", 1, 1), ("--param",),
+                                         f"{key_text}: LOW must be below HIGH", spec)])
+        return Parameter(keys, None, low, high)
+    import yaml
+
+    values = tuple(yaml.safe_load(v) for v in spec.split(","))
+    return Parameter(keys, values)
+
+
+def design_points(params: list[Parameter], design: str, samples: int, seed: int) -> list[dict[str, Any]]:
+    """The points of a design, each a mapping parameter name -> value."""
+    if design == "grid":
+        missing = [p.name for p in params if p.values is None]
+        if missing:
+            raise ValueError(f"a grid needs listed values (key=V1,V2,...) for: {', '.join(missing)}")
+        return [dict(zip([p.name for p in params], combo, strict=True))
+                for combo in itertools.product(*[p.values for p in params])]
+    missing = [p.name for p in params if p.low is None]
+    if missing:
+        raise ValueError(f"a {design} design needs ranges (key=LOW:HIGH) for: {', '.join(missing)}")
+    bounds = [[p.low, p.high] for p in params]
+    if design == "lhs":
+        from scipy.stats import qmc
+
+        unit = qmc.LatinHypercube(d=len(params), seed=np.random.default_rng(seed)).random(samples)
+        matrix = qmc.scale(unit, [b[0] for b in bounds], [b[1] for b in bounds])
+    else:
+        problem = salib_problem(params)
+        try:
+            if design == "sobol":
+                from SALib.sample import sobol as sampler
+
+                matrix = sampler.sample(problem, samples, calc_second_order=False, seed=seed)
+            else:
+                from SALib.sample import morris as sampler
+
+                matrix = sampler.sample(problem, samples, num_levels=4, seed=seed)
+        except ImportError:
+            raise SensitivityUnavailable("the sobol and morris designs need SALib: pip install "
+                                         "'hotline[sensitivity]'") from None
+    return [{p.name: float(v) for p, v in zip(params, row, strict=True)} for row in matrix]
+
+
+def salib_problem(params: list[Parameter]) -> dict[str, Any]:
+    return {"num_vars": len(params), "names": [p.name for p in params],
+            "bounds": [[p.low, p.high] for p in params]}
+
+
+def overrides(params: list[Parameter], point: dict[str, Any]) -> list[str]:
+    import yaml
+
+    out = []
+    for p in params:
+        value = point[p.name]
+        text = yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
+        out += [f"{key}={text}" for key in p.keys]
+    return out
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    index: int
+    values: dict[str, Any]
+
+
+SWEEP_COLUMNS = ["point", "arm", "replications", "p_main", "p_main_low", "p_main_high", "p_serious",
+                 "p_serious_low", "p_serious_high", "diff_main", "diff_main_low", "diff_main_high",
+                 "calls_placed", "calls_answered", "calls_answered_in_time"]
+
+
+def run_point(scenario_path: str, base_sets: list[str], params: list[Parameter], point: SweepPoint,
+              arms: tuple[str, ...] | None, replications: int, seed: int, executor: Executor,
+              on_chunk: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+    """Run all arms at one point with the common root seed; one row per arm."""
+    loaded: LoadedScenario = load_scenario(scenario_path, base_sets + overrides(params, point.values))
+    chosen = arms or tuple(loaded.arms)
+    loaded = loaded.select(chosen)
+    plan = Plan(chosen, replications, seed, chunk_size_for(replications))
+    summary = Experiment(loaded, plan, executor, on_chunk=on_chunk).run()
+    main, serious = str(summary["main_rung"]["index"]), str(summary["serious_rung"])
+    rows = []
+    for arm, data in summary["arms"].items():
+        m, s = data["p_reach"][main], data["p_reach"][serious]
+        diff = summary["differences"].get(f"{arm} - {summary['baseline']}", {}).get("main")
+        row = {"point": point.index, **point.values, "arm": arm, "replications": data["n"],
+               "p_main": m["estimate"], "p_main_low": m["ci_low"], "p_main_high": m["ci_high"],
+               "p_serious": s["estimate"], "p_serious_low": s["ci_low"], "p_serious_high": s["ci_high"],
+               "diff_main": diff["estimate"] if diff else 0.0, "diff_main_low": diff["ci_low"] if diff else 0.0,
+               "diff_main_high": diff["ci_high"] if diff else 0.0,
+               "calls_placed": data["hotline"]["calls_placed"], "calls_answered": data["hotline"]["calls_answered"],
+               "calls_answered_in_time": data["hotline"]["calls_answered_in_time"]}
+        rows.append(row)
+    return rows
