@@ -89,7 +89,7 @@ def speedup(reps: int) -> dict:
 def peak_memory(reps: int) -> dict:
     """Peak RSS of a child process that runs `reps` replications of two arms through the streaming path."""
     code = (f"from sim import load_scenario; from sim.experiment import Experiment, Plan;"
-            f"l = load_scenario({str(FLAGSHIP)!r}, ['horizon_days=5']).select(('no_hotline', 'hotline_as_is'));"
+            f"l = load_scenario({str(FLAGSHIP)!r}, ['horizon_days=1']).select(('no_hotline', 'hotline_as_is'));"
             f"Experiment(l, Plan(('no_hotline', 'hotline_as_is'), {reps}, 1, 100)).run();"
             "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

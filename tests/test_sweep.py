@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -105,11 +106,12 @@ def test_sobol_analysis_of_five_parameters_gives_indices_with_intervals(tmp_path
     params = ["parties.CHN.hotline.answer_probability=0.1:1", "parties.JPN.posture.misperception_probability=0:0.8",
               "tension.escalation_feedback=0:1", "parties.CHN.posture.retaliation_multiplier=1:5",
               "incident_types.air_intercept.rate_per_year=500:3000"]
-    manifest = _sweep(tmp_path / "sobol", SerialExecutor(), params, "sobol", 4, reps=3)
+    manifest = _sweep(tmp_path / "sobol", SerialExecutor(), params, "sobol", 4, reps=8)
     assert manifest["points_done"] == 4 * 7
     figures = build_sweep_report(tmp_path / "sobol")
     indices = json.loads((tmp_path / "sobol" / "sensitivity.json").read_text())
     assert indices["method"] == "sobol" and len(indices["ST"]) == 5 and len(indices["ST_conf"]) == 5
+    assert all(math.isfinite(v) for v in indices["ST"] + indices["ST_conf"])
     assert any(f.name == "sweep_indices.png" for f in figures)
 
 

@@ -57,20 +57,24 @@ def sensitivity_indices(manifest: dict[str, Any], rows: list[dict[str, Any]], ar
     """Sobol (S1, ST) or Morris (mu_star, sigma) indices of P(main) for `arm`, with confidence intervals."""
     params = [Parameter.from_json(p) for p in manifest["params"]]
     problem = salib_problem(params)
-    y = np.array([r["p_main"] for r in sorted((r for r in rows if r["arm"] == arm), key=lambda r: int(r["point"]))])
+    ordered = sorted((r for r in rows if r["arm"] == arm), key=lambda r: int(r["point"]))
+    outcome = "p_main"
+    y = np.array([r[outcome] for r in ordered])
+    if y.std() == 0:  # the main rung was never reached: study the serious rung instead, and say so
+        outcome = "p_serious"
+        y = np.array([r[outcome] for r in ordered])
     try:
         if manifest["design"] == "sobol":
             from SALib.analyze import sobol
 
             res = sobol.analyze(problem, y, calc_second_order=False, seed=manifest["seed"])
-            return {"method": "sobol", "names": problem["names"], "S1": res["S1"].tolist(),
+            return {"method": "sobol", "outcome": outcome, "arm": arm, "names": problem["names"], "S1": res["S1"].tolist(),
                     "S1_conf": res["S1_conf"].tolist(), "ST": res["ST"].tolist(), "ST_conf": res["ST_conf"].tolist()}
         from SALib.analyze import morris
 
-        x = np.array([[r[n] for n in problem["names"]] for r in sorted(
-            (r for r in rows if r["arm"] == arm), key=lambda r: int(r["point"]))])
+        x = np.array([[r[n] for n in problem["names"]] for r in ordered])
         res = morris.analyze(problem, x, y, num_levels=4, seed=manifest["seed"])
-        return {"method": "morris", "names": problem["names"], "mu_star": list(res["mu_star"]),
+        return {"method": "morris", "outcome": outcome, "arm": arm, "names": problem["names"], "mu_star": list(res["mu_star"]),
                 "mu_star_conf": list(res["mu_star_conf"]), "sigma": list(res["sigma"])}
     except ImportError:
         raise SensitivityUnavailable("sensitivity indices need SALib: pip install 'hotline[sensitivity]'") from None
@@ -155,7 +159,8 @@ def _indices_figure(indices: dict[str, Any]) -> Figure:
         ax.set_xlabel("Morris mu* (95% CI)")
     ax.set_yticks(y, [n[-40:] for n in names], fontsize=7)
     ax.legend(frameon=False)
-    ax.set_title("Sensitivity of P(main rung)")
+    ax.set_title(f"Sensitivity of {'P(main rung)' if indices['outcome'] == 'p_main' else 'P(serious rung)'}, "
+                 f"{pretty_arm(indices['arm'])}")
     return fig
 
 
