@@ -91,7 +91,8 @@ def peak_memory(reps: int) -> dict:
     code = (f"from sim import load_scenario; from sim.experiment import Experiment, Plan;"
             f"l = load_scenario({str(FLAGSHIP)!r}, ['horizon_days=1']).select(('no_hotline', 'hotline_as_is'));"
             f"Experiment(l, Plan(('no_hotline', 'hotline_as_is'), {reps}, 1, 100)).run();"
-            "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            # VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so a child would report its parent's peak
+            "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return {"replications": reps, "peak_rss_mb": int(done.stdout.strip()) / 1024}
 

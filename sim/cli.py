@@ -423,6 +423,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _arm(loaded: Any, name: str | None) -> str:
+    """The named arm (default: the baseline), or a usage error with a suggestion."""
+    arm = name or loaded.baseline
+    if arm not in loaded.arms:
+        from .scenario.references import suggest
+
+        raise UsageError(f"--arm: no arm {arm!r} in the scenario{suggest(arm, list(loaded.arms))}")
+    return arm
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from .report.compare import compare_runs
 
@@ -435,11 +445,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from .report.narrative import trace
 
     loaded = load_scenario(args.scenario, args.set)
-    arm = args.arm or loaded.baseline
-    if arm not in loaded.arms:
-        from .scenario.references import suggest
-
-        raise UsageError(f"--arm: no arm {arm!r} in the scenario{suggest(arm, list(loaded.arms))}")
+    arm = _arm(loaded, args.arm)
     if args.replication < 0:
         raise UsageError(f"--replication must be 0 or more (got {args.replication})")
     replication = args.replication
@@ -455,11 +461,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from .calibrate_run import run_calibration
 
     loaded = load_scenario(args.scenario, args.set)
-    arm = args.arm or loaded.baseline
-    if arm not in loaded.arms:
-        from .scenario.references import suggest
-
-        raise UsageError(f"--arm: no arm {arm!r} in the scenario{suggest(arm, list(loaded.arms))}")
+    arm = _arm(loaded, args.arm)
     text = run_calibration(loaded, arm, args.replications, args.seed, args.data, args.out,
                            args.workers or os.cpu_count() or 1)
     print(text)

@@ -8,6 +8,7 @@ identical for any executor.
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ def run_chunk(task: ChunkTask) -> list[Row]:
         for offset, seed in enumerate(task.seeds):
             rec = simulate(params, seed)
             rows.append(task.layout.row(arm, task.first + offset, seed, rec))
+    gc.collect()  # replications leave reference cycles (suspended routines); collect them chunk by chunk
     return rows
 
 

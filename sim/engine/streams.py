@@ -93,6 +93,10 @@ class UniformBlocks:
         self._overflow = overflow
         self._sub = sub
 
+    def release(self) -> None:
+        """Free the uniforms (in place, so that draws still held by suspended incidents let go too)."""
+        self._buf.clear()
+
     def block(self, index: int, offset: int = 0, width: int | None = None) -> Draws:
         """Draws for item `index`, starting `offset` into its block (for sub-blocks of one item)."""
         start = index * self._width

@@ -35,3 +35,6 @@ class Tension:
 
     def listen(self, callback: Callable[[], None]) -> None:
         self._listeners.append(callback)
+
+    def listeners_clear(self) -> None:
+        self._listeners.clear()

@@ -236,6 +236,11 @@ class World:
             total += self._time_at_level[r]
             rec.days_at_or_above[r] = total
         rec.events = self.events
+        # Suspended routines keep this world in reference cycles until the garbage collector runs; free
+        # the large buffers now so memory stays flat however many replications a process runs.
+        for blocks in self._incident_blocks:
+            blocks.release()
+        self.tension.listeners_clear()
         return rec
 
     def _horizon(self, horizon: float) -> Generator[Any, Any, None]:
