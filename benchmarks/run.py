@@ -93,10 +93,10 @@ def speedup(reps: int) -> dict:
 
 
 def peak_memory(reps: int) -> dict:
-    """Peak RSS of a child process that runs `reps` replications of two arms through the streaming path."""
+    """Peak RSS of a child process that runs `reps` replications of one arm through the streaming path."""
     code = (f"from sim import load_scenario; from sim.experiment import Experiment, Plan;"
-            f"l = load_scenario({str(FLAGSHIP)!r}, ['horizon_days=1']).select(('no_hotline', 'hotline_as_is'));"
-            f"Experiment(l, Plan(('no_hotline', 'hotline_as_is'), {reps}, 1, 100)).run();"
+            f"l = load_scenario({str(FLAGSHIP)!r}, ['horizon_days=1']).select(('hotline_as_is',));"
+            f"Experiment(l, Plan(('hotline_as_is',), {reps}, 1, 100)).run();"
             # VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so a child would report its parent's peak
             "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
