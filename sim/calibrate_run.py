@@ -12,7 +12,7 @@ from .experiment import Experiment, Plan, chunk_size_for
 from .outcomes import Row
 from .results import OutputError, ResultsFolder, default_folder_name
 from .scenario.load import LoadedScenario
-from .scenario.references import _seeds_dir
+from .scenario.references import seeds_dir
 
 __all__ = ["run_calibration", "format_table", "pattern_tags"]
 
@@ -42,7 +42,7 @@ def format_table(rows: list[CalibrationRow]) -> str:
 def run_calibration(loaded: LoadedScenario, arm: str, replications: int, seed: int | None, data: Path | None,
                     out: Path | None, workers: int) -> str:
     if data is None:
-        found = _seeds_dir(loaded.path) if loaded.path else None
+        found = seeds_dir(loaded.path) if loaded.path else None
         if found is None:
             raise OutputError("no seeds/ folder found beside the scenario; give the calibration tables with --data")
         data = found

@@ -10,7 +10,7 @@ from typing import Any
 
 from .schema import Scenario
 
-__all__ = ["reference_problems", "suggest"]
+__all__ = ["reference_problems", "suggest", "seeds_dir"]
 
 Finding = tuple[tuple[Any, ...], str, Any]
 
@@ -128,7 +128,8 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
     return found
 
 
-def _seeds_dir(scenario_file: Path) -> Path | None:
+def seeds_dir(scenario_file: Path) -> Path | None:
+    """The seeds/ folder beside or above a scenario file, if there is one."""
     for folder in list(scenario_file.resolve().parents)[:3]:
         if (folder / "seeds").is_dir():
             return folder / "seeds"
@@ -138,7 +139,7 @@ def _seeds_dir(scenario_file: Path) -> Path | None:
 def _source_problems(s: Scenario, scenario_file: Path | None) -> Iterator[Finding]:
     if scenario_file is None or not s.sources:
         return
-    seeds = _seeds_dir(scenario_file)
+    seeds = seeds_dir(scenario_file)
     if seeds is None:
         return
     present = sorted(p.name for p in seeds.iterdir())
