@@ -32,7 +32,6 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
-	$(BIN)/ruff format --check sim tests benchmarks
 
 clean:
 	rm -rf $(VENV) build *.egg-info
