@@ -100,3 +100,19 @@ def test_unknown_arm_exits_2_with_suggestion(cli, tmp_path) -> None:
     status, _, err = cli("run", REPO / "scenarios" / "senkaku_baseline.yaml", "--arms", "no_hotlin",
                          "--out", tmp_path / "r", "--quiet")
     assert status == 2 and "did you mean 'no_hotline'?" in err
+
+
+def test_run_json_prints_only_the_summary(cli, tmp_path) -> None:
+    status, out, err = cli("run", REPO / "scenarios" / "radar_lock_crisis.yaml", "--replications", "4",
+                           "--workers", "1", "--json", "--out", tmp_path / "r")
+    assert status == 0, err
+    summary = json.loads(out)
+    assert summary == json.loads((tmp_path / "r" / "summary.json").read_text())
+
+
+def test_run_with_precision_reports_what_was_reached(cli, tmp_path) -> None:
+    status, out, err = cli("run", REPO / "scenarios" / "radar_lock_crisis.yaml", "--replications", "20",
+                           "--precision", "0.2", "--max-replications", "200", "--workers", "1", "--quiet",
+                           "--arms", "no_hotline,answered_at_once", "--set", "horizon_days=5", "--out", tmp_path / "r")
+    assert status == 0, err
+    assert "precision: target half-width 20.00%" in out and ": met" in out
