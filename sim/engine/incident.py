@@ -67,7 +67,7 @@ class Incident:
         other_stepped_down = False
         world.enter(self)
         while True:
-            u_delay, u_command, u_decide, u_accident, u_misread = draws(), draws(), draws(), draws(), draws()
+            u_delay, u_command, u_decide, u_accident, u_misread = draws.five()
             delay = mover.delay_days(u_delay)
             rung = self.rung
             if rung >= mover.command_rung:

@@ -68,6 +68,14 @@ class Draws:
             return self._buf[pos]
         return self._overflow()
 
+    def five(self) -> list[float]:
+        """The next five draws at once (one call instead of five on the hot path of a move)."""
+        pos = self._pos
+        if pos + 5 <= self._end:
+            self._pos = pos + 5
+            return self._buf[pos:pos + 5]
+        return [self(), self(), self(), self(), self()]
+
     def _overflow(self) -> float:
         if not self._extra:
             # The overflow stream is keyed by this consumer's own address, so it borrows from nobody;

@@ -142,13 +142,16 @@ class World:
         self.hotline.suspend(self.env.now, days)
         self.log_event("suspended", incident, "", f"the hotline is suspended for {days:.0f} days")
 
-    def _set_level(self) -> None:
+    def _set_level(self, highest_possible: int) -> None:
+        """Close the time spent at the current level and find the new one, scanning down from
+        `highest_possible` (no open incident stands above it)."""
         now = self.env.now
         if self._level >= 0:
             self._time_at_level[self._level] += now - self._level_since
         self._level_since = now
-        level = len(self._open_at) - 1
-        while level >= 0 and not self._open_at[level]:
+        level = highest_possible
+        open_at = self._open_at
+        while level >= 0 and not open_at[level]:
             level -= 1
         self._level = level
 
@@ -165,7 +168,7 @@ class World:
         self.log_event("incident", incident, self.p.parties[kind.initiator].name, kind.label)
         self._open_at[incident.rung] += 1
         if incident.rung > self._level:
-            self._set_level()
+            self._set_level(incident.rung)
         self._reach(incident, incident.rung, kind.initiator)
 
     def move(self, incident: Incident, new: int, mover: PartyParameters, accident: bool) -> None:
@@ -173,8 +176,10 @@ class World:
         self._open_at[old] -= 1
         self._open_at[new] += 1
         incident.rung = new
-        if new > self._level or (old == self._level and not self._open_at[old]):
-            self._set_level()
+        if new > self._level:
+            self._set_level(new)
+        elif old == self._level and not self._open_at[old]:
+            self._set_level(old)
         if self.record.log is not None:
             verb = "by accident, " if accident else ""
             label = self.p.rung_labels[new]
@@ -189,7 +194,7 @@ class World:
     def leave(self, incident: Incident) -> None:
         self._open_at[incident.rung] -= 1
         if incident.rung == self._level and not self._open_at[incident.rung]:
-            self._set_level()
+            self._set_level(incident.rung)
 
     def _reach(self, incident: Incident, rung: int, actor: int) -> None:
         p = self.p
