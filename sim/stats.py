@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from scipy.optimize import brentq
 from scipy.stats import norm
 
-__all__ = ["Interval", "wilson", "PairedCounts", "paired_difference", "variance_reduction", "z_value",
-           "wilson_half_width"]
+__all__ = ["Interval", "wilson", "PairedCounts", "paired_difference", "variance_reduction", "z_value"]
 
 
 def z_value(confidence: float = 0.95) -> float:
@@ -52,10 +51,6 @@ def wilson(successes: int, n: int, confidence: float = 0.95) -> Interval:
     low = 0.0 if successes == 0 else max(0.0, centre - half)
     high = 1.0 if successes == n else min(1.0, centre + half)
     return Interval(p, low, high)
-
-
-def wilson_half_width(successes: int, n: int, confidence: float = 0.95) -> float:
-    return wilson(successes, n, confidence).half_width
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,6 @@ class Hotline:
         self.lines = simpy.Resource(env, capacity=params.lines)
         self.suspended_until = -math.inf
 
-    def covers(self, incident: Incident) -> bool:
-        return incident.covered
-
     def suspend(self, now: float, days: float) -> None:
         self.suspended_until = max(self.suspended_until, now + days)
 

@@ -105,12 +105,11 @@ class UniformBlocks:
         """Free the uniforms (in place, so that draws still held by suspended incidents let go too)."""
         self._buf.clear()
 
-    def block(self, index: int, offset: int = 0, width: int | None = None) -> Draws:
-        """Draws for item `index`, starting `offset` into its block (for sub-blocks of one item)."""
+    def block(self, index: int) -> Draws:
+        """Draws for item `index`: its own block, then its own overflow stream."""
         start = index * self._width
         while start + self._width > len(self._buf):
             if self._gen is None:
                 self._gen = self._streams.generator(int(self._purpose), self._sub)
             self._buf.extend(self._gen.random(self._chunk).tolist())
-        w = self._width - offset if width is None else width
-        return Draws(self._buf, start + offset, w, self._streams, (int(self._overflow), self._sub, index, offset))
+        return Draws(self._buf, start, self._width, self._streams, (int(self._overflow), self._sub, index, 0))

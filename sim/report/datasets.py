@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["Series", "escalation_profile", "first_informative_rung", "cumulative_main", "differences", "hotline_performance",
-           "highest_rung_distribution", "rung_labels"]
+           "highest_rung_distribution"]
 
 
 @dataclass(frozen=True)
@@ -18,10 +18,6 @@ class Series:
     estimate: list[float]
     low: list[float]
     high: list[float]
-
-
-def rung_labels(summary: dict[str, Any]) -> list[str]:
-    return [f"{r['index']} {r['label']}" for r in summary["rungs"]]
 
 
 def escalation_profile(summary: dict[str, Any], from_rung: int = 1) -> list[Series]:

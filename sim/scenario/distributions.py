@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-__all__ = ["Duration", "Constant", "Exponential", "LogNormal", "Uniform", "Triangular", "Gamma", "constant"]
+__all__ = ["Duration", "Constant", "Exponential", "LogNormal", "Uniform", "Triangular", "Gamma"]
 
 _EPS = 1e-12
 _Z90 = NormalDist().inv_cdf(0.9)
@@ -165,7 +165,3 @@ Duration = Annotated[
     Field(discriminator="dist"),
     BeforeValidator(_shorthand),
 ]
-
-
-def constant(value: float) -> Constant:
-    return Constant(value=value)
