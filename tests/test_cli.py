@@ -20,7 +20,8 @@ def test_version(cli, capsys) -> None:
     assert capsys.readouterr().out.strip() == f"hotline {__version__}"
 
 
-@pytest.mark.parametrize("command", ["validate", "schema", "run", "report", "compare", "trace"])
+@pytest.mark.parametrize("command", ["validate", "schema", "run", "report", "compare", "trace", "calibrate",
+                                     "sweep"])
 def test_every_subcommand_help_has_a_worked_example(command: str, capsys) -> None:
     from sim.cli import main
 
