@@ -68,11 +68,11 @@ def run_calibration(loaded: LoadedScenario, arm: str, replications: int, seed: i
     writer.writeheader()
     writer.writerows(r.as_csv() for r in table)
     folder.write_text("calibration.csv", buffer.getvalue())
-    from .report.build import _save
+    from .report.build import save_figure
     from .report.calibration_figure import calibration_figure
 
     fig = calibration_figure(table)
     for fmt in ("png", "pdf"):
-        _save(fig, folder.path / f"calibration.{fmt}")
+        save_figure(fig, folder.path / f"calibration.{fmt}")
     header = f"{s.name}: arm {arm}, {replications} replications, data from {data}\n"
     return header + format_table(table) + f"\n\nwritten: {folder.path / 'calibration.csv'}, calibration.png"

@@ -97,11 +97,13 @@ class ResultsFolder:
             raise OutputError(f"cannot read {self.path / name}: {exc}") from None
 
     # --- the replications table ----------------------------------------------------------------
-    def start_table(self, columns: Sequence[str]) -> None:
-        self.write_text(REPLICATIONS, ",".join(columns) + "\n")
+    def start_table(self, columns: Sequence[str], name: str = REPLICATIONS) -> None:
+        """Write a CSV table's header (atomically), replacing any rows it had."""
+        self.write_text(name, ",".join(columns) + "\n")
 
-    def append_rows(self, rows: Sequence[Sequence[str]]) -> None:
-        target = self.path / REPLICATIONS
+    def append_rows(self, rows: Sequence[Sequence[str]], name: str = REPLICATIONS) -> None:
+        """Append whole rows to a CSV table and flush them to disk."""
+        target = self.path / name
         try:
             with open(target, "a", newline="", encoding="utf-8") as fh:
                 csv.writer(fh, lineterminator="\n").writerows(rows)
@@ -111,9 +113,9 @@ class ResultsFolder:
             raise OutputError(f"cannot write {target}: {exc.strerror or exc}; rows written before are intact")\
                 from None
 
-    def read_rows(self) -> Iterator[dict[str, str]]:
-        """Complete rows of replications.csv (a torn last line is skipped)."""
-        target = self.path / REPLICATIONS
+    def read_rows(self, name: str = REPLICATIONS) -> Iterator[dict[str, str]]:
+        """Complete rows of a CSV table (a torn last line is skipped)."""
+        target = self.path / name
         if not target.is_file():
             return
         with open(target, newline="", encoding="utf-8") as fh:

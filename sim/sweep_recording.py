@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,19 +24,13 @@ def _columns(params: list[Parameter]) -> list[str]:
 
 
 def read_sweep_rows(folder: Path) -> list[dict[str, str]]:
-    path = folder / SWEEP_CSV
-    if not path.is_file():
-        return []
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None:
-            return []
-        return [dict(zip(header, row, strict=True)) for row in reader if len(row) == len(header)]
+    """Complete rows of a sweep folder's sweep.csv."""
+    return list(ResultsFolder(folder).read_rows(SWEEP_CSV))
 
 
 def _append(folder: ResultsFolder, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    folder.append_rows([[repr(r[c]) if isinstance(r[c], float) else str(r[c]) for c in columns] for r in rows])
+    folder.append_rows([[repr(r[c]) if isinstance(r[c], float) else str(r[c]) for c in columns] for r in rows],
+                       SWEEP_CSV)
 
 
 def _run(folder: ResultsFolder, manifest: dict[str, Any], done: set[int], executor: Executor,
@@ -56,7 +48,6 @@ def _run(folder: ResultsFolder, manifest: dict[str, Any], done: set[int], execut
                 continue
             rows = run_point(scenario_path, [], params, point, arms, manifest["replications"], manifest["seed"],
                              executor)
-            # sweep.csv is written through the results folder's table writer (whole rows, flushed)
             _append(folder, columns, rows)
             done.add(point.index)
             manifest["points_done"] = len(done)
@@ -75,30 +66,11 @@ def _run(folder: ResultsFolder, manifest: dict[str, Any], done: set[int], execut
     return manifest
 
 
-class _SweepFolder(ResultsFolder):
-    """A results folder whose table is sweep.csv."""
-
-    def start_table(self, columns: list[str]) -> None:  # type: ignore[override]
-        self.write_text(SWEEP_CSV, ",".join(columns) + "\n")
-
-    def append_rows(self, rows) -> None:  # type: ignore[override]
-        target = self.path / SWEEP_CSV
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(rows)
-        try:
-            with open(target, "a", encoding="utf-8") as fh:
-                fh.write(buffer.getvalue())
-                fh.flush()
-        except OSError as exc:
-            raise OutputError(f"cannot write {target}: {exc.strerror or exc}; points written before are intact")\
-                from None
-
-
 def start_sweep(loaded: LoadedScenario, params: list[Parameter], points: list[dict[str, Any]], design: str,
                 samples: int, arms: tuple[str, ...], replications: int, seed: int, path: Path, force: bool,
                 executor: Executor, command: list[str],
                 on_point: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    folder = _SweepFolder(ResultsFolder.create(path, force=force).path)
+    folder = ResultsFolder.create(path, force=force)
     folder.write_text(SCENARIO, loaded.resolved_yaml())
     manifest = {
         "kind": "sweep", "tool_version": __version__, "git_commit": git_commit(), "packages": package_versions(),
@@ -109,14 +81,14 @@ def start_sweep(loaded: LoadedScenario, params: list[Parameter], points: list[di
         "workers": executor.workers, "start_time": utc_now().isoformat(), "end_time": None, "wall_seconds": 0.0,
         "status": "running", "points_done": 0,
     }
-    folder.start_table(_columns(params))
+    folder.start_table(_columns(params), SWEEP_CSV)
     folder.write_json(MANIFEST, manifest)
     return _run(folder, manifest, set(), executor, on_point)
 
 
 def resume_sweep(path: Path, executor: Executor, on_point: Callable[[int, int], None] | None = None
                  ) -> dict[str, Any]:
-    folder = _SweepFolder(ResultsFolder.open_existing(path).path)
+    folder = ResultsFolder.open_existing(path)
     manifest = folder.read_json(MANIFEST)
     if manifest.get("kind") != "sweep":
         raise OutputError(f"{path} is not a sweep folder; resume runs with hotline run --resume")
@@ -130,7 +102,7 @@ def resume_sweep(path: Path, executor: Executor, on_point: Callable[[int, int], 
     for row in rows:
         by_point.setdefault(int(row["point"]), []).append(row)
     done = {p for p, rs in by_point.items() if len(rs) == len(arms)}
-    folder.start_table(columns)
-    folder.append_rows([[r[c] for c in columns] for p in sorted(done) for r in by_point[p]])
+    folder.start_table(columns, SWEEP_CSV)
+    folder.append_rows([[r[c] for c in columns] for p in sorted(done) for r in by_point[p]], SWEEP_CSV)
     manifest["status"] = "running"
     return _run(folder, manifest, done, executor, on_point)

@@ -23,7 +23,7 @@ from .figures import (
     hotline_figure,
 )
 
-__all__ = ["build_report", "Report", "FORMATS"]
+__all__ = ["build_report", "Report", "FORMATS", "save_figure"]
 
 FORMATS = ("pdf", "png", "svg")
 
@@ -35,7 +35,8 @@ class Report:
     files: tuple[Path, ...]
 
 
-def _save(fig: Figure, target: Path) -> None:
+def save_figure(fig: Figure, target: Path) -> None:
+    """Save a figure atomically in the format its suffix names; a failure is an OutputError."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)
     os.close(fd)
     try:
@@ -85,7 +86,7 @@ def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Pat
     for name, fig in figures_for(summary).items():
         for fmt in formats:
             file = figures_dir / f"{name}.{fmt}"
-            _save(fig, file)
+            save_figure(fig, file)
             files.append(file)
     pages = briefing_pages(summary, scenario, manifest)
     briefing = target / "briefing.pdf"
@@ -100,6 +101,6 @@ def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Pat
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write {briefing}: {exc.strerror or exc}") from None
-    _save(pages[0], target / "briefing.png")
+    save_figure(pages[0], target / "briefing.png")
     files += [briefing, target / "briefing.png"]
     return Report(figures_dir, briefing, tuple(files))

@@ -165,7 +165,7 @@ def _indices_figure(indices: dict[str, Any]) -> Figure:
 
 
 def build_sweep_report(path: Path, formats: tuple[str, ...] = ("png",)) -> list[Path]:
-    from .build import _save
+    from .build import save_figure
 
     folder = ResultsFolder.open_existing(path)
     manifest = folder.read_json(MANIFEST)
@@ -189,6 +189,6 @@ def build_sweep_report(path: Path, formats: tuple[str, ...] = ("png",)) -> list[
     for name, fig in figs.items():
         for fmt in formats:
             target = path / "figures" / f"{name}.{fmt}"
-            _save(fig, target)
+            save_figure(fig, target)
             written.append(target)
     return written
