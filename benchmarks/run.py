@@ -21,9 +21,10 @@ from pathlib import Path
 import simpy
 
 from sim import load_scenario
-from sim.engine import compile_scenario, replication_seed, simulate
-from sim.executors import ProcessExecutor, SerialExecutor
-from sim.experiment import Experiment, Plan
+from sim.engine import replication_seed, simulate
+from sim.run.compile import compile_scenario
+from sim.run.executors import ProcessExecutor, SerialExecutor
+from sim.run.experiment import Experiment, Plan
 
 REPO = Path(__file__).resolve().parents[1]
 FLAGSHIP = REPO / "scenarios" / "senkaku_baseline.yaml"
@@ -94,7 +95,7 @@ def speedup(reps: int) -> dict:
 
 def peak_memory(reps: int) -> dict:
     """Peak RSS of a child process that runs `reps` replications of one arm through the streaming path."""
-    code = (f"from sim import load_scenario; from sim.experiment import Experiment, Plan;"
+    code = (f"from sim import load_scenario; from sim.run.experiment import Experiment, Plan;"
             f"l = load_scenario({str(FLAGSHIP)!r}, ['horizon_days=1']).select(('hotline_as_is',));"
             f"Experiment(l, Plan(('hotline_as_is',), {reps}, 1, 100)).run();"
             # VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so a child would report its parent's peak

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sim.engine import World, compile_scenario, replication_seed
+from sim.engine import World, replication_seed
 from sim.engine.parameters import ModelParameters
 from sim.engine.record import ReplicationRecord
+from sim.run.compile import compile_scenario
 from sim.scenario import load_scenario_text
 
 LADDER = """

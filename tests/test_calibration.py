@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.calibration import observed_patterns
+from sim.run.calibration import observed_patterns
 from sim.scenario import load_scenario
 
 from .conftest import REPO
@@ -63,7 +63,7 @@ def test_calibration_table_reproduces_known_means(tmp_path: Path, cli) -> None:
 
 
 def test_flagship_fitted_patterns_fall_inside_their_bands(tmp_path: Path) -> None:
-    from sim.calibrate_run import run_calibration
+    from sim.cli.calibrate import run_calibration
 
     loaded = load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml")
     text = run_calibration(loaded, "no_hotline", 150, None, None, tmp_path / "cal", 1)

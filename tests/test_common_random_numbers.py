@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sim.engine import compile_scenario, replication_seed, simulate
+from sim.engine import replication_seed, simulate
 from sim.engine.streams import Purpose, Streams, UniformBlocks
+from sim.run.compile import compile_scenario
 from sim.scenario import load_scenario
 
 from .conftest import REPO

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-import sim.experiment
+import sim.run.experiment
 
 from .conftest import REPO
 
@@ -28,7 +28,7 @@ def test_documentation_python_block_runs(name: str, code: str, monkeypatch) -> N
 
 def test_package_doctests(monkeypatch) -> None:
     monkeypatch.chdir(REPO)
-    failures, tried = doctest.testmod(sim.experiment, optionflags=doctest.ELLIPSIS)
+    failures, tried = doctest.testmod(sim.run.experiment, optionflags=doctest.ELLIPSIS)
     assert tried > 0 and failures == 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from sim.engine import replication_seed, simulate
-from sim.stats import wilson
+from sim.run.stats import wilson
 
 from .engine_helpers import LADDER, QUIET, SHORT_LADDER, params, party, single_incident
 

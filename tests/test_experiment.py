@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from sim import load_scenario
-from sim.executors import ProcessExecutor, SerialExecutor
-from sim.experiment import Experiment, Plan
-from sim.recording import resume_run, start_run
-from sim.results import OutputError, ResultsFolder
+from sim.folder.files import OutputError, ResultsFolder
+from sim.folder.run_folder import resume_run, start_run
+from sim.run.executors import ProcessExecutor, SerialExecutor
+from sim.run.experiment import Experiment, Plan
 
 from .conftest import REPO
 

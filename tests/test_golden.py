@@ -11,10 +11,10 @@ import os
 from pathlib import Path
 
 from sim import load_scenario
-from sim.executors import SerialExecutor
-from sim.experiment import Plan
-from sim.recording import start_run
-from sim.results import ResultsFolder
+from sim.folder.files import ResultsFolder
+from sim.folder.run_folder import start_run
+from sim.run.executors import SerialExecutor
+from sim.run.experiment import Plan
 
 from .conftest import REPO
 

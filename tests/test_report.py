@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from sim import load_scenario
-from sim.executors import SerialExecutor
-from sim.experiment import Plan
-from sim.recording import start_run
+from sim.folder.files import OutputError, ResultsFolder
+from sim.folder.run_folder import start_run
 from sim.report import datasets as ds
 from sim.report.build import build_report
 from sim.report.compare import compare_runs
 from sim.report.figures import differences_figure, escalation_profile_figure, highest_rung_figure
 from sim.report.finding import key_finding
-from sim.results import OutputError, ResultsFolder
+from sim.run.executors import SerialExecutor
+from sim.run.experiment import Plan
 
 from .conftest import REPO
 

@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import load_scenario
-from sim.executors import DaskExecutor, ExecutorError, ProcessExecutor, SerialExecutor
-from sim.experiment import Plan
-from sim.recording import start_run
-from sim.results import OutputError, ResultsFolder
+from sim.folder.files import OutputError, ResultsFolder
+from sim.folder.run_folder import start_run
+from sim.run.executors import DaskExecutor, ExecutorError, ProcessExecutor, SerialExecutor
+from sim.run.experiment import Plan
 
 from .conftest import REPO
 

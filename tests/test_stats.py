@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.stats import PairedCounts, paired_difference, variance_reduction, wilson
+from sim.run.stats import PairedCounts, paired_difference, variance_reduction, wilson
 
 
 def test_wilson_matches_a_published_example() -> None:

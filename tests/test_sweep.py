@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from sim import load_scenario
-from sim.executors import DaskExecutor, SerialExecutor
+from sim.folder.sweep_folder import read_sweep_rows, resume_sweep, start_sweep
 from sim.report.sweep_report import build_sweep_report
+from sim.run.executors import DaskExecutor, SerialExecutor
+from sim.run.sweep import SensitivityUnavailable, design_points, parse_param
 from sim.scenario import ScenarioError
-from sim.sweep import SensitivityUnavailable, design_points, parse_param
-from sim.sweep_recording import read_sweep_rows, resume_sweep, start_sweep
 
 from .conftest import REPO
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from sim import load_scenario
-from sim.engine import compile_scenario, replication_seed, simulate
-from sim.report.narrative import find_replication, replay, trace
+from sim.engine import replication_seed, simulate
+from sim.report.narrative import trace
+from sim.run.compile import compile_scenario
+from sim.run.replay import find_replication, replay
 
 from .conftest import REPO
 
@@ -13,8 +15,8 @@ FLAGSHIP = REPO / "scenarios" / "senkaku_baseline.yaml"
 
 def test_trace_output_is_stable_for_a_fixed_seed() -> None:
     loaded = load_scenario(FLAGSHIP)
-    first = trace(loaded, "hotline_as_is", 3)
-    assert first == trace(loaded, "hotline_as_is", 3)
+    first = trace(loaded, "hotline_as_is", 3, replay(loaded, "hotline_as_is", 3))
+    assert first == trace(loaded, "hotline_as_is", 3, replay(loaded, "hotline_as_is", 3))
     assert first.startswith("Senkaku/Diaoyu islands, one year: arm hotline_as_is, replication 3")
     assert "Outcome: highest rung" in first
 
@@ -31,7 +33,7 @@ def test_replay_equals_the_record_of_the_aggregate_run() -> None:
 def test_find_in_time_call_shows_a_clarification_before_further_escalation() -> None:
     loaded = load_scenario(FLAGSHIP)
     k = find_replication(loaded, "hotline_rapid", "in-time")
-    story = trace(loaded, "hotline_rapid", k)
+    story = trace(loaded, "hotline_rapid", k, replay(loaded, "hotline_rapid", k))
     assert "answers" in story and "intent clarified by hotline call" in story
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from ..terminal import interval_text
 from . import datasets as ds
 from .figures import (
     cumulative_figure,
@@ -19,6 +18,7 @@ from .figures import (
 )
 from .finding import horizon_phrase, key_finding
 from .style import apply_style
+from .words import interval_text
 
 __all__ = ["briefing_pages", "assumption_lines"]
 

@@ -12,7 +12,7 @@ import yaml
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from ..results import OutputError, ResultsFolder
+from ..folder.files import OutputError, ResultsFolder
 from . import datasets as ds
 from .briefing import briefing_pages
 from .figures import (

@@ -7,7 +7,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from ..calibration import CalibrationRow
+from ..run.calibration import CalibrationRow
 from .style import new_axes
 
 __all__ = ["calibration_figure"]

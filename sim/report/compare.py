@@ -9,10 +9,10 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from ..results import OutputError, ResultsFolder
-from ..terminal import interval_text
+from ..folder.files import OutputError, ResultsFolder
 from .figures import pretty_arm
 from .style import arm_style, new_axes
+from .words import interval_text
 
 __all__ = ["compare_runs", "comparison_rows", "comparison_figure"]
 

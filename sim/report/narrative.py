@@ -1,4 +1,5 @@
-"""`hotline trace`: one replication told as a story, and optionally drawn as a timeline."""
+"""One replayed replication told as a story, and optionally drawn as a timeline. The replay itself is
+the run stage's (`sim.run.replay`); this module only reads its event log."""
 
 from __future__ import annotations
 
@@ -6,40 +7,13 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
-from ..engine import compile_scenario, replication_seed
 from ..engine.record import LogEntry, ReplicationRecord
-from ..engine.world import World
-from ..results import OutputError
+from ..folder.files import OutputError
 from ..scenario.load import LoadedScenario
 from .figures import pretty_arm
 from .style import arm_style, new_axes
 
-__all__ = ["replay", "narrate", "trace", "timeline_figure", "find_replication", "FINDERS"]
-
-FINDERS = {
-    "in-time": lambda r: r.calls_answered_in_time > 0,
-    "too-late": lambda r: r.calls_placed > 0 and r.calls_answered_in_time == 0,
-    "serious": lambda r: r.serious_incidents > 0,
-    "clash": lambda r: r.highest_rung == len(r.first_day) - 1,
-}
-
-
-def find_replication(loaded: LoadedScenario, arm: str, what: str, start: int = 0, seed: int | None = None,
-                     limit: int = 5000) -> int:
-    """The first replication number from `start` whose story shows `what` (see FINDERS)."""
-    test = FINDERS[what]
-    for k in range(start, start + limit):
-        if test(replay(loaded, arm, k, seed)):
-            return k
-    raise OutputError(f"no replication among {start}..{start + limit - 1} of arm {arm} shows {what!r}")
-
-
-def replay(loaded: LoadedScenario, arm: str, replication: int, seed: int | None = None) -> ReplicationRecord:
-    """Rerun one replication of one arm with the event log on; the same seed the aggregate run used."""
-    root = loaded.scenario.seed if seed is None else seed
-    params = compile_scenario(loaded.arms[arm])
-    return World(params, replication_seed(root, replication), log=True).run()
-
+__all__ = ["narrate", "trace", "timeline_figure"]
 
 def _clock(start: dt.datetime, day: float) -> str:
     moment = start + dt.timedelta(days=day)
@@ -116,9 +90,9 @@ def timeline_figure(record: ReplicationRecord, rung_labels: list[str], title: st
     return fig
 
 
-def trace(loaded: LoadedScenario, arm: str, replication: int, seed: int | None = None,
+def trace(loaded: LoadedScenario, arm: str, replication: int, record: ReplicationRecord,
           everything: bool = False, figure: Path | None = None) -> str:
-    record = replay(loaded, arm, replication, seed)
+    """The story of a replayed replication (`sim.run.replay`), and its timeline figure if asked."""
     text = narrate(loaded, arm, replication, record, everything)
     if figure is not None:
         if figure.suffix.lower() not in (".png", ".pdf", ".svg"):

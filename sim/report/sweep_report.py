@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..results import MANIFEST, OutputError, ResultsFolder
-from ..sweep import Parameter, SensitivityUnavailable, salib_problem
-from ..sweep_recording import read_sweep_rows
+from ..folder.files import MANIFEST, OutputError, ResultsFolder
+from ..folder.sweep_folder import read_sweep_rows
+from ..run.sweep import Parameter, SensitivityUnavailable, salib_problem
 from .figures import pretty_arm
 from .style import arm_style, new_axes
 

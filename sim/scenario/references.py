@@ -101,7 +101,7 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
             elif responder == kind.initiator:
                 found.append((base + ("responder",), "the responder must differ from the initiator", responder))
         else:
-            responder = next(p for p in party_names if p != kind.initiator)
+            responder = s.responder_of(kind)
         layer_ok = kind.layer in s.parties[kind.initiator].forces
         if responder is not None and responder in s.parties and (layer_ok or kind.responder_layer):
             found += _layer(base + ("responder_layer",), kind.responder_layer or kind.layer, responder,

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .executors import Executor
-from .recording import git_commit, package_versions
-from .results import MANIFEST, SCENARIO, OutputError, ResultsFolder, utc_now
-from .scenario.load import LoadedScenario
-from .sweep import SWEEP_COLUMNS, Parameter, SweepPoint, run_point
+from ..run.executors import Executor
+from ..run.sweep import SWEEP_COLUMNS, Parameter, SweepPoint, run_point
+from ..scenario.load import LoadedScenario
+from ..version import __version__
+from .files import MANIFEST, SCENARIO, OutputError, ResultsFolder, utc_now
+from .run_folder import git_commit, package_versions
 
 __all__ = ["start_sweep", "resume_sweep", "SWEEP_CSV", "read_sweep_rows"]
 

@@ -7,18 +7,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["print_summary", "percent", "interval_text"]
+from ..report.words import interval_text, percent
 
-
-def percent(x: float | None, digits: int = 1) -> str:
-    return "n/a" if x is None else f"{100 * x:.{digits}f}%"
-
-
-def interval_text(entry: dict[str, Any], signed: bool = False, digits: int = 1) -> str:
-    if entry.get("estimate") is None:
-        return "n/a"
-    fmt = (lambda v: f"{100 * v:+.{digits}f}") if signed else (lambda v: f"{100 * v:.{digits}f}")
-    return f"{fmt(entry['estimate'])} ({fmt(entry['ci_low'])} to {fmt(entry['ci_high'])})"
+__all__ = ["print_summary"]
 
 
 def print_summary(summary: dict[str, Any], console: Console | None = None) -> None:

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .executors import Executor
-from .experiment import Plan
-from .recording import package_versions, start_run
-from .results import (
+from ..run.executors import Executor
+from ..run.experiment import Plan
+from ..scenario.load import load_scenario
+from .files import (
     MANIFEST,
     REPLICATIONS,
     SCENARIO,
@@ -20,7 +20,7 @@ from .results import (
     ResultsFolder,
     default_folder_name,
 )
-from .scenario.load import load_scenario
+from .run_folder import package_versions, start_run
 
 __all__ = ["reproduce", "Reproduction"]
 

@@ -15,18 +15,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .engine import compile_scenario, replication_seed, simulate
-from .engine.parameters import ModelParameters
+from ..engine import replication_seed, simulate
+from ..engine.parameters import ModelParameters
+from ..scenario.load import LoadedScenario
+from ..scenario.schema import Scenario
+from .compile import compile_scenario
+from .defaults import MAX_PRECISION_REPLICATIONS, root_seed
 from .executors import Executor, SerialExecutor
 from .outcomes import Layout, Row
-from .scenario.load import LoadedScenario
-from .scenario.schema import Scenario
 from .summary import Accumulator, SummarySpec
 
 __all__ = ["Plan", "Experiment", "ChunkTask", "run_chunk", "run_experiment", "chunk_size_for", "summary_spec",
            "layout_for"]
 
-MAX_PRECISION_REPLICATIONS = 200_000
 
 
 def chunk_size_for(replications: int) -> int:
@@ -216,7 +217,7 @@ def run_experiment(loaded: LoadedScenario, *, replications: int | None = None, s
     (4, ['hotline_as_is', 'no_hotline'])
     """
     reps = replications or loaded.scenario.replications
-    plan = Plan(arms or tuple(loaded.arms), reps, loaded.scenario.seed if seed is None else seed,
+    plan = Plan(arms or tuple(loaded.arms), reps, root_seed(loaded.scenario.seed, seed),
                 chunk_size_for(reps), precision)
     return Experiment(loaded, plan, executor).run()
 

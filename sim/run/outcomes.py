@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .engine.record import ReplicationRecord
+from ..engine.record import ReplicationRecord
 
 __all__ = ["Layout", "Row"]
 

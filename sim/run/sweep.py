@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from ..scenario.load import LoadedScenario, load_scenario
+from ..scenario.problems import Location, Problem, ScenarioError
 from .executors import Executor
 from .experiment import Experiment, Plan, chunk_size_for
-from .scenario.load import LoadedScenario, load_scenario
-from .scenario.problems import Location, Problem, ScenarioError
 
 __all__ = ["Parameter", "parse_param", "design_points", "SweepPoint", "run_point", "SWEEP_COLUMNS",
            "DESIGNS", "SensitivityUnavailable"]

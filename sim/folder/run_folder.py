@@ -16,12 +16,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .executors import Executor
-from .experiment import Experiment, Plan, layout_for
-from .outcomes import Layout, Row
-from .results import MANIFEST, SCENARIO, SUMMARY, OutputError, ResultsFolder, utc_now
-from .scenario.load import LoadedScenario, load_scenario
+from ..run.executors import Executor
+from ..run.experiment import Experiment, Plan, layout_for
+from ..run.outcomes import Layout, Row
+from ..scenario.load import LoadedScenario, load_scenario
+from ..version import __version__
+from .files import MANIFEST, SCENARIO, SUMMARY, OutputError, ResultsFolder, utc_now
 
 __all__ = ["start_run", "resume_run", "package_versions", "git_commit"]
 

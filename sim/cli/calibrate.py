@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 from pathlib import Path
 
-from .calibration import CalibrationRow, calibrate_rows, observed_patterns
-from .executors import make_executor
-from .experiment import Experiment, Plan, chunk_size_for
-from .outcomes import Row
-from .results import OutputError, ResultsFolder, default_folder_name
-from .scenario.load import LoadedScenario
-from .scenario.references import seeds_dir
+from ..folder.files import OutputError, ResultsFolder, default_folder_name
+from ..report.build import save_figure
+from ..report.calibration_figure import calibration_figure
+from ..run.calibration import CalibrationRow, calibrate_rows, observed_patterns
+from ..run.defaults import default_workers, root_seed
+from ..run.executors import make_executor
+from ..run.experiment import Experiment, Plan, chunk_size_for
+from ..run.outcomes import Row
+from ..scenario import load_scenario
+from ..scenario.load import LoadedScenario
+from ..scenario.references import seeds_dir
+from .common import arm_named
 
-__all__ = ["run_calibration", "format_table", "pattern_tags"]
+__all__ = ["cmd_calibrate", "run_calibration", "format_table", "pattern_tags"]
 
 
 def pattern_tags(loaded: LoadedScenario) -> dict[str, list[str]]:
@@ -52,7 +58,7 @@ def run_calibration(loaded: LoadedScenario, arm: str, replications: int, seed: i
         raise OutputError(f"cannot read the calibration tables in {data}: {exc}") from None
     one = loaded.select((arm,))
     rows: list[Row] = []
-    plan = Plan((arm,), replications, loaded.scenario.seed if seed is None else seed, chunk_size_for(replications))
+    plan = Plan((arm,), replications, root_seed(loaded.scenario.seed, seed), chunk_size_for(replications))
     executor = make_executor("local", workers)
     try:
         Experiment(one, plan, executor, sink=rows.extend).run()
@@ -68,11 +74,19 @@ def run_calibration(loaded: LoadedScenario, arm: str, replications: int, seed: i
     writer.writeheader()
     writer.writerows(r.as_csv() for r in table)
     folder.write_text("calibration.csv", buffer.getvalue())
-    from .report.build import save_figure
-    from .report.calibration_figure import calibration_figure
-
     fig = calibration_figure(table)
     for fmt in ("png", "pdf"):
         save_figure(fig, folder.path / f"calibration.{fmt}")
     header = f"{s.name}: arm {arm}, {replications} replications, data from {data}\n"
     return header + format_table(table) + f"\n\nwritten: {folder.path / 'calibration.csv'}, calibration.png"
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibrate import run_calibration
+
+    loaded = load_scenario(args.scenario, args.set)
+    arm = arm_named(loaded, args.arm)
+    text = run_calibration(loaded, arm, args.replications, args.seed, args.data, args.out,
+                           default_workers(args.workers))
+    print(text)
+    return 0

@@ -1,0 +1,179 @@
+"""The `hotline` command line: every command, its options, and examples in its help."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..run.defaults import CALIBRATION_REPLICATIONS, MAX_PRECISION_REPLICATIONS, SWEEP_REPLICATIONS
+from ..version import __version__
+
+__all__ = ["build_parser", "EXAMPLES"]
+
+EXAMPLES = {
+    "validate": """examples:
+  hotline validate scenarios/*.yaml
+  hotline validate my_scenario.yaml      # every problem at once, as FILE:LINE:COL: path: message""",
+    "schema": """examples:
+  hotline schema > scenario.schema.json   # then start a scenario file with
+  # yaml-language-server: $schema=scenario.schema.json""",
+    "run": """examples:
+  hotline run scenarios/senkaku_baseline.yaml
+  hotline run scenarios/senkaku_baseline.yaml --replications 500 --arms no_hotline,hotline_rapid
+  hotline run scenarios/senkaku_baseline.yaml --set hotline.lines=2 --set tension.half_life_days=60
+  hotline run scenarios/senkaku_baseline.yaml --precision 0.005     # add replications until +/-0.5 points
+  hotline run scenarios/senkaku_baseline.yaml --executor dask --scheduler tcp://127.0.0.1:8786
+  hotline run --resume results/senkaku_baseline-20261126T120000Z   # finish an interrupted run
+  hotline run --reproduce results/senkaku_baseline-20261126T120000Z   # rerun and check the results match""",
+    "report": """examples:
+  hotline report results/senkaku_baseline-20261126T120000Z
+  hotline report results/senkaku_baseline-20261126T120000Z --format png,svg""",
+    "compare": """examples:
+  hotline compare results/senkaku_baseline-A results/ccg_law-B --out comparison/""",
+    "calibrate": """examples:
+  hotline calibrate scenarios/senkaku_baseline.yaml
+  hotline calibrate scenarios/senkaku_baseline.yaml --arm hotline_as_is --replications 2000""",
+    "sweep": """examples:
+  hotline sweep --example halve      # answer probability x prior consultation: when does the hotline halve the risk?
+  hotline sweep scenarios/senkaku_baseline.yaml --arms no_hotline,hotline_as_is \\
+      --param parties.CHN.hotline.answer_probability=0.2,0.5,0.8 --param hotline.lines=1,2
+  hotline sweep scenarios/senkaku_baseline.yaml --design sobol --samples 64 --arms no_hotline,hotline_rapid \\
+      --param parties.CHN.hotline.answer_probability=0.1:1 --param parties.JPN.posture.misperception_probability=0:0.8 \\
+      --param tension.escalation_feedback=0:1 --param parties.CHN.posture.retaliation_multiplier=1:5 \\
+      --param incident_types.air_intercept.rate_per_year=300:900
+  hotline sweep --resume results/sweep-senkaku_baseline-20261126T120000Z""",
+    "trace": """examples:
+  hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --replication 17
+  hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --find in-time --figure timeline.png
+  hotline trace scenarios/senkaku_baseline.yaml --arm hotline_as_is --find too-late""",
+}
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    value = _whole(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    value = _whole(text)
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63-1, got {value}")
+    return value
+
+
+def _half_width(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 0.005, got {text!r}") from None
+    if not 0 < value <= 0.5:
+        raise argparse.ArgumentTypeError(f"a half-width is a probability between 0 and 0.5, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hotline", description="Crisis-communication hotline simulator: does a military hotline lower "
+        "the risk that incidents at sea escalate, and when does it fail?",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="quick start:\n  hotline validate scenarios/senkaku_baseline.yaml\n"
+               "  hotline run scenarios/senkaku_baseline.yaml --report")
+    parser.add_argument("--version", action="version", version=f"hotline {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text, epilog=EXAMPLES.get(name),
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = command("validate", "check scenario files and report every problem with its location")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a field")
+
+    command("schema", "print the JSON Schema of scenario files (for editors and documentation)")
+
+    p = command("run", "run a scenario's arms and write a results folder")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO")
+    p.add_argument("--replications", type=_positive_int, help="replications per arm (default: the scenario's)")
+    p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
+    p.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT (default: a "
+                   "LocalCluster on 127.0.0.1)")
+    p.add_argument("--arms", metavar="A,B", help="run only these arms; the first is the baseline")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a field in every arm, e.g. hotline.lines=2")
+    p.add_argument("--precision", type=_half_width, metavar="HALF_WIDTH",
+                   help="add replications until every 95%% half-width of the main outcome is at most this")
+    p.add_argument("--max-replications", type=_positive_int, default=MAX_PRECISION_REPLICATIONS,
+                   help=f"cap for --precision (default {MAX_PRECISION_REPLICATIONS})")
+    p.add_argument("--out", type=Path, help="results folder (default results/<scenario>-<UTC time>)")
+    p.add_argument("--force", action="store_true", help="replace the results in an existing --out folder")
+    p.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted run")
+    p.add_argument("--reproduce", type=Path, metavar="DIR",
+                   help="rerun a finished run from its manifest and scenario.yaml and report whether the "
+                   "results match")
+    p.add_argument("--report", action="store_true", help="draw figures and the briefing when done")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print summary.json to stdout and nothing else there")
+
+    p = command("report", "draw figures and a briefing from a results folder (never reruns the model)")
+    p.add_argument("results", type=Path, metavar="RESULTS_DIR")
+    p.add_argument("--format", default="pdf,png", help="figure formats, e.g. pdf,png,svg")
+    p.add_argument("--out", type=Path, help="where to write (default: RESULTS_DIR)")
+
+    p = command("compare", "put several results folders side by side")
+    p.add_argument("results", type=Path, nargs="+", metavar="DIR")
+    p.add_argument("--out", type=Path, help="folder for the comparison table and figure")
+
+    p = command("calibrate", "compare a scenario's simulated patterns with the public record")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--data", type=Path, help="folder of calibration tables (default: seeds/ beside scenarios/)")
+    p.add_argument("--arm", help="arm to calibrate (default: the baseline)")
+    p.add_argument("--replications", type=_positive_int, default=CALIBRATION_REPLICATIONS)
+    p.add_argument("--seed", type=_seed)
+    p.add_argument("--workers", type=_positive_int, default=None)
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--out", type=Path, help="folder for calibration.csv and the figure "
+                   "(default results/calibrate-<scenario>-<UTC time>)")
+
+    p = command("sweep", "run the arms at many points of parameter space (grids, Latin hypercubes, Sobol, Morris)")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=V1,V2|KEY=LOW:HIGH",
+                   help="a swept parameter; KEY1+KEY2=... sets several keys to the same value")
+    p.add_argument("--design", choices=("grid", "lhs", "sobol", "morris"), default="grid")
+    p.add_argument("--samples", type=_positive_int, default=16,
+                   help="points for lhs; base samples for sobol (N) and trajectories for morris")
+    p.add_argument("--replications", type=_positive_int, default=None,
+                   help=f"replications per arm and point (default {SWEEP_REPLICATIONS})")
+    p.add_argument("--seed", type=_seed)
+    p.add_argument("--arms", metavar="A,B", help="arms to run at every point; the first is the baseline")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fixed overrides")
+    p.add_argument("--workers", type=_positive_int, default=None)
+    p.add_argument("--executor", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", metavar="ADDRESS")
+    p.add_argument("--out", type=Path)
+    p.add_argument("--force", action="store_true")
+    p.add_argument("--resume", type=Path, metavar="DIR")
+    p.add_argument("--example", choices=("halve",), help="the built-in worked example (see README)")
+    p.add_argument("--quiet", action="store_true")
+
+    p = command("trace", "replay one replication and tell its story")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--arm", help="arm to replay (default: the baseline)")
+    p.add_argument("--replication", type=int, default=0, help="replication number (as in replications.csv)")
+    p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--all", action="store_true", help="include routine incidents that went nowhere")
+    p.add_argument("--find", choices=("in-time", "too-late", "serious", "clash"),
+                   help="start at --replication and replay the first replication that shows this")
+    p.add_argument("--figure", type=Path, help="also draw a timeline figure here (png, pdf or svg)")
+    return parser

@@ -1,0 +1,1 @@
+"""Results and sweep folders on disk: atomic files, manifests, provenance, resume and reproduce."""

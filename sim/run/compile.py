@@ -1,0 +1,115 @@
+"""Compiling one arm of a validated scenario into the engine's parameters.
+
+This is the only place where the scenario's vocabulary (rung ids, party names, hours) meets the engine's
+(indices, days). Defaults are resolved by the scenario itself; nothing here invents one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..engine.parameters import (
+    HotlineParameters,
+    IncidentTypeParameters,
+    ModelParameters,
+    PartyParameters,
+    Sampler,
+    ShockParameters,
+    side_of,
+)
+from ..scenario.schema import Scenario
+
+__all__ = ["compile_scenario"]
+
+
+def _in_days(duration: Any, per_day: float) -> Sampler:
+    """A sampler of the duration converted to days (the unit of the engine's clock)."""
+    return duration.sampler(1.0 / per_day)
+
+
+def _utc_offset_hours(zone: str, when: dt.date) -> float:
+    moment = dt.datetime(when.year, when.month, when.day, 12, tzinfo=ZoneInfo(zone))
+    offset = moment.utcoffset()
+    return offset.total_seconds() / 3600.0 if offset else 0.0
+
+
+def compile_scenario(s: Scenario) -> ModelParameters:
+    """Turn a validated scenario (one arm) into engine parameters."""
+    ladder = s.ladder
+    ids = tuple(ladder.ids)
+    index = {rung: i for i, rung in enumerate(ids)}
+    names = list(s.parties)
+    parties = []
+    for i, (name, p) in enumerate(s.parties.items()):
+        layers = list(p.forces)
+        postures = {layer: p.posture_for(layer) for layer in layers}
+        parties.append(PartyParameters(
+            index=i, name=name, label=p.label,
+            up={layer: tuple(ps.escalate_probability.on(r) for r in ids) for layer, ps in postures.items()},
+            down={layer: tuple(ps.de_escalate_probability.on(r) for r in ids) for layer, ps in postures.items()},
+            retaliation={layer: ps.retaliation_multiplier for layer, ps in postures.items()},
+            reciprocity={layer: ps.reciprocity_multiplier for layer, ps in postures.items()},
+            misperception={layer: ps.misperception_probability for layer, ps in postures.items()},
+            face_saving={layer: ps.face_saving_step_down for layer, ps in postures.items()},
+            delay_days={layer: _in_days(p.decision_delay_hours.on(layer), 24.0) for layer in layers},
+            command_days=_in_days(p.chain_of_command_hours, 24.0),
+            command_rung=index[p.command_rung_id(ladder)],
+            release_rung={layer: index[p.release_rung_id(layer, ladder)]
+                          for layer in layers},
+            calls=p.hotline.calls, call_rung=index[p.hotline.call_rung_id(ladder)],
+            call_probability=p.hotline.call_probability,
+            consultation_days=_in_days(p.hotline.prior_consultation_hours, 24.0),
+            answers=p.hotline.answers, answer_probability=p.hotline.answer_probability,
+            answer_sensitivity=p.hotline.answer_tension_sensitivity,
+        ))
+    h = s.hotline
+    coverage = frozenset(h.coverage)
+    types = []
+    for j, (name, t) in enumerate(s.incident_types.items()):
+        initiator = names.index(t.initiator)
+        responder = names.index(s.responder_of(t))
+        responder_layer = t.responder_layer or t.layer
+        types.append(IncidentTypeParameters(
+            index=j, name=name, label=t.label, rate_per_day=t.rate_per_year / 365.25,
+            initiator=initiator, responder=responder, layer=t.layer, responder_layer=responder_layer,
+            start_rung=index[t.start_rung],
+            max_duration_days=_in_days(t.max_duration_hours, 24.0),
+            crisis_days=_in_days(t.crisis_duration_hours, 24.0),
+            accident=tuple(t.accident_probability.on(r) for r in ids),
+            covered_layers=t.layer in coverage or responder_layer in coverage,
+            initiator_side=side_of(parties[initiator], t.layer),
+            responder_side=side_of(parties[responder], responder_layer),
+        ))
+    offset = _utc_offset_hours(h.hours.time_zone, s.start_date) - _utc_offset_hours(s.time_zone, s.start_date)
+    hotline = HotlineParameters(
+        enabled=h.enabled, lines=h.lines, always_open=h.hours.always_open, open_hour=h.hours.open_hour,
+        close_hour=h.hours.close_hour, weekdays_only=h.hours.weekdays_only, offset_hours=offset,
+        start_weekday=s.start_date.weekday(), coverage=coverage,
+        ring_days=_in_days(h.ring_hours, 24.0), call_days=_in_days(h.call_duration_hours, 24.0),
+        queue_when_busy=h.queue_when_busy, max_retries=h.max_retries, retry_days=_in_days(h.retry_interval_hours, 24.0),
+        suspend_rung=index[h.suspension.after_rung] if h.suspension.after_rung else len(ids) + 1,
+        suspension_days=h.suspension.duration_days.sampler(),
+    )
+    shocks = tuple(ShockParameters(
+        index=k, label=sh.label, at_day=sh.at_day,
+        rate_per_day=(sh.rate_per_year or 0.0) / 365.25, tension_jump=sh.tension_jump,
+        suspension_days=sh.suspends_hotline_days.sampler() if sh.suspends_hotline_days else None,
+    ) for k, sh in enumerate(s.shocks))
+    return ModelParameters(
+        rung_ids=ids, rung_labels=tuple(r.label for r in ladder.rungs), top=len(ids) - 1,
+        weapons_rung=index[ladder.weapons_rung], military_rung=index[ladder.military_rung],
+        serious_rung=index[ladder.serious_rung],
+        ambiguous=tuple(r in ladder.ambiguous_ids for r in ids), main_rung=s.main_rung_index, horizon_days=s.horizon_days,
+        parties=tuple(parties), types=tuple(types), hotline=hotline,
+        fallback_enabled=s.fallback.enabled, fallback_rung=index[s.fallback.trigger_rung_id(ladder)],
+        fallback_days=_in_days(s.fallback.delay_hours, 24.0),
+        fallback_probability=s.fallback.clarify_probability,
+        tension_initial=s.tension.initial, tension_decay_per_day=math.log(2) / s.tension.half_life_days,
+        tension_jump=tuple(s.tension.jump_by_rung.on(r) for r in ids),
+        arrival_feedback=s.tension.arrival_feedback, escalation_feedback=s.tension.escalation_feedback,
+        shocks=shocks, defense_layers=frozenset(h.defense_layers),
+        start=dt.datetime(s.start_date.year, s.start_date.month, s.start_date.day),
+    )

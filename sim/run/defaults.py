@@ -1,0 +1,22 @@
+"""Defaults of the run stage that the scenario file does not set: one place for each."""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["MAX_PRECISION_REPLICATIONS", "CALIBRATION_REPLICATIONS", "SWEEP_REPLICATIONS", "default_workers",
+           "root_seed"]
+
+MAX_PRECISION_REPLICATIONS = 200_000  # cap on the replications --precision may add
+CALIBRATION_REPLICATIONS = 500  # replications of the calibrated arm in `hotline calibrate`
+SWEEP_REPLICATIONS = 400  # replications per arm and point in `hotline sweep`
+
+
+def default_workers(asked: int | None) -> int:
+    """Worker processes: as asked, or one per core."""
+    return asked or os.cpu_count() or 1
+
+
+def root_seed(scenario_seed: int, override: int | None) -> int:
+    """The root seed of a run: the command line's when given, else the scenario's."""
+    return scenario_seed if override is None else override
