@@ -2,7 +2,9 @@
 
 Each move reads five uniforms from the incident's own block, always in the same order and always all
 five, so that the k-th move of an incident uses the same numbers in every arm of a comparison:
-decision delay, chain-of-command delay, decision, accident, misperception.
+decision delay, chain-of-command delay, decision, accident, misperception. The decision itself is the pure
+function `sim.engine.decision.decide`; what a hotline call does to an incident is in `sim.engine.call`,
+which changes the incident only through the fields below (`clarified`, `up_factor`, `pause_days`, `truce`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from .decision import DOWN, Situation, decide
 from .parameters import IncidentTypeParameters
 from .streams import Draws
 
@@ -18,14 +21,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Incident"]
 
-UP, HOLD, DOWN = 1, 0, -1
-
 
 class Incident:
-    """State of one incident and its SimPy process (`run`)."""
+    """State of one incident and its routine (`run`)."""
 
     __slots__ = ("world", "kind", "number", "index_in_type", "rung", "highest", "active", "clarified", "covered",
-                 "draws", "_called")
+                 "draws", "called", "decisions", "up_factor", "pause_days", "truce")
 
     def __init__(self, world: World, kind: IncidentTypeParameters, number: int, index_in_type: int,
                  draws: Draws):
@@ -39,7 +40,11 @@ class Incident:
         self.clarified = False
         self.covered = kind.covered_layers
         self.draws = draws
-        self._called = 0  # bit mask of parties that already decided whether to call
+        self.called = 0  # bit mask of parties that already decided whether to call
+        self.decisions = 0  # decisions taken so far (a call is in time if none was taken while it went on)
+        self.up_factor = [1.0, 1.0]  # factors on the initiator's and the responder's escalation chance
+        self.pause_days = 0.0  # delay added to the pending decision by an answered call (buying time)
+        self.truce = False  # an agreed stand-down happened since the mover's last decision
 
     def clarify(self, how: str) -> None:
         """Intent is clarified: misperceptions are corrected and a face-saving step down is on offer."""
@@ -47,26 +52,32 @@ class Incident:
             self.clarified = True
             self.world.log_event("clarified", self, "", f"intent clarified by {how}")
 
+    def side_index(self, party: int) -> int:
+        """0 for the initiator's side, 1 for the responder's."""
+        return 0 if party == self.kind.initiator else 1
+
     def run(self) -> Generator[Any, Any, None]:
         world = self.world
         env = world.env
         kind = self.kind
         draws = self.draws
-        top = world.p.top
-        weapons = world.p.weapons_rung
-        feedback = world.p.escalation_feedback
-        ambiguous = world.p.ambiguous
+        p = world.p
+        top = p.top
+        weapons = p.weapons_rung
+        feedback = p.escalation_feedback
+        ambiguous = p.ambiguous
+        mech = p.mechanisms
+        hazard, hazard_below = mech.hazard_multiplier, mech.hazard_below_rung
         accident_at = kind.accident
         tension = world.tension
         timeout = env.timeout
         end = env.now + kind.max_duration_days(draws())
         crisis = kind.crisis_days(draws())  # drawn now so that every arm reads the same number
         mover, other = kind.responder_side, kind.initiator_side
-        provoked = False  # the mover believes the other's last act was a deliberate escalation
-        misread = False  # ... and that belief is a misreading (an accident, an ambiguous act)
-        other_stepped_down = False
+        mover_index = 1
+        situation = Situation()
         world.enter(self)
-        while True:
+        while self.active:
             u_delay, u_command, u_decide, u_accident, u_misread = draws.five()
             delay = mover.delay_days(u_delay)
             rung = self.rung
@@ -74,37 +85,37 @@ class Incident:
                 delay += mover.command_days(u_command)  # the decision goes up the chain of command
             if env.now + delay >= end:
                 yield timeout(max(end - env.now, 0.0))
+                if self._ended_meanwhile():
+                    return
                 world.events += 1
                 world.log_event("end", self, "", "the incident runs its course and ends")
                 break
             yield timeout(delay)
+            if self._ended_meanwhile():
+                return
             world.events += 1
+            while self.pause_days > 0.0:  # an answered call bought time: the pending decision waits
+                pause, self.pause_days = self.pause_days, 0.0
+                yield timeout(min(pause, max(end - env.now, 0.0)))
+                world.events += 1
+                if self._ended_meanwhile():
+                    return
+            if env.now >= end:
+                world.log_event("end", self, "", "the incident runs its course and ends")
+                break
+            if self.truce:
+                self.truce = False
+                situation = Situation(other_stepped_down=True)
+            self.decisions += 1
             rung = self.rung
             p_up = mover.up[rung]
             if feedback:
                 p_up *= 1.0 + feedback * tension.at(env.now)
-            if provoked and not (misread and self.clarified):
-                p_up *= mover.retaliation
-            p_down = mover.down[rung]
-            if other_stepped_down:
-                p_down *= mover.reciprocity
-            if p_up > 1.0:
-                p_up = 1.0
-            if p_down > 1.0 - p_up:
-                p_down = 1.0 - p_up
-            if self.clarified:
-                p_down += mover.face_saving * (1.0 - p_up - p_down)
-            if u_decide < p_up:
-                step = UP
-                if rung + 1 >= weapons and rung < mover.release_rung:
-                    step = HOLD  # rules of engagement forbid stepping onto the weapons rungs from here
-            elif u_decide < p_up + p_down:
-                step = DOWN
-            else:
-                step = HOLD
-            accident = step != DOWN and u_accident < accident_at[rung]
-            if accident:
-                step += 1
+            factor = self.up_factor[mover_index]
+            if hazard != 1.0 and self.covered and rung < hazard_below:
+                factor *= hazard
+            step, accident = decide(mover, rung, p_up, factor, situation, self.clarified, weapons,
+                                    accident_at[rung], u_decide, u_accident)
             if step == DOWN and rung == 0:
                 world.log_event("end", self, mover.party.name,
                                 f"{mover.party.label} stands down; the incident ends")
@@ -119,38 +130,25 @@ class Incident:
                     world.log_event("end", self, mover.party.name, "back to routine; the incident ends")
                 break
             if step > 0:
-                # What the other side believes: a deliberate step provokes; an accident provokes only if
-                # misread as deliberate; an act on an ambiguous rung reads as preparing an attack. The
-                # last two are misreadings that a clarification of intent corrects.
-                provoked = (not accident) or u_misread < other.misperception
-                misread = provoked and (accident or ambiguous[new])
-                if provoked and accident:
+                situation = Situation.after_step_up(accident, u_misread < other.misperception, ambiguous[new])
+                if situation.provoked and accident:
                     world.log_event("misread", self, other.party.name,
                                     f"{other.party.label} reads the accident as deliberate")
             else:
-                provoked = misread = False
-            other_stepped_down = step == DOWN
+                situation = Situation(other_stepped_down=step == DOWN)
             mover, other = other, mover
-        self.active = False
-        world.leave(self)
+            mover_index = 1 - mover_index
+        if self.active:
+            self.active = False
+            world.leave(self)
 
-    def reached(self, rung: int, actor: int) -> None:
-        """Called by the world when this incident first reaches `rung` through a move of party `actor`:
-        the side on the receiving end may call the hotline; protests and suspensions may follow."""
-        world = self.world
-        p = world.p
-        hotline = p.hotline
-        if not self.covered and rung >= p.military_rung and hotline.coverage & p.defense_layers:
-            self.covered = True
-        if hotline.enabled and self.covered:
-            for party in p.parties:
-                bit = 1 << party.index
-                if party.index == actor or self.clarified:
-                    continue
-                if party.calls and rung >= party.call_rung and not self._called & bit:
-                    self._called |= bit
-                    world.start_call(self, party)
-        if rung >= hotline.suspend_rung and hotline.enabled:
-            world.suspend_hotline(self)
-        if rung == p.fallback_rung and p.fallback_enabled:
-            world.start_fallback(self)
+    def _ended_meanwhile(self) -> bool:
+        """True when an agreed stand-down ended the incident while this routine waited."""
+        return not self.active
+
+    def end_now(self, how: str) -> None:
+        """End the incident at once (an agreed stand-down reached the bottom rung)."""
+        if self.active:
+            self.world.log_event("end", self, "", how)
+            self.active = False
+            self.world.leave(self)

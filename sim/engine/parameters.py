@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["ModelParameters", "PartyParameters", "IncidentTypeParameters", "HotlineParameters",
+__all__ = ["ModelParameters", "PartyParameters", "IncidentTypeParameters", "HotlineParameters", "MechanismParameters",
            "ShockParameters", "Side", "side_of"]
 
 Sampler = Callable[[float], float]
@@ -32,7 +32,7 @@ class PartyParameters:
     command_rung: int
     release_rung: dict[str, int]
     calls: bool
-    call_rung: int
+    call_rung: dict[str, int]  # by force layer
     call_probability: float
     consultation_days: Sampler
     answers: bool
@@ -56,12 +56,14 @@ class Side:
     command_rung: int
     command_days: Sampler
     release_rung: int
+    call_rung: int
 
 
 def side_of(party: PartyParameters, layer: str) -> Side:
     return Side(party, layer, party.up[layer], party.down[layer], party.retaliation[layer],
                 party.reciprocity[layer], party.misperception[layer], party.face_saving[layer],
-                party.delay_days[layer], party.command_rung, party.command_days, party.release_rung[layer])
+                party.delay_days[layer], party.command_rung, party.command_days, party.release_rung[layer],
+                party.call_rung[layer])
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +75,13 @@ class IncidentTypeParameters:
     initiator: int
     responder: int
     layer: str
+    layer_index: int  # position of `layer` in ModelParameters.layers (serious incidents are counted by layer)
     responder_layer: str
     start_rung: int
     max_duration_days: Sampler
     crisis_days: Sampler
-    accident: tuple[float, ...]
+    accident: tuple[float, ...]  # by rung; prevention (when on) is already applied
+    prevention_rate_factor: float  # arrivals accepted with this probability (1.0: prevention does not thin)
     covered_layers: bool
     initiator_side: Side
     responder_side: Side
@@ -104,6 +108,25 @@ class HotlineParameters:
 
 
 @dataclass(frozen=True, slots=True)
+class MechanismParameters:
+    """What an answered or unanswered call does. A switched-off mechanism has its neutral value here, so the
+    engine never asks whether a mechanism is on, only how strong it is."""
+
+    clarification: bool
+    restraint_factor: float  # 1.0: off
+    stand_down_probability: float  # 0.0: off
+    stand_down_rungs: int
+    pause_days: Sampler | None  # None: off
+    silence_tension_jump: float
+    silence_resolve: float  # 1.0 (and no jump): off
+    hazard_multiplier: float  # 1.0: off
+    hazard_below_rung: int
+    threat_probability: float  # 0.0: off
+    threat_tension_jump: float
+    threat_multiplier: float
+
+
+@dataclass(frozen=True, slots=True)
 class ShockParameters:
     index: int
     label: str
@@ -127,6 +150,8 @@ class ModelParameters:
     parties: tuple[PartyParameters, ...]
     types: tuple[IncidentTypeParameters, ...]
     hotline: HotlineParameters
+    mechanisms: MechanismParameters
+    layers: tuple[str, ...]
     fallback_enabled: bool
     fallback_rung: int
     fallback_days: Sampler

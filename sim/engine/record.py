@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = ["ReplicationRecord", "LogEntry"]
+__all__ = ["ReplicationRecord", "LogEntry", "ANSWER_DELAY_EDGES_HOURS", "answer_delay_bin"]
+
+# Bins of the time from deciding to call to the answer, in hours: [0, 1), [1, 2), ..., [48, inf).
+ANSWER_DELAY_EDGES_HOURS: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 12.0, 24.0, 48.0)
+
+
+def answer_delay_bin(hours: float) -> int:
+    """Index of the bin (see ANSWER_DELAY_EDGES_HOURS) that holds a delay."""
+    return bisect.bisect_right(ANSWER_DELAY_EDGES_HOURS, hours)
 
 
 class LogEntry(NamedTuple):
     """One line of a replication's story. `day` is simulation time in days since the start."""
 
     day: float
-    kind: str  # incident | move | accident | call | answer | no_answer | clarified | suspended | shock | end
+    kind: str  # incident | move | accident | call | answer | no_answer | clarified | suspended | shock | end | ...
     incident: int  # -1 when not about one incident
     incident_type: str
     party: str
@@ -23,7 +32,7 @@ class LogEntry(NamedTuple):
 
 @dataclass(slots=True)
 class ReplicationRecord:
-    """Outcomes of one replication of one arm; all times in days since the start."""
+    """Outcomes of one replication of one arm; all times in days since the start unless named otherwise."""
 
     highest_rung: int
     first_day: list[float]
@@ -31,18 +40,26 @@ class ReplicationRecord:
     incidents_by_type: list[int]
     incident_days_by_type: list[int]
     serious_incidents: int
+    serious_by_layer: list[int]
     calls_placed: int
     calls_answered: int
-    calls_answered_in_time: int
+    calls_answered_in_time: int  # answered (and finished) before the incident's next decision
+    calls_unanswered: int  # callers that gave up after every redial
+    stand_downs: int
+    threats: int
+    answer_delay_bins: list[int]  # answered calls by hours from deciding to call to the answer
+    answer_delay_hours_total: float
     days_at_or_above: list[float]
     events: int
     log: list[LogEntry] | None = field(default=None, repr=False)
 
     @classmethod
-    def empty(cls, n_rungs: int, n_types: int) -> ReplicationRecord:
+    def empty(cls, n_rungs: int, n_types: int, n_layers: int = 0) -> ReplicationRecord:
         return cls(highest_rung=0, first_day=[math.nan] * n_rungs, incidents=0,
                    incidents_by_type=[0] * n_types, incident_days_by_type=[0] * n_types,
-                   serious_incidents=0, calls_placed=0, calls_answered=0, calls_answered_in_time=0,
+                   serious_incidents=0, serious_by_layer=[0] * n_layers, calls_placed=0, calls_answered=0,
+                   calls_answered_in_time=0, calls_unanswered=0, stand_downs=0, threats=0,
+                   answer_delay_bins=[0] * (len(ANSWER_DELAY_EDGES_HOURS) + 1), answer_delay_hours_total=0.0,
                    days_at_or_above=[0.0] * n_rungs, events=0)
 
     def reached(self, rung: int) -> bool:

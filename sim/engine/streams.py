@@ -24,6 +24,7 @@ class Purpose(IntEnum):
     FALLBACK = 6
     SHOCK = 7
     SUSPENSION = 8
+    PREVENTION = 9
 
 
 def replication_seed(root_seed: int, replication: int) -> int:

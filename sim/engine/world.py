@@ -8,7 +8,8 @@ from typing import Any
 
 import simpy
 
-from .hotline import Hotline, place_call
+from .call import on_rung_reached
+from .hotline import Hotline
 from .incident import Incident
 from .parameters import IncidentTypeParameters, ModelParameters, PartyParameters
 from .record import LogEntry, ReplicationRecord
@@ -31,13 +32,13 @@ class World:
         self.tension = Tension(params.tension_initial, params.tension_decay_per_day)
         self.hotline = Hotline(self.env, params.hotline)
         n_rungs, n_types = params.top + 1, len(params.types)
-        self.record = ReplicationRecord.empty(n_rungs, n_types)
+        self.record = ReplicationRecord.empty(n_rungs, n_types, len(params.layers))
         self.record.log = [] if log else None
         self.events = 0
         self.stop = self.env.event()
         self._incident_blocks = [UniformBlocks(self.streams, Purpose.INCIDENT, Purpose.INCIDENT_OVERFLOW, j,
                                                INCIDENT_BLOCK) for j in range(n_types)]
-        self._suspension_draws = self.streams.generator(int(Purpose.SUSPENSION))
+        self.suspension_draws = self.streams.generator(int(Purpose.SUSPENSION))
         self._counts = [0] * n_types
         self._last_day = [-1] * n_types
         # The world's crisis level is the highest rung among open incidents; time at each level is summed.
@@ -65,6 +66,10 @@ class World:
         buf: list[float] = []
         base = kind.rate_per_day
         feedback = self.p.arrival_feedback
+        # Prevention thins accepted arrivals with uniforms of a stream of its own; a thinned arrival still
+        # takes its number, so the incidents that do happen read the same blocks as in an arm without it.
+        keep = kind.prevention_rate_factor
+        prevent = self.streams.generator(int(Purpose.PREVENTION), kind.index) if keep < 1.0 else None
         tension = self.tension
         log = math.log
         while True:
@@ -78,7 +83,10 @@ class World:
                     self.events += 1
                     rate = base * (1.0 + feedback * tension.at(env.now)) if feedback else base
                     if u_accept * bound < rate:
-                        self.spawn(kind)
+                        if prevent is None or prevent.random() < keep:
+                            self.spawn(kind)
+                        else:
+                            self._counts[kind.index] += 1
                     bound = rate  # tension only decays between jumps, so the current rate bounds the future
             except simpy.Interrupt:
                 continue
@@ -114,34 +122,6 @@ class World:
             if s.at_day is not None:
                 return
 
-    def fallback(self, incident: Incident, draws: Any) -> Generator[Any, Any, None]:
-        delay, u = self.p.fallback_days(draws()), draws()
-        if not incident.active:
-            return
-        yield self.env.timeout(delay)
-        self.events += 1
-        if incident.active and u < self.p.fallback_probability:
-            incident.clarify("diplomatic protest")
-
-    # --- callbacks from incidents ----------------------------------------------------------------
-    def start_call(self, incident: Incident, caller: PartyParameters) -> None:
-        # Calls are rare, so each gets its own lazily created stream, addressed like the incident it is about.
-        draws = self.streams.draws(Purpose.HOTLINE, incident.kind.index, incident.index_in_type, caller.index)
-        if draws() >= caller.call_probability:
-            return
-        callee = self.p.parties[incident.kind.initiator if caller.index != incident.kind.initiator
-                                else incident.kind.responder]
-        start_routine(place_call(self, incident, caller, callee, draws))
-
-    def start_fallback(self, incident: Incident) -> None:
-        draws = self.streams.draws(Purpose.FALLBACK, incident.kind.index, incident.index_in_type)
-        start_routine(self.fallback(incident, draws))
-
-    def suspend_hotline(self, incident: Incident) -> None:
-        days = self.p.hotline.suspension_days(float(self._suspension_draws.random()))
-        self.hotline.suspend(self.env.now, days)
-        self.log_event("suspended", incident, "", f"the hotline is suspended for {days:.0f} days")
-
     def _set_level(self, highest_possible: int) -> None:
         """Close the time spent at the current level and find the new one, scanning down from
         `highest_possible` (no open incident stands above it)."""
@@ -171,7 +151,9 @@ class World:
             self._set_level(incident.rung)
         self._reach(incident, incident.rung, kind.initiator)
 
-    def move(self, incident: Incident, new: int, mover: PartyParameters, accident: bool) -> None:
+    def move(self, incident: Incident, new: int, mover: PartyParameters | None, accident: bool,
+             note: str | None = None) -> None:
+        """Put an incident on rung `new`: by a party's move (`mover`), or by an agreement (`note`)."""
         old = incident.rung
         self._open_at[old] -= 1
         self._open_at[new] += 1
@@ -180,13 +162,15 @@ class World:
             self._set_level(new)
         elif old == self._level and not self._open_at[old]:
             self._set_level(old)
-        if self.record.log is not None:
+        if self.record.log is not None and mover is None:
+            self.log_event("stand_down", incident, "", f"{note}: down to rung {new} ({self.p.rung_labels[new]})")
+        elif self.record.log is not None:
             verb = "by accident, " if accident else ""
             label = self.p.rung_labels[new]
             direction = "escalates" if new > old else "steps down"
             self.log_event("accident" if accident else "move", incident, mover.name,
                            f"{mover.label} {verb}{direction} to rung {new} ({label})")
-        if new > incident.highest:
+        if new > incident.highest and mover is not None:
             for rung in range(incident.highest + 1, new + 1):
                 incident.highest = rung
                 self._reach(incident, rung, mover.index)
@@ -212,12 +196,13 @@ class World:
             self.tension.jump(now, jump)
         if rung == p.serious_rung or (rung > p.serious_rung and incident.kind.start_rung == rung):
             rec.serious_incidents += 1
+            rec.serious_by_layer[incident.kind.layer_index] += 1
         if rung >= p.top:
             self.log_event("absorbed", incident, "", "armed clash: the crisis has escalated to the top rung")
             if not self.stop.triggered:
                 self.stop.succeed()
             return
-        incident.reached(rung, actor)
+        on_rung_reached(self, incident, rung, actor)
 
     # --- running ---------------------------------------------------------------------------------
     def run(self) -> ReplicationRecord:

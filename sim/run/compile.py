@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from ..engine.parameters import (
     HotlineParameters,
     IncidentTypeParameters,
+    MechanismParameters,
     ModelParameters,
     PartyParameters,
     Sampler,
@@ -34,6 +35,29 @@ def _utc_offset_hours(zone: str, when: dt.date) -> float:
     moment = dt.datetime(when.year, when.month, when.day, 12, tzinfo=ZoneInfo(zone))
     offset = moment.utcoffset()
     return offset.total_seconds() / 3600.0 if offset else 0.0
+
+
+def _mechanisms(s: Scenario, index: dict[str, int]) -> MechanismParameters:
+    """The mechanisms as strengths; a mechanism that is off (or a hotline that does not exist) is neutral."""
+    m = s.hotline.mechanisms
+    on = s.hotline.enabled
+    hazard = on and m.moral_hazard.enabled
+    threats = on and m.threats.enabled
+    silence = on and m.silence.enabled
+    return MechanismParameters(
+        clarification=on and m.clarification.enabled,
+        restraint_factor=m.restraint.escalation_factor if on and m.restraint.enabled else 1.0,
+        stand_down_probability=m.stand_down.probability if on and m.stand_down.enabled else 0.0,
+        stand_down_rungs=m.stand_down.rungs,
+        pause_days=_in_days(m.buying_time.pause_hours, 24.0) if on and m.buying_time.enabled else None,
+        silence_tension_jump=m.silence.tension_jump if silence else 0.0,
+        silence_resolve=m.silence.resolve_multiplier if silence else 1.0,
+        hazard_multiplier=m.moral_hazard.escalation_multiplier if hazard else 1.0,
+        hazard_below_rung=index[m.moral_hazard.below_rung_id(s.ladder)],
+        threat_probability=m.threats.probability if threats else 0.0,
+        threat_tension_jump=m.threats.tension_jump,
+        threat_multiplier=m.threats.escalation_multiplier,
+    )
 
 
 def compile_scenario(s: Scenario) -> ModelParameters:
@@ -59,7 +83,7 @@ def compile_scenario(s: Scenario) -> ModelParameters:
             command_rung=index[p.command_rung_id(ladder)],
             release_rung={layer: index[p.release_rung_id(layer, ladder)]
                           for layer in layers},
-            calls=p.hotline.calls, call_rung=index[p.hotline.call_rung_id(ladder)],
+            calls=p.hotline.calls, call_rung={layer: index[p.hotline.call_rung_id(layer, ladder)] for layer in layers},
             call_probability=p.hotline.call_probability,
             consultation_days=_in_days(p.hotline.prior_consultation_hours, 24.0),
             answers=p.hotline.answers, answer_probability=p.hotline.answer_probability,
@@ -67,19 +91,28 @@ def compile_scenario(s: Scenario) -> ModelParameters:
         ))
     h = s.hotline
     coverage = frozenset(h.coverage)
+    layers = tuple(dict.fromkeys(layer for p in s.parties.values() for layer in p.forces))
+    prevention = h.mechanisms.prevention
+    preventing = h.enabled and prevention.enabled
     types = []
     for j, (name, t) in enumerate(s.incident_types.items()):
         initiator = names.index(t.initiator)
         responder = names.index(s.responder_of(t))
         responder_layer = t.responder_layer or t.layer
+        covered = t.layer in coverage or responder_layer in coverage
+        accident = tuple(t.accident_probability.on(r) for r in ids)
+        if preventing and covered and prevention.accident_factor != 1.0:
+            accident = tuple(a * prevention.accident_factor for a in accident)
         types.append(IncidentTypeParameters(
             index=j, name=name, label=t.label, rate_per_day=t.rate_per_year / 365.25,
-            initiator=initiator, responder=responder, layer=t.layer, responder_layer=responder_layer,
+            initiator=initiator, responder=responder, layer=t.layer, layer_index=layers.index(t.layer),
+            responder_layer=responder_layer,
             start_rung=index[t.start_rung],
             max_duration_days=_in_days(t.max_duration_hours, 24.0),
             crisis_days=_in_days(t.crisis_duration_hours, 24.0),
-            accident=tuple(t.accident_probability.on(r) for r in ids),
-            covered_layers=t.layer in coverage or responder_layer in coverage,
+            accident=accident,
+            prevention_rate_factor=prevention.rate_factor if preventing and covered else 1.0,
+            covered_layers=covered,
             initiator_side=side_of(parties[initiator], t.layer),
             responder_side=side_of(parties[responder], responder_layer),
         ))
@@ -104,6 +137,7 @@ def compile_scenario(s: Scenario) -> ModelParameters:
         serious_rung=index[ladder.serious_rung],
         ambiguous=tuple(r in ladder.ambiguous_ids for r in ids), main_rung=s.main_rung_index, horizon_days=s.horizon_days,
         parties=tuple(parties), types=tuple(types), hotline=hotline,
+        mechanisms=_mechanisms(s, index), layers=layers,
         fallback_enabled=s.fallback.enabled, fallback_rung=index[s.fallback.trigger_rung_id(ladder)],
         fallback_days=_in_days(s.fallback.delay_hours, 24.0),
         fallback_probability=s.fallback.clarify_probability,

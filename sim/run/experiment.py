@@ -89,12 +89,14 @@ def summary_spec(loaded: LoadedScenario, arms: tuple[str, ...]) -> SummarySpec:
     return SummarySpec(scenario=s.name, arms=arms, rung_ids=tuple(s.ladder.ids),
                        rung_labels=tuple(r.label for r in s.ladder.rungs),
                        type_names=tuple(s.incident_types), main_rung=s.main_rung_index,
-                       serious_rung=s.ladder.index(s.ladder.serious_rung), horizon_days=s.horizon_days)
+                       serious_rung=s.ladder.index(s.ladder.serious_rung), horizon_days=s.horizon_days,
+                       layers=layout_for(loaded).layers)
 
 
 def layout_for(loaded: LoadedScenario) -> Layout:
     s = loaded.scenario
-    return Layout(tuple(s.ladder.ids), tuple(s.incident_types))
+    layers = tuple(dict.fromkeys(layer for p in s.parties.values() for layer in p.forces))
+    return Layout(tuple(s.ladder.ids), tuple(s.incident_types), layers)
 
 
 class Experiment:

@@ -11,13 +11,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.record import ReplicationRecord
+from ..engine.record import ANSWER_DELAY_EDGES_HOURS, ReplicationRecord
 
-__all__ = ["Layout", "Row"]
+__all__ = ["Layout", "Row", "COUNTS", "ANSWER_DELAY_LABELS"]
 
 Row = dict[str, Any]
 
-_COUNTS = ("incidents", "serious_incidents", "calls_placed", "calls_answered", "calls_answered_in_time", "events")
+COUNTS = ("incidents", "serious_incidents", "calls_placed", "calls_answered", "calls_answered_in_time",
+          "calls_unanswered", "stand_downs", "threats", "events")
+
+
+def _delay_labels() -> tuple[str, ...]:
+    edges = (0.0, *ANSWER_DELAY_EDGES_HOURS)
+    labels = [f"{lo:g}_{hi:g}h" for lo, hi in zip(edges, edges[1:], strict=False)]
+    return (*labels, f"{edges[-1]:g}h_plus")
+
+
+ANSWER_DELAY_LABELS = _delay_labels()  # answer_delay_0_1h, ..., answer_delay_48h_plus
 
 
 @dataclass(frozen=True)
@@ -26,12 +36,16 @@ class Layout:
 
     rung_ids: tuple[str, ...]
     type_names: tuple[str, ...]
+    layers: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
         return (["arm", "replication", "seed", "highest_rung"]
                 + [f"first_day_{r}" for r in self.rung_ids]
-                + list(_COUNTS)
+                + list(COUNTS)
+                + [f"serious_{layer}" for layer in self.layers]
+                + [f"answer_delay_{label}" for label in ANSWER_DELAY_LABELS]
+                + ["answer_delay_hours_total"]
                 + [f"incidents_{t}" for t in self.type_names]
                 + [f"incident_days_{t}" for t in self.type_names]
                 + [f"days_at_or_above_{r}" for r in self.rung_ids])
@@ -40,8 +54,13 @@ class Layout:
         row: Row = {"arm": arm, "replication": replication, "seed": seed, "highest_rung": rec.highest_rung}
         for rung, day in zip(self.rung_ids, rec.first_day, strict=True):
             row[f"first_day_{rung}"] = day
-        for name in _COUNTS:
+        for name in COUNTS:
             row[name] = getattr(rec, name)
+        for layer, count in zip(self.layers, rec.serious_by_layer, strict=True):
+            row[f"serious_{layer}"] = count
+        for label, count in zip(ANSWER_DELAY_LABELS, rec.answer_delay_bins, strict=True):
+            row[f"answer_delay_{label}"] = count
+        row["answer_delay_hours_total"] = rec.answer_delay_hours_total
         for t, count, days in zip(self.type_names, rec.incidents_by_type, rec.incident_days_by_type, strict=True):
             row[f"incidents_{t}"] = count
             row[f"incident_days_{t}"] = days
@@ -66,7 +85,7 @@ class Layout:
         for c, text in values.items():
             if c == "arm":
                 row[c] = text
-            elif c.startswith(("first_day_", "days_at_or_above_")):
+            elif c.startswith(("first_day_", "days_at_or_above_")) or c == "answer_delay_hours_total":
                 row[c] = float(text) if text else math.nan
             else:
                 row[c] = int(text)

@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .outcomes import Row
+from ..engine.record import ANSWER_DELAY_EDGES_HOURS
+from .outcomes import ANSWER_DELAY_LABELS, COUNTS, Row
 from .stats import PairedCounts, paired_difference, variance_reduction, wilson
 
 __all__ = ["Accumulator", "SummarySpec"]
 
-COUNT_OUTCOMES = ("incidents", "serious_incidents", "calls_placed", "calls_answered", "calls_answered_in_time",
-                  "events")
+COUNT_OUTCOMES = COUNTS
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class SummarySpec:
     main_rung: int
     serious_rung: int
     horizon_days: float
+    layers: tuple[str, ...] = ()
     bins: int = 73
 
     @property
@@ -87,6 +88,8 @@ class _Arm:
     counts: dict[str, Counter[int]] = field(default_factory=dict)
     floats: dict[str, _Moments] = field(default_factory=dict)
     first_main: list[int] = field(default_factory=list)
+    sums: Counter[str] = field(default_factory=Counter)  # totals of per-layer and per-delay columns
+    delay_hours: float = 0.0
 
     def __post_init__(self) -> None:
         self.highest = [0] * self.n_rungs
@@ -105,6 +108,8 @@ class Accumulator:
         self._main_col = f"first_day_{spec.rung_ids[spec.main_rung]}"
         self._serious_days = f"days_at_or_above_{spec.rung_ids[spec.serious_rung]}"
         self._main_days = f"days_at_or_above_{spec.rung_ids[spec.main_rung]}"
+        self._summed = ([f"serious_{layer}" for layer in spec.layers]
+                        + [f"answer_delay_{label}" for label in ANSWER_DELAY_LABELS])
 
     @property
     def replications(self) -> int:
@@ -122,6 +127,9 @@ class Accumulator:
         arm.highest[highest] += 1
         for name in COUNT_OUTCOMES:
             arm.counts.setdefault(name, Counter())[row[name]] += 1
+        for name in self._summed:
+            arm.sums[name] += row.get(name, 0)
+        arm.delay_hours += row.get("answer_delay_hours_total", 0.0)
         for name in (self._serious_days, self._main_days):
             arm.floats.setdefault(name, _Moments()).add(row[name])
         first = row[self._main_col]
@@ -171,6 +179,22 @@ class Accumulator:
                 "arm": arm, "baseline": spec.baseline, "p_reach": diffs, "main": diffs[str(spec.main_rung)]}
         return out
 
+    @staticmethod
+    def _answer_delay(arm: _Arm, answered: int) -> dict[str, Any]:
+        """Hours from deciding to call to the answer: counts per bin, the mean, and the bin of the median."""
+        counts = [arm.sums[f"answer_delay_{label}"] for label in ANSWER_DELAY_LABELS]
+        median_bin = None
+        if answered:
+            seen = 0
+            for label, count in zip(ANSWER_DELAY_LABELS, counts, strict=True):
+                seen += count
+                if seen * 2 >= answered:
+                    median_bin = label
+                    break
+        return {"edges_hours": list(ANSWER_DELAY_EDGES_HOURS), "bins": list(ANSWER_DELAY_LABELS),
+                "counts": counts, "mean_hours": arm.delay_hours / answered if answered else None,
+                "median_bin": median_bin}
+
     def _arm_summary(self, arm: _Arm) -> dict[str, Any]:
         n = arm.n
         reach: dict[str, Any] = {}
@@ -209,8 +233,13 @@ class Accumulator:
             "outcomes": outcomes,
             "hotline": {
                 "calls_placed": placed, "calls_answered": answered, "calls_answered_in_time": in_time,
+                "calls_unanswered": outcomes.get("calls_unanswered", {}).get("total", 0),
+                "stand_downs": outcomes.get("stand_downs", {}).get("total", 0),
+                "threats": outcomes.get("threats", {}).get("total", 0),
                 "answer_rate": answered / placed if placed else None,
                 "in_time_rate": in_time / placed if placed else None,
+                "answer_delay": self._answer_delay(arm, answered),
             },
+            "serious_by_layer": {layer: arm.sums[f"serious_{layer}"] for layer in self.spec.layers},
             "cumulative_main": cumulative,
         }

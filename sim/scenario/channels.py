@@ -8,6 +8,7 @@ from pydantic import Field, field_validator, model_validator
 from .distributions import Constant, Duration, Exponential, LogNormal
 from .fields import Model, Name, Probability, RungId, check_zone, param
 from .ladder import Ladder
+from .mechanisms import Mechanisms
 
 __all__ = ["Hours", "Suspension", "Hotline", "Fallback"]
 
@@ -61,6 +62,8 @@ class Hotline(Model):
     retry_interval_hours: Duration = param(default_factory=lambda: Constant(value=1.0), unit="hours",
                                            basis="assumption", doc="wait before redialling")
     suspension: Suspension = Field(default_factory=Suspension, description="suspension after serious incidents")
+    mechanisms: Mechanisms = Field(default_factory=Mechanisms, description="the ways an answered or unanswered "
+                                   "call changes an incident, each switchable")
 
 
 class Fallback(Model):

@@ -93,7 +93,7 @@ class _RungByLayer(Model):
 
 
 def _rung_as_default(value: Any) -> Any:
-    return {"default": value} if isinstance(value, str) else value
+    return {"default": value} if isinstance(value, str) or value is None else value
 
 
 RungByLayer = Annotated[_RungByLayer, BeforeValidator(_rung_as_default)]

@@ -61,9 +61,11 @@ class PostureChanges(Model):
 
 class HotlinePolicy(Model):
     calls: bool = param(True, basis="assumption", doc="whether this party ever places hotline calls")
-    call_at_rung: RungId | None = param(None, basis="fact",
-                                        doc="an incident reaching this rung prompts a call (Japan called after "
-                                        "the Dec 2025 radar lock); default: the ladder's weapons_rung")
+    call_at_rung: RungByLayer = param(
+        default_factory=lambda: {"default": None}, basis="fact",
+        doc="an incident reaching this rung prompts a call, by the party's force layer in the incident (a rung "
+        "id, or {default, by_layer}); Japan called after the Dec 2025 radar lock; default: the ladder's "
+        "weapons_rung")
     call_probability: Probability = param(1.0, basis="assumption",
                                           doc="chance the party decides to call once the trigger rung is reached")
     prior_consultation_hours: Duration = param(
@@ -77,9 +79,10 @@ class HotlinePolicy(Model):
         doc="answer probability is multiplied by exp(-sensitivity x tension): channels go silent when most needed")
 
 
-    def call_rung_id(self, ladder: Ladder) -> str:
-        """The rung that prompts a call, resolved: the party's own, or the ladder's weapons rung."""
-        return self.call_at_rung or ladder.weapons_rung
+    def call_rung_id(self, layer: str, ladder: Ladder) -> str:
+        """The rung that prompts a call when the party acts through `layer`, resolved (default: the weapons
+        rung)."""
+        return self.call_at_rung.on(layer) or ladder.weapons_rung
 
 
 class Party(Model):

@@ -82,7 +82,11 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
         for layer, rung in roe.by_layer.items():
             found += _layer(base + ("weapons_release_rung", "by_layer", layer), layer, name, layers)
             found += _rung(base + ("weapons_release_rung", "by_layer", layer), rung, ids)
-        found += _rung(base + ("hotline", "call_at_rung"), party.hotline.call_at_rung, ids)
+        calls = party.hotline.call_at_rung
+        found += _rung(base + ("hotline", "call_at_rung", "default"), calls.default, ids)
+        for layer, rung in calls.by_layer.items():
+            found += _layer(base + ("hotline", "call_at_rung", "by_layer", layer), layer, name, layers)
+            found += _rung(base + ("hotline", "call_at_rung", "by_layer", layer), rung, ids)
 
     for name, kind in s.incident_types.items():
         base = ("incident_types", name)
@@ -122,6 +126,8 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
             found.append((("hotline", "defense_layers", i),
                           f"no party has this force layer{suggest(layer, all_layers)}", layer))
     found += _rung(("hotline", "suspension", "after_rung"), s.hotline.suspension.after_rung, ids)
+    found += _rung(("hotline", "mechanisms", "moral_hazard", "below_rung"),
+                   s.hotline.mechanisms.moral_hazard.below_rung, ids)
     found += _rung(("fallback", "trigger_rung"), s.fallback.trigger_rung, ids)
     found += _by_rung(("tension", "jump_by_rung"), s.tension.jump_by_rung.by_rung, ids)
     found += _source_problems(s, scenario_file)
