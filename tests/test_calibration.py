@@ -68,5 +68,6 @@ def test_flagship_fitted_patterns_fall_inside_their_bands(tmp_path: Path) -> Non
     loaded = load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml")
     text = run_calibration(loaded, "no_hotline", 150, None, None, tmp_path / "cal", 1)
     lines = [line for line in text.splitlines() if "  fitted  " in line]
-    assert len(lines) == 5
+    assert len(lines) == 8  # five patterns and serious incidents for each of three force layers
+    assert sum("started by" in line for line in lines) == 3
     assert all(line.rstrip().endswith("yes") for line in lines), text

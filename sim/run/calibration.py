@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["Pattern", "Observed", "PATTERNS", "observed_patterns", "CalibrationRow", "calibrate_rows",
-           "read_table"]
+           "read_table", "LAYER_PREFIX"]
 
 Row = dict[str, Any]
 
@@ -88,7 +88,32 @@ def observed_patterns(data: Path) -> dict[str, Observed]:
                                           f"incidents.csv: {len(radar)} incidents at rung 6 (radar locks) in "
                                           "2010-2025 (band: 0.5-2x; few events)"),
         "armed_clashes_15_years": Observed(0, 0, "hotline_facts.md: none between state forces 2010-2025"),
+        **_serious_by_layer(serious, span_years),
     }
+
+
+LAYER_PREFIX = "serious_per_decade_"
+
+
+def _serious_by_layer(serious: list[dict[str, str]], span_years: int) -> dict[str, Observed]:
+    """Serious incidents per decade for each force layer named in the table's `layer` column, as the exact
+    (Garwood) 90% Poisson interval of the observed count: with one or three events, a band of 0.6-1.5x
+    the observed rate would claim a precision the record does not have."""
+    from scipy.stats import chi2
+
+    counts: dict[str, int] = {}
+    for r in serious:
+        layer = (r.get("layer") or "").strip()
+        if layer:
+            counts[layer] = counts.get(layer, 0) + 1
+    out = {}
+    for layer, k in sorted(counts.items()):
+        low = chi2.ppf(0.05, 2 * k) / 2 if k else 0.0
+        high = chi2.ppf(0.95, 2 * k + 2) / 2
+        out[LAYER_PREFIX + layer] = Observed(round(low * 10 / span_years, 2), round(high * 10 / span_years, 2),
+                                            f"incidents.csv: {k} serious incident(s) started by {layer} in "
+                                            "2010-2025 (exact 90% Poisson band)")
+    return out
 
 
 def _per_year(value: float, horizon_days: float) -> float:
@@ -164,7 +189,13 @@ def calibrate_rows(rows: list[Row], horizon_days: float, tags: dict[str, list[st
     """Compare simulated patterns (mean and 90% interval over replications) with the observed ones."""
     out = []
     n = len(rows)
-    for pattern in PATTERNS:
+    patterns = list(PATTERNS)
+    for key in observed:
+        if key.startswith(LAYER_PREFIX):
+            layer = key.removeprefix(LAYER_PREFIX)
+            patterns.append(Pattern(key, f"serious incidents per decade started by {layer.replace('_', ' ')}",
+                                    True, _reached(f"serious_{layer}", 10.0)))
+    for pattern in patterns:
         obs = observed[pattern.key]
         if pattern.key == "radar_lock_per_decade":
             values = [10.0 * (1.0 if not math.isnan(r[f"first_day_{weapons_rung_id}"]) else 0.0)
@@ -178,6 +209,9 @@ def calibrate_rows(rows: list[Row], horizon_days: float, tags: dict[str, list[st
                                       _poisson_q95(mean), p_none >= 0.1,
                                       f"P(no clash in 15 years) = {p_none:.2f}; consistent if >= 0.10"))
             continue
+        elif pattern.key.startswith(LAYER_PREFIX) and rows and f"serious_{pattern.key.removeprefix(LAYER_PREFIX)}" \
+                not in rows[0]:
+            continue  # the scenario has no such force layer
         else:
             values = [v for v in (pattern.measure(r, horizon_days, tags) for r in rows) if v is not None]
         if not values:

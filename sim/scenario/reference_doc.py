@@ -13,7 +13,11 @@ _SECTIONS = [
     ("parties.<NAME>.forces.<LAYER>", "Force"), ("parties.<NAME>.posture", "Posture"),
     ("parties.<NAME>.posture_by_layer.<LAYER>", "PostureChanges"), ("parties.<NAME>.hotline", "HotlinePolicy"),
     ("incident_types.<NAME>", "IncidentType"), ("hotline", "Hotline"), ("hotline.hours", "Hours"),
-    ("hotline.suspension", "Suspension"), ("fallback", "Fallback"), ("tension", "Tension"), ("shocks[]", "Shock"),
+    ("hotline.suspension", "Suspension"), ("hotline.mechanisms.clarification", "Clarification"),
+    ("hotline.mechanisms.restraint", "Restraint"), ("hotline.mechanisms.stand_down", "StandDown"),
+    ("hotline.mechanisms.buying_time", "BuyingTime"), ("hotline.mechanisms.silence", "Silence"),
+    ("hotline.mechanisms.prevention", "Prevention"), ("hotline.mechanisms.moral_hazard", "MoralHazard"),
+    ("hotline.mechanisms.threats", "Threats"), ("fallback", "Fallback"), ("tension", "Tension"), ("shocks[]", "Shock"),
 ]
 
 
