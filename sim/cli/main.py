@@ -20,7 +20,7 @@ __all__ = ["main"]
 # not pay for matplotlib and the executors.
 COMMANDS: dict[str, str] = {
     "validate": "validate", "schema": "validate", "run": "run", "report": "report", "compare": "report",
-    "trace": "trace", "calibrate": "calibrate", "sweep": "sweep",
+    "trace": "trace", "calibrate": "calibrate", "sweep": "sweep", "explain": "explain",
 }
 
 

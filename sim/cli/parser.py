@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..run.defaults import CALIBRATION_REPLICATIONS, MAX_PRECISION_REPLICATIONS, SWEEP_REPLICATIONS
+from ..run.defaults import (
+    CALIBRATION_REPLICATIONS,
+    EXPLAIN_REPLICATIONS,
+    MAX_PRECISION_REPLICATIONS,
+    SWEEP_REPLICATIONS,
+)
 from ..version import __version__
 
 __all__ = ["build_parser", "EXAMPLES"]
@@ -42,6 +47,10 @@ EXAMPLES = {
       --param tension.escalation_feedback=0:1 --param parties.CHN.posture.retaliation_multiplier=1:5 \\
       --param incident_types.air_intercept.rate_per_year=300:900
   hotline sweep --resume results/sweep-senkaku_baseline-20261126T120000Z""",
+    "explain": """examples:
+  hotline explain scenarios/senkaku_baseline.yaml --arms no_hotline,hotline_as_is,hotline_rapid
+  hotline explain scenarios/senkaku_baseline.yaml --arms no_hotline,hotline_as_is --out results/run-A  # then: hotline report results/run-A
+  hotline explain scenarios/senkaku_baseline.yaml --arms no_hotline,hotline_rapid --json""",
     "trace": """examples:
   hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --replication 17
   hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --find in-time --figure timeline.png
@@ -129,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("results", type=Path, metavar="RESULTS_DIR")
     p.add_argument("--format", default="pdf,png", help="figure formats, e.g. pdf,png,svg")
     p.add_argument("--out", type=Path, help="where to write (default: RESULTS_DIR)")
+    p.add_argument("--explanation", type=Path, metavar="DIR",
+                   help="an explanation folder (hotline explain --out DIR) to include; default: explanation.json "
+                   "in RESULTS_DIR when there is one")
 
     p = command("compare", "put several results folders side by side")
     p.add_argument("results", type=Path, nargs="+", metavar="DIR")
@@ -165,6 +177,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", type=Path, metavar="DIR")
     p.add_argument("--example", choices=("halve",), help="the built-in worked example (see README)")
     p.add_argument("--quiet", action="store_true")
+
+    p = command("explain", "attribute each arm's difference to the hotline's mechanisms (Shapley values on common "
+                "random numbers)")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--arms", metavar="A,B,...", help="the baseline, then the arms to explain (default: all)")
+    p.add_argument("--replications", type=_positive_int, default=None,
+                   help=f"paired replications (default {EXPLAIN_REPLICATIONS}); each runs every subset of "
+                   "the arm's mechanisms where a call mattered")
+    p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a field in every arm")
+    p.add_argument("--workers", type=_positive_int, default=None)
+    p.add_argument("--executor", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", metavar="ADDRESS")
+    p.add_argument("--out", type=Path, help="folder for explanation.json and the figure; a run's results folder "
+                   "makes `hotline report` include them (default results/explain-<scenario>-<UTC time>)")
+    p.add_argument("--force", action="store_true", help="replace an explanation already in --out")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print the attribution as JSON and nothing else")
 
     p = command("trace", "replay one replication and tell its story")
     p.add_argument("scenario", metavar="SCENARIO")

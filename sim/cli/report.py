@@ -20,7 +20,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(f"figure: {figure}")
         return 0
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
-    made = build_report(args.results, formats=formats, out=args.out)
+    made = build_report(args.results, formats=formats, out=args.out, explanation_path=args.explanation)
     print(f"figures: {made.figures_dir}\nbriefing: {made.briefing}")
     return 0
 

@@ -17,6 +17,13 @@ from .figures import (
     pretty_arm,
 )
 from .finding import horizon_phrase, key_finding
+from .mechanisms import (
+    answer_delay_figure,
+    answer_delays,
+    explanation_sentence,
+    mechanism_parts,
+    mechanisms_figure,
+)
 from .style import apply_style
 from .words import interval_text
 
@@ -40,11 +47,25 @@ def assumption_lines(scenario: dict[str, Any]) -> list[str]:
         consult = policy.get("prior_consultation_hours", {})
         consult_text = (f"median {consult.get('median')} h" if consult.get("dist") == "lognormal"
                         else f"{consult.get('value', consult.get('mean', '?'))} h")
-        lines.append(f"{party.get('label', name)}: calls at rung '{policy.get('call_at_rung') or 'weapons'}' after "
+        calls = policy.get("call_at_rung")
+        if isinstance(calls, dict):
+            by_layer = ", ".join(f"{layer}: {rung}" for layer, rung in calls.get("by_layer", {}).items())
+            calls = (calls.get("default") or "weapons") + (f" ({by_layer})" if by_layer else "")
+        lines.append(f"{party.get('label', name)}: calls at rung '{calls or 'weapons'}' after "
                      f"prior consultation ({consult_text}); answers with probability "
                      f"{policy.get('answer_probability')} at zero tension, falling with tension.")
     lines.append("Escalation postures, accident and misperception rates are assumptions calibrated to the "
                  "public record of incidents; see docs/validation.md.")
+    mechanisms = hotline.get("mechanisms", {})
+    on = [name.replace("_", " ") for name, m in mechanisms.items() if isinstance(m, dict) and m.get("enabled")]
+    if on:
+        lines.append("What an answered or unanswered call can do (sizes are assumptions): " + ", ".join(on) + ".")
+    tension = scenario.get("tension", {})
+    if tension.get("escalation_feedback") or tension.get("arrival_feedback"):
+        lines.append(f"Tension feedback (an assumption): serious incidents raise tension, which multiplies "
+                     f"escalation chances by (1 + {tension.get('escalation_feedback')} x tension) and arrival "
+                     f"rates by (1 + {tension.get('arrival_feedback')} x tension); it raises the absolute risk "
+                     "(docs/validation.md says by how much for the flagship).")
     arms = scenario.get("arms", {})
     for arm, overrides in arms.items():
         change = ", ".join(f"{k} = {v}" for k, v in overrides.items()) or "the scenario as written"
@@ -90,8 +111,10 @@ def _wrapped(fig: Figure, x: float, y: float, text: str, width: int, **kw: Any) 
     return y - len(lines) * size * 1.45 / 72 / A4[1]
 
 
-def briefing_pages(summary: dict[str, Any], scenario: dict[str, Any], manifest: dict[str, Any]) -> list[Figure]:
-    """Two A4 pages: the answer and its evidence; then the detail figures."""
+def briefing_pages(summary: dict[str, Any], scenario: dict[str, Any], manifest: dict[str, Any],
+                   explanation: dict[str, Any] | None = None) -> list[Figure]:
+    """Two A4 pages: the answer and its evidence; then the detail figures. With an explanation, a third
+    page: where the hotline's effect comes from, and how fast calls were answered."""
     apply_style()
     partial = summary.get("status") != "complete"
     page = Figure(figsize=A4)
@@ -144,4 +167,27 @@ def briefing_pages(summary: dict[str, Any], scenario: dict[str, Any], manifest: 
                         ax=detail.add_axes([0.1, 0.08, 0.85, 0.22]))
     detail.text(0.1, 0.035, "Rungs: " + "; ".join(f"{r['index']} {r['label']}" for r in summary["rungs"]),
                 fontsize=6.3, color="#444444", wrap=True)
-    return [page, detail]
+    pages = [page, detail]
+    if explanation is not None:
+        pages.append(mechanism_page(summary, explanation))
+    return pages
+
+
+def mechanism_page(summary: dict[str, Any], explanation: dict[str, Any]) -> Figure:
+    """Where the hotline's effect comes from: the Shapley parts, one sentence, and the answer delays."""
+    page = Figure(figsize=A4)
+    page.text(0.06, 0.965, "Where the hotline's effect comes from", fontsize=14, weight="bold", va="top")
+    y = _wrapped(page, 0.06, 0.935, explanation_sentence(explanation), 100, fontsize=10)
+    note = (f"Each arm's difference in P({explanation['main_rung']['id']}) against "
+            f"{pretty_arm(explanation['baseline'])} is split among the mechanisms that are on in it by switching "
+            f"them off in every combination on the same random numbers ({explanation['replications']} paired "
+            "replications; Shapley values, which sum to the difference). The sizes of the mechanisms are "
+            "assumptions stated in the scenario file.")
+    y = _wrapped(page, 0.06, y - 0.01, note, 118, fontsize=8, color="#333333")
+    parts = mechanism_parts(explanation)
+    height = min(0.5, 0.03 * len(parts) + 0.08)
+    mechanisms_figure(parts, explanation["main_rung"]["id"], ax=page.add_axes([0.25, y - 0.03 - height, 0.7, height]))
+    delays = answer_delays(summary)
+    if delays:
+        answer_delay_figure(delays, ax=page.add_axes([0.1, 0.08, 0.85, 0.22]))
+    return page

@@ -12,6 +12,7 @@ import yaml
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from ..folder.explanation import read_explanation
 from ..folder.files import OutputError, ResultsFolder
 from . import datasets as ds
 from .briefing import briefing_pages
@@ -22,6 +23,7 @@ from .figures import (
     highest_rung_figure,
     hotline_figure,
 )
+from .mechanisms import answer_delay_figure, answer_delays, mechanism_parts, mechanisms_figure
 
 __all__ = ["build_report", "Report", "FORMATS", "save_figure"]
 
@@ -48,7 +50,7 @@ def save_figure(fig: Figure, target: Path) -> None:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
-def figures_for(summary: dict[str, Any]) -> dict[str, Figure]:
+def figures_for(summary: dict[str, Any], explanation: dict[str, Any] | None = None) -> dict[str, Figure]:
     names = [f"{r['index']} {r['label'][:32]}" for r in summary["rungs"]]
     main = summary["main_rung"]["id"]
     figs = {
@@ -59,11 +61,19 @@ def figures_for(summary: dict[str, Any]) -> dict[str, Figure]:
     }
     if summary["differences"]:
         figs["differences"] = differences_figure(ds.differences(summary), summary["baseline"], main)
+    delays = answer_delays(summary)
+    if delays:
+        figs["answer_delay"] = answer_delay_figure(delays)
+    if explanation is not None:
+        figs["mechanisms"] = mechanisms_figure(mechanism_parts(explanation), explanation["main_rung"]["id"])
     return figs
 
 
-def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Path | None = None) -> Report:
-    """Write figures/<name>.<format> and briefing.pdf (+ briefing.png of page 1) for a results folder."""
+def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Path | None = None,
+                 explanation_path: Path | None = None) -> Report:
+    """Write figures/<name>.<format> and briefing.pdf (+ briefing.png of page 1) for a results folder.
+    An explanation (`hotline explain`) in the folder, or at `explanation_path`, adds where the effect comes
+    from."""
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise OutputError(f"--format takes {', '.join(FORMATS)} (got {', '.join(bad) or 'nothing'})")
@@ -76,6 +86,10 @@ def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Pat
         scenario = yaml.safe_load((path / "scenario.yaml").read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise OutputError(f"cannot read {path / 'scenario.yaml'}: {exc}") from None
+    explanation = read_explanation(explanation_path or path)
+    if explanation_path is not None and explanation is None:
+        raise OutputError(f"--explanation {explanation_path}: no explanation.json there; write one with hotline "
+                          "explain ... --out DIR")
     target = out or path
     figures_dir = target / "figures"
     try:
@@ -83,12 +97,12 @@ def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Pat
     except OSError as exc:
         raise OutputError(f"cannot create {figures_dir}: {exc.strerror}") from None
     files = []
-    for name, fig in figures_for(summary).items():
+    for name, fig in figures_for(summary, explanation).items():
         for fmt in formats:
             file = figures_dir / f"{name}.{fmt}"
             save_figure(fig, file)
             files.append(file)
-    pages = briefing_pages(summary, scenario, manifest)
+    pages = briefing_pages(summary, scenario, manifest, explanation)
     briefing = target / "briefing.pdf"
     fd, tmp = tempfile.mkstemp(dir=target, prefix=".briefing.", suffix=".pdf")
     os.close(fd)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["MAX_PRECISION_REPLICATIONS", "CALIBRATION_REPLICATIONS", "SWEEP_REPLICATIONS", "default_workers",
+__all__ = ["MAX_PRECISION_REPLICATIONS", "CALIBRATION_REPLICATIONS", "SWEEP_REPLICATIONS", "EXPLAIN_REPLICATIONS",
+           "default_workers",
            "root_seed"]
 
 MAX_PRECISION_REPLICATIONS = 200_000  # cap on the replications --precision may add
 CALIBRATION_REPLICATIONS = 500  # replications of the calibrated arm in `hotline calibrate`
 SWEEP_REPLICATIONS = 400  # replications per arm and point in `hotline sweep`
+EXPLAIN_REPLICATIONS = 300  # paired replications in `hotline explain` (each runs every subset of mechanisms)
 
 
 def default_workers(asked: int | None) -> int:

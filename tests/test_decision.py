@@ -1,0 +1,83 @@
+"""The decision rule of one move, branch by branch, with fixed draws (sim.engine.decision.decide)."""
+
+from __future__ import annotations
+
+from sim.engine.decision import DOWN, HOLD, UP, Situation, decide
+from sim.engine.parameters import PartyParameters, Side
+
+RUNGS = 6
+
+
+def side(up: float = 0.2, down: float = 0.3, retaliation: float = 2.0, reciprocity: float = 1.5,
+         face_saving: float = 0.5, release_rung: int = 0) -> Side:
+    party = PartyParameters(0, "A", "A", {}, {}, {}, {}, {}, {}, {}, lambda u: 0.0, 9, {}, True, {}, 1.0,
+                            lambda u: 0.0, True, 1.0, 0.0)
+    return Side(party, "navy", (up,) * RUNGS, (down,) * RUNGS, retaliation, reciprocity, 0.0, face_saving,
+                lambda u: 0.0, 9, lambda u: 0.0, release_rung, 5)
+
+
+CALM = Situation()
+PROVOKED = Situation(provoked=True)
+MISREAD = Situation(provoked=True, misread=True)
+
+
+def test_a_draw_below_the_escalation_chance_steps_up_and_above_it_steps_down_or_holds() -> None:
+    s = side(up=0.2, down=0.3)
+    assert decide(s, 1, 0.2, 1.0, CALM, False, 4, 0.0, 0.19, 0.9) == (UP, False)
+    assert decide(s, 1, 0.2, 1.0, CALM, False, 4, 0.0, 0.21, 0.9) == (DOWN, False)
+    assert decide(s, 1, 0.2, 1.0, CALM, False, 4, 0.0, 0.51, 0.9) == (HOLD, False)
+
+
+def test_retaliation_multiplies_the_escalation_chance_of_a_provoked_mover() -> None:
+    s = side(up=0.2, retaliation=2.0)
+    assert decide(s, 1, 0.2, 1.0, PROVOKED, False, 4, 0.0, 0.39, 0.9)[0] == UP
+    assert decide(s, 1, 0.2, 1.0, CALM, False, 4, 0.0, 0.39, 0.9)[0] != UP
+
+
+def test_a_clarified_misreading_removes_retaliation_but_a_deliberate_provocation_keeps_it() -> None:
+    s = side(up=0.2, retaliation=2.0)
+    assert decide(s, 1, 0.2, 1.0, MISREAD, True, 4, 0.0, 0.39, 0.9)[0] != UP  # corrected
+    assert decide(s, 1, 0.2, 1.0, MISREAD, False, 4, 0.0, 0.39, 0.9)[0] == UP  # not yet corrected
+    assert decide(s, 1, 0.2, 1.0, PROVOKED, True, 4, 0.0, 0.39, 0.9)[0] == UP  # deliberate: nothing to correct
+
+
+def test_face_saving_turns_a_share_of_holds_into_step_downs_once_intent_is_clarified() -> None:
+    s = side(up=0.2, down=0.3, face_saving=0.5)  # hold band 0.5 -> 0.25 of it becomes a step down
+    assert decide(s, 1, 0.2, 1.0, CALM, True, 4, 0.0, 0.74, 0.9)[0] == DOWN
+    assert decide(s, 1, 0.2, 1.0, CALM, False, 4, 0.0, 0.74, 0.9)[0] == HOLD
+    assert decide(s, 1, 0.2, 1.0, CALM, True, 4, 0.0, 0.76, 0.9)[0] == HOLD
+
+
+def test_reciprocity_raises_the_step_down_chance_after_the_other_stepped_down() -> None:
+    s = side(up=0.2, down=0.3, reciprocity=1.5)  # 0.3 -> 0.45
+    after = Situation(other_stepped_down=True)
+    assert decide(s, 1, 0.2, 1.0, after, False, 4, 0.0, 0.64, 0.9)[0] == DOWN
+    assert decide(s, 1, 0.2, 1.0, CALM, False, 4, 0.0, 0.64, 0.9)[0] == HOLD
+
+
+def test_rules_of_engagement_hold_a_step_onto_the_weapons_rung_below_the_release_rung() -> None:
+    held = side(up=0.5, release_rung=4)
+    free = side(up=0.5, release_rung=3)
+    assert decide(held, 3, 0.5, 1.0, CALM, False, 4, 0.0, 0.1, 0.9) == (HOLD, False)
+    assert decide(free, 3, 0.5, 1.0, CALM, False, 4, 0.0, 0.1, 0.9) == (UP, False)
+    assert decide(held, 2, 0.5, 1.0, CALM, False, 4, 0.0, 0.1, 0.9) == (UP, False)  # below the weapons rung
+
+
+def test_an_accident_adds_one_rung_to_a_hold_or_a_step_up_but_never_to_a_step_down() -> None:
+    s = side(up=0.2, down=0.3)
+    assert decide(s, 1, 0.2, 1.0, CALM, False, 4, 0.5, 0.9, 0.4) == (UP, True)  # hold + accident
+    assert decide(s, 1, 0.2, 1.0, CALM, False, 4, 0.5, 0.1, 0.4) == (UP + 1, True)  # up + accident
+    assert decide(s, 1, 0.2, 1.0, CALM, False, 4, 0.5, 0.3, 0.4) == (DOWN, False)
+    assert decide(s, 1, 0.2, 1.0, CALM, False, 4, 0.5, 0.9, 0.6) == (HOLD, False)  # draw above the chance
+
+
+def test_the_mechanism_factor_multiplies_the_escalation_chance_and_zero_forbids_a_deliberate_climb() -> None:
+    s = side(up=0.2)
+    assert decide(s, 1, 0.2, 0.5, CALM, False, 4, 0.0, 0.11, 0.9)[0] != UP
+    assert decide(s, 1, 0.2, 0.5, CALM, False, 4, 0.0, 0.09, 0.9)[0] == UP
+    assert all(decide(s, 1, 0.2, 0.0, PROVOKED, False, 4, 0.0, u / 10, 0.9)[0] != UP for u in range(10))
+
+
+def test_the_escalation_chance_is_capped_at_one() -> None:
+    s = side(up=0.8, down=0.3, retaliation=3.0)  # 2.4 -> 1: no room left to step down
+    assert decide(s, 1, 0.8, 1.0, PROVOKED, False, 4, 0.0, 0.999, 0.9)[0] == UP
