@@ -121,6 +121,8 @@ class Incident:
                                 f"{mover.party.label} stands down; the incident ends")
                 break
             new = rung + step
+            if new > top:  # an accident on top of a step up from just below the top stops at the top
+                new = top
             if step:
                 if new >= weapons > self.highest:
                     end = max(end, env.now + crisis)  # the encounter has become a political crisis
