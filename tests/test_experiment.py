@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sim import load_scenario
-from sim.folder.files import OutputError, ResultsFolder
+from sim.folder.files import ResultsFolder
 from sim.folder.run_folder import resume_run, start_run
 from sim.run.executors import ProcessExecutor, SerialExecutor
 from sim.run.experiment import Experiment, Plan
@@ -70,25 +70,6 @@ def test_interrupted_run_is_marked_and_resumes_to_the_uninterrupted_result(loade
     for name in ("replications.csv", "summary.json"):
         assert (tmp_path / "cut" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
     assert json.loads((tmp_path / "cut" / "manifest.json").read_text())["status"] == "complete"
-
-
-def test_existing_results_are_never_overwritten_without_force(loaded, tmp_path: Path) -> None:
-    _run(loaded, tmp_path / "r", SerialExecutor(), replications=5)
-    before = (tmp_path / "r" / "replications.csv").read_bytes()
-    with pytest.raises(OutputError, match="already holds results"):
-        ResultsFolder.create(tmp_path / "r")
-    assert (tmp_path / "r" / "replications.csv").read_bytes() == before
-    ResultsFolder.create(tmp_path / "r", force=True)
-    assert not (tmp_path / "r" / "replications.csv").exists()
-
-
-def test_memory_of_the_summary_does_not_grow_with_replications(loaded) -> None:
-    small = Experiment(loaded, Plan(ARMS, 10, 1, 5))
-    large = Experiment(loaded, Plan(ARMS, 40, 1, 5))
-    small.run()
-    large.run()
-    size = lambda e: len(json.dumps(e.accumulator.summary()))  # noqa: E731
-    assert size(large) < 1.2 * size(small)
 
 
 def test_precision_mode_adds_replications_until_the_half_width_is_met(loaded) -> None:

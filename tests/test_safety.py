@@ -109,6 +109,7 @@ def test_reproduce_confirms_a_run(tmp_path: Path, cli) -> None:
 
 
 def test_local_processes_and_dask_local_cluster_write_identical_tables(loaded, tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the distributed extra (dask.distributed) is not installed")
     plan = Plan(ARMS, 24, 11, 6)
     start_run(loaded, plan, ResultsFolder.create(tmp_path / "serial"), SerialExecutor(), ["t"])
     pool = ProcessExecutor(2)
@@ -127,6 +128,7 @@ def test_local_processes_and_dask_local_cluster_write_identical_tables(loaded, t
 
 
 def test_unreachable_scheduler_is_a_clear_error() -> None:
+    pytest.importorskip("distributed", reason="the distributed extra (dask.distributed) is not installed")
     with pytest.raises(ExecutorError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         DaskExecutor(1, "tcp://127.0.0.1:9", connect_timeout_s=2)
 

@@ -46,6 +46,7 @@ def test_grid_is_the_product_and_lhs_stays_in_bounds() -> None:
 
 
 def test_sobol_design_size_and_clear_message_without_salib(monkeypatch) -> None:
+    pytest.importorskip("SALib", reason="the sensitivity extra (SALib) is not installed")
     params = [parse_param(f"p{i}=0:1") for i in range(5)]
     assert len(design_points(params, "sobol", 8, 1)) == 8 * (5 + 2)
     monkeypatch.setitem(sys.modules, "SALib", None)
@@ -93,6 +94,7 @@ def test_interrupted_sweep_resumes_at_the_next_point(tmp_path: Path) -> None:
 
 
 def test_local_and_dask_sweeps_agree_exactly(tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the distributed extra (dask.distributed) is not installed")
     _sweep(tmp_path / "local", SerialExecutor())
     dask = DaskExecutor(2)
     try:
@@ -103,6 +105,7 @@ def test_local_and_dask_sweeps_agree_exactly(tmp_path: Path) -> None:
 
 
 def test_sobol_analysis_of_five_parameters_gives_indices_with_intervals(tmp_path: Path) -> None:
+    pytest.importorskip("SALib", reason="the sensitivity extra (SALib) is not installed")
     params = ["parties.CHN.hotline.answer_probability=0.1:1", "parties.JPN.posture.misperception_probability=0:0.8",
               "tension.escalation_feedback=0:1", "parties.CHN.posture.retaliation_multiplier=1:5",
               "incident_types.air_intercept.rate_per_year=500:3000"]
