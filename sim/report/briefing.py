@@ -185,9 +185,13 @@ def mechanism_page(summary: dict[str, Any], explanation: dict[str, Any]) -> Figu
             "assumptions stated in the scenario file.")
     y = _wrapped(page, 0.06, y - 0.01, note, 118, fontsize=8, color="#333333")
     parts = mechanism_parts(explanation)
-    height = min(0.5, 0.03 * len(parts) + 0.08)
-    mechanisms_figure(parts, explanation["main_rung"]["id"], ax=page.add_axes([0.25, y - 0.03 - height, 0.7, height]))
     delays = answer_delays(summary)
+    bottom = 0.36 if delays else 0.06
+    top = y - 0.05
+    height = max(min(top - bottom, 0.025 * len(parts) + 0.06), 0.1)
+    ax = page.add_axes([0.22, top - height, 0.73, height])
+    mechanisms_figure(parts, explanation["main_rung"]["id"], ax=ax)
+    ax.tick_params(axis="y", labelsize=7)
     if delays:
-        answer_delay_figure(delays, ax=page.add_axes([0.1, 0.08, 0.85, 0.22]))
+        answer_delay_figure(delays, ax=page.add_axes([0.1, 0.06, 0.85, 0.22]))
     return page

@@ -56,9 +56,9 @@ def mechanisms_figure(parts: Sequence[Part], main_id: str, ax: Any = None) -> Fi
     ax.axvline(0, color="#444444", linewidth=0.8)
     ax.set_yticks(y, [f"{p.mechanism.replace('_', ' ')}" for p in parts])
     ax.set_xlabel(f"part of the difference in P({main_id}), points (95% CI)")
-    ax.set_title("Where the hotline's effect comes from (Shapley parts; they sum to each arm's difference)")
+    ax.set_title("Each mechanism's part of each arm's difference (Shapley; parts sum to the total)")
     if len(arms) > 1:
-        ax.legend(frameon=False, loc="lower right")
+        ax.legend(frameon=False, loc="best", fontsize=7)
     return fig
 
 
@@ -67,12 +67,15 @@ def explanation_sentence(explanation: dict[str, Any]) -> str:
     sentences = []
     for arm, data in explanation["arms"].items():
         total = data["total"]["estimate"] or 0.0
-        parts = sorted(((v["estimate"] or 0.0, name) for name, v in data["mechanisms"].items()), key=lambda t: t[0])
+        sign = 1.0 if total > 0 else -1.0
+        # Largest contributions in the direction of the total first.
+        parts = sorted(((v["estimate"] or 0.0, name) for name, v in data["mechanisms"].items()),
+                       key=lambda t: -sign * t[0])
         if not parts or total == 0.0:
             sentences.append(f"In {pretty_arm(arm)} no mechanism changed the outcome in these replications.")
             continue
         leading = [(v, n) for v, n in parts if v * total > 0][:2]
-        against = [(v, n) for v, n in parts if v * total < 0]
+        against = [(v, n) for v, n in reversed(parts) if v * total < 0]
         words = " and ".join(f"{n.replace('_', ' ')} ({100 * v:+.2f} points)" for v, n in leading)
         text = (f"In {pretty_arm(arm)} ({100 * total:+.2f} points in all), most of the difference comes from "
                 f"{words or 'no single mechanism'}")
