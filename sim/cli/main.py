@@ -21,6 +21,7 @@ __all__ = ["main"]
 COMMANDS: dict[str, str] = {
     "validate": "validate", "schema": "validate", "run": "run", "report": "report", "compare": "report",
     "trace": "trace", "calibrate": "calibrate", "sweep": "sweep", "explain": "explain",
+    "robustness": "robustness",
 }
 
 

@@ -8,7 +8,11 @@ from pathlib import Path
 from ..run.defaults import (
     CALIBRATION_REPLICATIONS,
     EXPLAIN_REPLICATIONS,
+    FIND_LIMIT,
     MAX_PRECISION_REPLICATIONS,
+    ROBUSTNESS_FACTOR,
+    ROBUSTNESS_LIMIT,
+    ROBUSTNESS_REPLICATIONS,
     SWEEP_REPLICATIONS,
 )
 from ..version import __version__
@@ -54,7 +58,13 @@ EXAMPLES = {
     "trace": """examples:
   hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --replication 17
   hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --find in-time --figure timeline.png
-  hotline trace scenarios/senkaku_baseline.yaml --arm hotline_as_is --find too-late""",
+  hotline trace scenarios/senkaku_baseline.yaml --arm hotline_as_is --find too-late
+  hotline trace scenarios/senkaku_baseline.yaml --find in-time    # picks an arm where a call can happen""",
+    "robustness": """examples:
+  hotline robustness scenarios/senkaku_baseline.yaml --arms no_hotline,hotline_as_is --replications 300
+  hotline robustness scenarios/senkaku_baseline.yaml --arms no_hotline,hotline_rapid --factor 0.3 \\
+      --keys tension.escalation_feedback,parties.CHN.hotline.answer_probability
+  hotline robustness --resume results/robustness-senkaku_baseline-20261126T120000Z""",
 }
 
 
@@ -86,6 +96,23 @@ def _half_width(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number such as 0.005, got {text!r}") from None
     if not 0 < value <= 0.5:
         raise argparse.ArgumentTypeError(f"a half-width is a probability between 0 and 0.5, got {text}")
+    return value
+
+
+def _factor(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 0.5, got {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"a factor moves x to x(1-F) and x(1+F): give 0 < F <= 1, got {text}")
+    return value
+
+
+def _count(text: str) -> int:
+    value = _whole(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return value
 
 
@@ -131,7 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rerun a finished run from its manifest and scenario.yaml and report whether the "
                    "results match")
     p.add_argument("--report", action="store_true", help="draw figures and the briefing when done")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--robustness", nargs="?", const=True, type=Path, metavar="RDIR",
+                   help="with --report: add 'Does the finding hold?' from a robustness folder, or (no RDIR) run "
+                   "hotline robustness on the run's arms into DIR/robustness first")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or progress lines")
     p.add_argument("--json", action="store_true", help="print summary.json to stdout and nothing else there")
 
     p = command("report", "draw figures and a briefing from a results folder (never reruns the model)")
@@ -141,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explanation", type=Path, metavar="DIR",
                    help="an explanation folder (hotline explain --out DIR) to include; default: explanation.json "
                    "in RESULTS_DIR when there is one")
+    p.add_argument("--robustness", type=Path, metavar="RDIR",
+                   help="a hotline robustness folder: adds the section 'Does the finding hold?' to the briefing")
 
     p = command("compare", "put several results folders side by side")
     p.add_argument("results", type=Path, nargs="+", metavar="DIR")
@@ -205,5 +237,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="include routine incidents that went nowhere")
     p.add_argument("--find", choices=("in-time", "too-late", "serious", "clash"),
                    help="start at --replication and replay the first replication that shows this")
+    p.add_argument("--limit", type=_positive_int, default=FIND_LIMIT,
+                   help=f"--find replays at most this many replications (default {FIND_LIMIT})")
     p.add_argument("--figure", type=Path, help="also draw a timeline figure here (png, pdf or svg)")
+    p.add_argument("--quiet", action="store_true", help="no progress while --find searches")
+
+    p = command("robustness", "does the finding hold? move each [assumption] down and up, on the same random "
+                "numbers, and see whether the paired differences change their verdict")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO")
+    p.add_argument("--arms", metavar="A,B", help="arms to compare; the first is the baseline (default: all)")
+    p.add_argument("--replications", type=_positive_int, default=None,
+                   help=f"replications per arm and point (default {ROBUSTNESS_REPLICATIONS})")
+    p.add_argument("--seed", type=_seed, help="root seed, the same at every point (default: the scenario's)")
+    p.add_argument("--factor", type=_factor, default=ROBUSTNESS_FACTOR,
+                   help=f"move each assumption x to x(1-F) and x(1+F), clipped to its valid range, unless the "
+                   f"scenario states its range under ranges: (default {ROBUSTNESS_FACTOR})")
+    p.add_argument("--keys", metavar="K1,K2", help="dotted keys to move (default: the shared [assumption] "
+                   "numbers, those with a stated range first, then single numbers, then table entries)")
+    p.add_argument("--limit", type=_count, default=ROBUSTNESS_LIMIT,
+                   help=f"without --keys, test at most this many assumptions; 0: all (default {ROBUSTNESS_LIMIT})")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fixed overrides")
+    p.add_argument("--workers", type=_positive_int, default=None)
+    p.add_argument("--executor", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", metavar="ADDRESS")
+    p.add_argument("--out", type=Path, help="folder (default results/robustness-<scenario>-<UTC time>)")
+    p.add_argument("--force", action="store_true")
+    p.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted analysis")
+    p.add_argument("--json", action="store_true", help="print the result as JSON to stdout and nothing else there")
+    p.add_argument("--quiet", action="store_true")
     return parser

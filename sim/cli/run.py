@@ -35,6 +35,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--scheduler goes with --executor dask")
     if args.executor == "dask" and args.scheduler:
         check_scheduler_address(args.scheduler)
+    _check_robustness_option(args)
     if args.resume is None:
         loaded = load_scenario(args.scenario, args.set)
         arms = select_arms(loaded, args.arms)
@@ -73,10 +74,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.report:
         from ..report.build import build_report
 
-        made = build_report(path)
+        robustness = args.robustness
+        if robustness is True:
+            from .robustness import robustness_for_run
+
+            robustness = robustness_for_run(path, args)
+        made = build_report(path, robustness=robustness)
         if not args.json:
             print(f"briefing: {made.briefing}")
     return 0
+
+
+def _check_robustness_option(args: argparse.Namespace) -> None:
+    if args.robustness is None:
+        return
+    if not args.report:
+        raise UsageError("--robustness adds a section to the briefing: use it with --report")
+    if args.robustness is not True:
+        from ..folder.robustness_folder import is_robustness_folder
+
+        if not is_robustness_folder(args.robustness):
+            raise UsageError(f"--robustness {args.robustness}: not a folder made by hotline robustness")
 
 
 def _reproduce(args: argparse.Namespace) -> int:

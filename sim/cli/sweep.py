@@ -58,7 +58,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         out = args.out or Path("results") / default_folder_name(f"sweep-{Path(args.scenario).stem}")
     executor = make_executor(args.executor, workers, args.scheduler)
     signal.signal(signal.SIGTERM, raise_interrupt)
-    update, stop = progress_bar(args.quiet)
+    update, stop = progress_bar(args.quiet, "points")
     try:
         if args.resume is None:
             manifest = start_sweep(loaded.select(arms), params, points, args.design, args.samples, arms,

@@ -1,49 +1,84 @@
-"""The run's summary as a table in the terminal."""
+"""The run's summary as a table in the terminal: wide, or stacked to fit an 80-column terminal."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from ..report.words import interval_text, percent
 
-__all__ = ["print_summary"]
+__all__ = ["print_summary", "fitted_console", "COMPACT_BELOW"]
+
+COMPACT_BELOW = 110  # columns: narrower terminals get the stacked table
 
 
-def print_summary(summary: dict[str, Any], console: Console | None = None) -> None:
-    if console is None:
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=120)  # files and pipes get the whole table, not an 80-column squeeze
-    main = summary["main_rung"]
-    serious = str(summary["serious_rung"])
-    main_key = str(main["index"])
-    table = Table(title=f"{summary['scenario']}: {summary['replications']} replications per arm "
-                        f"({summary['status']})", title_justify="left")
-    table.add_column("arm")
-    table.add_column(f"serious %\n(rung >= {serious})", justify="right")
-    table.add_column(f"{main['id']} %\n(95% CI)", justify="right")
-    table.add_column("difference\n(points)", justify="right")
-    table.add_column("CRN", justify="right")
-    table.add_column("calls\nplaced/answered/in time", justify="right")
+def fitted_console() -> Console:
+    """The terminal as it is; files and pipes get a 120-column console (the whole table, no squeeze)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=120)
+
+
+def _interval(entry: dict[str, Any], signed: bool = False, digits: int = 1) -> str:
+    """Estimate on one line, interval below: `2.33` / `(1.13,4.74)`, never broken inside a number."""
+    if entry.get("estimate") is None:
+        return "n/a"
+    fmt = (lambda v: f"{100 * v:+.{digits}f}") if signed else (lambda v: f"{100 * v:.{digits}f}")
+    return f"{fmt(entry['estimate'])}\n({fmt(entry['ci_low'])},{fmt(entry['ci_high'])})"
+
+
+def _rows(summary: dict[str, Any], compact: bool) -> list[list[str]]:
+    main_key, serious = str(summary["main_rung"]["index"]), str(summary["serious_rung"])
+    text = _interval if compact else interval_text
+    rows = []
     for arm, data in summary["arms"].items():
         diff = summary["differences"].get(f"{arm} - {summary['baseline']}")
         if diff is None:
             diff_text, crn = "(baseline)", ""
         else:
             d = diff["main"]
-            diff_text = "identical" if d.get("identical") else interval_text(d, signed=True, digits=2)
+            diff_text = "identical" if d.get("identical") else text(d, signed=True, digits=2)
             vr = d.get("variance_reduction")
             crn = "-" if vr is None else f"{vr:.1f}x"
         h = data["hotline"]
-        table.add_row(arm, interval_text(data["p_reach"][serious]),
-                      interval_text(data["p_reach"][main_key], digits=2), diff_text, crn,
-                      f"{h['calls_placed']}/{h['calls_answered']}/{h['calls_answered_in_time']}")
+        calls = f"{h['calls_placed']}/{h['calls_answered']}/{h['calls_answered_in_time']}"
+        if compact:
+            rows.append([arm, text(data["p_reach"][serious]), text(data["p_reach"][main_key], digits=2),
+                         diff_text + (f"\nCRN {crn}" if crn and crn != "-" else ""), calls])
+        else:
+            rows.append([arm, text(data["p_reach"][serious]), text(data["p_reach"][main_key], digits=2),
+                         diff_text, crn, calls])
+    return rows
+
+
+def print_summary(summary: dict[str, Any], console: Console | None = None) -> None:
+    console = console or fitted_console()
+    compact = console.width < COMPACT_BELOW
+    main = summary["main_rung"]
+    serious = str(summary["serious_rung"])
+    table = Table(title=f"{summary['scenario']}: {summary['replications']} replications per arm "
+                        f"({summary['status']})", title_justify="left",
+                  box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD, padding=(0, 0 if compact else 1), pad_edge=not compact)
+    table.add_column("arm", overflow="fold", min_width=10)
+    if compact:
+        for title in (f"serious %\nrung>={serious}", f"{main['id'][:14]} %", "diff. (pts)", "calls\np/a/t"):
+            table.add_column(title, justify="right", no_wrap=True)
+    else:
+        table.add_column(f"serious %\n(rung >= {serious})", justify="right")
+        table.add_column(f"{main['id']} %\n(95% CI)", justify="right")
+        table.add_column("difference\n(points)", justify="right")
+        table.add_column("CRN", justify="right")
+        table.add_column("calls\nplaced/answered/in time", justify="right")
+    for row in _rows(summary, compact):
+        table.add_row(*row)
     console.print(table)
-    console.print(f"differences: each arm minus {summary['baseline']}, paired by replication (common random "
-                  "numbers); CRN: variance reduction that pairing achieved")
+    legend = (f"differences: each arm minus {summary['baseline']}, paired by replication (common random "
+              "numbers); CRN: variance reduction that pairing achieved")
+    if compact:
+        legend += "; intervals are 95% CIs; calls: placed/answered/in time"
+    console.print(legend)
     precision = summary.get("precision")
     if precision:
         met = "met" if precision["met"] else "NOT met (cap reached)"

@@ -70,10 +70,10 @@ def figures_for(summary: dict[str, Any], explanation: dict[str, Any] | None = No
 
 
 def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Path | None = None,
-                 explanation_path: Path | None = None) -> Report:
+                 explanation_path: Path | None = None, robustness: Path | None = None) -> Report:
     """Write figures/<name>.<format> and briefing.pdf (+ briefing.png of page 1) for a results folder.
     An explanation (`hotline explain`) in the folder, or at `explanation_path`, adds where the effect comes
-    from."""
+    from; a robustness folder (`hotline robustness`) adds the page "Does the finding hold?"."""
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise OutputError(f"--format takes {', '.join(FORMATS)} (got {', '.join(bad) or 'nothing'})")
@@ -90,6 +90,7 @@ def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Pat
     if explanation_path is not None and explanation is None:
         raise OutputError(f"--explanation {explanation_path}: no explanation.json there; write one with hotline "
                           "explain ... --out DIR")
+    robust = _robustness(robustness, manifest) if robustness is not None else None
     target = out or path
     figures_dir = target / "figures"
     try:
@@ -103,6 +104,10 @@ def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Pat
             save_figure(fig, file)
             files.append(file)
     pages = briefing_pages(summary, scenario, manifest, explanation)
+    if robust is not None:
+        from .robustness_report import robustness_page
+
+        pages.insert(1, robustness_page(robust))
     briefing = target / "briefing.pdf"
     fd, tmp = tempfile.mkstemp(dir=target, prefix=".briefing.", suffix=".pdf")
     os.close(fd)
@@ -118,3 +123,16 @@ def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Pat
     save_figure(pages[0], target / "briefing.png")
     files += [briefing, target / "briefing.png"]
     return Report(figures_dir, briefing, tuple(files))
+
+
+def _robustness(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """A robustness folder's result, checked to be about the same scenario as the run."""
+    from ..folder.robustness_folder import read_robustness
+
+    result = read_robustness(path, write=False)
+    if result.get("scenario_name") != manifest.get("scenario_name"):
+        raise OutputError(f"{path} analyses {result.get('scenario_name')!r}, not this run's scenario "
+                          f"{manifest.get('scenario_name')!r}")
+    if not result["parameters"]:
+        raise OutputError(f"{path} has no finished assumption yet; finish it with hotline robustness --resume {path}")
+    return result

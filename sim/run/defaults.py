@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 
 __all__ = ["MAX_PRECISION_REPLICATIONS", "CALIBRATION_REPLICATIONS", "SWEEP_REPLICATIONS", "EXPLAIN_REPLICATIONS",
-           "default_workers",
+           "ROBUSTNESS_REPLICATIONS", "ROBUSTNESS_FACTOR", "ROBUSTNESS_LIMIT", "FIND_LIMIT", "default_workers",
            "root_seed"]
 
 MAX_PRECISION_REPLICATIONS = 200_000  # cap on the replications --precision may add
 CALIBRATION_REPLICATIONS = 500  # replications of the calibrated arm in `hotline calibrate`
 SWEEP_REPLICATIONS = 400  # replications per arm and point in `hotline sweep`
 EXPLAIN_REPLICATIONS = 300  # paired replications in `hotline explain` (each runs every subset of mechanisms)
+ROBUSTNESS_REPLICATIONS = 300  # replications per arm and point in `hotline robustness`
+ROBUSTNESS_FACTOR = 0.5  # an assumption x moves to x(1-F) and x(1+F)
+ROBUSTNESS_LIMIT = 5  # assumptions tested without --keys: 11 points, a few minutes for 2 arms on 2 cores
+FIND_LIMIT = 2000  # replications `hotline trace --find` replays before giving up (about a minute)
 
 
 def default_workers(asked: int | None) -> int:

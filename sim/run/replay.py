@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..engine import replication_seed
+from ..engine import replication_seed, simulate
 from ..engine.record import ReplicationRecord
 from ..engine.world import World
 from ..scenario.load import LoadedScenario
+from ..scenario.schema import Scenario
 from .compile import compile_scenario
-from .defaults import root_seed
+from .defaults import FIND_LIMIT, root_seed
 
-__all__ = ["replay", "find_replication", "FINDERS", "NotFound"]
+__all__ = ["replay", "find_replication", "FINDERS", "NotFound", "why_impossible", "arms_where_possible"]
 
 
 class NotFound(Exception):
@@ -26,14 +27,39 @@ FINDERS: dict[str, Callable[[ReplicationRecord], bool]] = {
 }
 
 
+def why_impossible(scenario: Scenario, what: str) -> str | None:
+    """Why an arm can never show `what` (a hotline pattern without a hotline, say), or None if it can."""
+    if what not in ("in-time", "too-late"):
+        return None
+    if not scenario.hotline.enabled:
+        return "it has no hotline (hotline.enabled is false)"
+    policies = [p.hotline for p in scenario.parties.values()]
+    if not any(p.calls and p.call_probability > 0 for p in policies):
+        return "no party ever places a call (hotline.calls or call_probability)"
+    if what == "in-time" and not any(p.answers and p.answer_probability > 0 for p in policies):
+        return "no party ever answers (hotline.answers or answer_probability)"
+    return None
+
+
+def arms_where_possible(loaded: LoadedScenario, what: str) -> list[str]:
+    """The arms, in order, in which `what` can happen at all."""
+    return [arm for arm, scenario in loaded.arms.items() if why_impossible(scenario, what) is None]
+
+
 def find_replication(loaded: LoadedScenario, arm: str, what: str, start: int = 0, seed: int | None = None,
-                     limit: int = 5000) -> int:
-    """The first replication number from `start` whose story shows `what` (see FINDERS)."""
+                     limit: int = FIND_LIMIT, on_progress: Callable[[int, int], None] | None = None) -> int:
+    """The first replication number from `start` whose story shows `what` (see FINDERS), searching at most
+    `limit` replications (without the event log, which the replay of the one found then switches on)."""
     test = FINDERS[what]
-    for k in range(start, start + limit):
-        if test(replay(loaded, arm, k, seed)):
+    params = compile_scenario(loaded.arms[arm])
+    root = root_seed(loaded.scenario.seed, seed)
+    for done, k in enumerate(range(start, start + limit), start=1):
+        if test(simulate(params, replication_seed(root, k))):
             return k
-    raise NotFound(f"no replication among {start}..{start + limit - 1} of arm {arm} shows {what!r}")
+        if on_progress is not None and done % 10 == 0:
+            on_progress(done, limit)
+    raise NotFound(f"no replication among {start}..{start + limit - 1} of arm {arm} shows {what!r}; "
+                   "search further with --replication N or --limit N")
 
 
 def replay(loaded: LoadedScenario, arm: str, replication: int, seed: int | None = None) -> ReplicationRecord:

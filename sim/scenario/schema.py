@@ -18,6 +18,7 @@ from .distributions import Constant, Duration, LogNormal
 from .fields import ByLayer, ByRung, ByRungAmount, Model, Name, RungId, check_zone, param
 from .ladder import DEFAULT_RUNGS, Ladder, Rung
 from .parties import HotlinePolicy, Party, Posture
+from .ranges import Ranges
 
 __all__ = [
     "Scenario", "Ladder", "Rung", "Party", "Posture", "HotlinePolicy", "IncidentType", "Hotline",
@@ -102,6 +103,7 @@ class Scenario(Model):
     arms: dict[Name, dict[str, Any]] = Field(
         default_factory=lambda: {"baseline": {}}, min_length=1, max_length=50,
         description="named variants as overrides by dotted path; the first arm is the baseline")
+    ranges: Ranges = param(default_factory=dict, basis="assumption", unit="the field's unit", doc="plausible [low, high] of assumptions by dotted key, used by hotline robustness (default: none; a factor moves them)")
 
     @field_validator("time_zone")
     @classmethod
