@@ -24,7 +24,7 @@ from ..run.defaults import (
     root_seed,
 )
 from ..run.executors import check_scheduler_address, make_executor
-from ..run.robustness import RobustnessError, choose_assumptions, move
+from ..run.robustness import Move, RobustnessError, choose_assumptions, move
 from ..run.robustness_result import public_json
 from ..scenario import load_scenario
 from ..scenario.load import LoadedScenario
@@ -35,7 +35,7 @@ __all__ = ["cmd_robustness", "plan_moves", "robustness_for_run", "print_robustne
 
 
 def plan_moves(loaded: LoadedScenario, arms: tuple[str, ...], keys_text: str | None, limit: int,
-               factor: float) -> list[Any]:
+               factor: float) -> list[Move]:
     """The assumptions to move and where, or a usage error that says why not."""
     if len(arms) < 2:
         raise UsageError("--arms: name at least two arms; the first is the baseline the others are compared with")

@@ -10,6 +10,7 @@ replications, seed) are not assumptions about the world and are left out.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,8 +76,6 @@ def _basis(node: dict[str, Any]) -> str | None:
 
 
 def _child(nodes: list[dict[str, Any]], key: Any) -> list[dict[str, Any]]:
-    import re
-
     out: list[dict[str, Any]] = []
     for node in nodes:
         props = node.get("properties", {})
