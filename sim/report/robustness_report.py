@@ -99,8 +99,11 @@ def robustness_sentence(result: dict[str, Any]) -> str:
     if not found:
         return f"None of the {how} overturned the finding as written ({finding})."
     several = len(result["baseline"]) > 1
-    parts = [f"{key} at {value:g} ({_PHRASES[kind]}{' for ' + pretty_arm(arm) if several else ''})"
-             for key, arm, _side, value, kind in found]
+    groups: dict[tuple[str, str], list[str]] = {}
+    for key, arm, _side, value, kind in found:
+        groups.setdefault((kind, arm), []).append(f"{key} at {value:g}")
+    parts = [f"{', '.join(items)} ({_PHRASES[kind]}{' for ' + pretty_arm(arm) if several else ''})"
+             for (kind, arm), items in groups.items()]
     keys = len({f[0] for f in found})
     return f"Of the {how}, {keys} could overturn the finding as written ({finding}): " + "; ".join(parts) + "."
 
