@@ -74,7 +74,13 @@ def test_python_dash_m_sim_is_the_same_command() -> None:
 
 
 @pytest.mark.parametrize("args,needle", [
-    (["run", "X.yaml", "--workers", "0"], "--workers: must be at least 1"),
+    (["run", "X.yaml", "--workers", "0"], "--workers: must be between 1 and 256"),
+    (["run", "X.yaml", "--workers", "64000"], "--workers: must be between 1 and 256"),
+    (["run", "X.yaml", "--replications", "1000000000000"], "--replications: must be between 1 and 10,000,000"),
+    (["run", "X.yaml", "--max-replications", "99999999999"], "--max-replications: must be between 1 and"),
+    (["sweep", "X.yaml", "--samples", "1000000000"], "--samples: must be between 1 and 10,000"),
+    (["calibrate", "X.yaml", "--replications", "5000000"], "--replications: must be between 1 and 100,000"),
+    (["trace", "X.yaml", "--replication", "-1"], "--replication: must be between 0 and"),
     (["run", "X.yaml", "--replications", "ten"], "expected a whole number"),
     (["run", "X.yaml", "--precision", "2"], "a half-width is a probability between 0 and 0.5"),
 ])

@@ -60,3 +60,12 @@ def test_worked_example_validates_and_runs(tmp_path) -> None:
     loaded = load_scenario(path)
     assert list(loaded.arms) == ["no_hotline", "as_is", "rapid"]
     assert run_experiment(loaded, replications=2)["replications"] == 2
+
+
+def test_every_test_named_in_the_safety_table_exists() -> None:
+    text = (REPO / "README.md").read_text().split("## Reproducibility and safety", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", text)
+    assert len(named) > 20
+    missing = [f"{file}::{name}" for file, name in named
+               if not (REPO / file).is_file() or (name and f"def {name}(" not in (REPO / file).read_text())]
+    assert missing == []

@@ -72,3 +72,31 @@ def test_oversized_file(tmp_path: Path, cli) -> None:
 def test_valid_file_reports_its_arms(write, cli) -> None:
     status, out, err = cli("validate", write(MINIMAL))
     assert status == 0 and "valid (1 arms: baseline)" in out and err == ""
+
+
+def test_fifo_as_the_scenario_is_refused_without_blocking(tmp_path: Path, cli) -> None:
+    import os
+
+    fifo = tmp_path / "scenario.yaml"
+    os.mkfifo(fifo)  # no writer: reading it would block for ever
+    status, _, err = cli("validate", fifo)
+    assert status == 2 and "this is not a regular file (a device, FIFO or socket)" in err
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_character_device_as_the_scenario_is_refused(device: str, cli) -> None:
+    if not Path(device).exists():
+        pytest.skip(f"{device} is missing on this system")
+    status, _, err = cli("run", device, "--quiet")
+    assert status == 2 and "this is not a regular file" in err
+
+
+@pytest.mark.parametrize("text", ["a: " + "[" * 20_000 + "]" * 20_000,
+                                  "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 120)) + "  " * 120 + "c: 1\n"],
+                         ids=["flow", "block"])
+def test_deeply_nested_yaml_is_refused_with_a_location(tmp_path: Path, cli, text: str) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text(text)
+    status, _, err = cli("validate", path)
+    assert status == 2 and "nested" in err and "internal error" not in err
+    assert len(err.strip().splitlines()) == 1

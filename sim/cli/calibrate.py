@@ -7,7 +7,13 @@ import csv
 import io
 from pathlib import Path
 
-from ..folder.files import OutputError, ResultsFolder, default_folder_name
+from ..folder.files import (
+    CALIBRATION_CSV,
+    CALIBRATION_FIGURE,
+    OutputError,
+    ResultsFolder,
+    default_folder_name,
+)
 from ..report.build import save_figure
 from ..report.calibration_figure import calibration_figure
 from ..run.calibration import CalibrationRow, calibrate_rows, observed_patterns
@@ -18,7 +24,7 @@ from ..run.outcomes import Row
 from ..scenario import load_scenario
 from ..scenario.load import LoadedScenario
 from ..scenario.references import seeds_dir
-from .common import arm_named
+from .common import arm_named, printable
 
 __all__ = ["cmd_calibrate", "run_calibration", "format_table", "pattern_tags"]
 
@@ -56,6 +62,9 @@ def run_calibration(loaded: LoadedScenario, arm: str, replications: int, seed: i
         observed = observed_patterns(data)
     except (OSError, KeyError, ValueError) as exc:
         raise OutputError(f"cannot read the calibration tables in {data}: {exc}") from None
+    stem = loaded.path.stem if loaded.path else "scenario"
+    out = out or Path("results") / default_folder_name(f"calibrate-{stem}")
+    ResultsFolder.check_new(out, False)  # before the work, not after
     one = loaded.select((arm,))
     rows: list[Row] = []
     plan = Plan((arm,), replications, root_seed(loaded.scenario.seed, seed), chunk_size_for(replications))
@@ -67,26 +76,29 @@ def run_calibration(loaded: LoadedScenario, arm: str, replications: int, seed: i
     s = loaded.arms[arm]
     table = calibrate_rows(rows, s.horizon_days, pattern_tags(loaded), s.ladder.weapons_rung,
                            len(s.ladder.rungs) - 1, observed)
-    stem = loaded.path.stem if loaded.path else "scenario"
-    folder = ResultsFolder.create(out or Path("results") / default_folder_name(f"calibrate-{stem}"))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(table[0].as_csv()), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(r.as_csv() for r in table)
-    folder.write_text("calibration.csv", buffer.getvalue())
-    fig = calibration_figure(table)
-    for fmt in ("png", "pdf"):
-        save_figure(fig, folder.path / f"calibration.{fmt}")
+    folder = ResultsFolder.create(out)
+    try:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(table[0].as_csv()), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(r.as_csv() for r in table)
+        folder.write_text(CALIBRATION_CSV, buffer.getvalue())
+        fig = calibration_figure(table)
+        for fmt in ("png", "pdf"):
+            save_figure(fig, folder.path / f"{CALIBRATION_FIGURE}.{fmt}")
+    finally:
+        folder.release()
     header = f"{s.name}: arm {arm}, {replications} replications, data from {data}\n"
-    return header + format_table(table) + f"\n\nwritten: {folder.path / 'calibration.csv'}, calibration.png"
+    return header + format_table(table) + (f"\n\nwritten: {folder.path / CALIBRATION_CSV}, "
+                                           f"{CALIBRATION_FIGURE}.png")
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from .calibrate import run_calibration
 
-    loaded = load_scenario(args.scenario, args.set)
+    loaded = load_scenario(args.scenario, args.set, args.allow_extends)
     arm = arm_named(loaded, args.arm)
     text = run_calibration(loaded, arm, args.replications, args.seed, args.data, args.out,
                            default_workers(args.workers))
-    print(text)
+    print(printable(text))
     return 0

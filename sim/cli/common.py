@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -10,7 +11,23 @@ from typing import Any, TextIO
 from ..scenario.references import suggest
 
 __all__ = ["UsageError", "print_problems", "select_arms", "arm_named", "progress_bar", "progress_lines",
-           "raise_interrupt", "command_line"]
+           "raise_interrupt", "command_line", "printable"]
+
+# C0 controls but newline and tab, DEL, C1 controls, and bidirectional overrides: shown escaped on a terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(value: Any) -> Any:
+    """Text (or the text inside a JSON-like structure) with control characters shown as escapes, so that
+    a name in a scenario cannot move the cursor or recolour the terminal. Files keep the text as written."""
+    if isinstance(value, str):
+        return _CONTROL.sub(lambda m: repr(m.group())[1:-1] if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", value)
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(printable(v) for v in value)
+    return value
 
 
 class UsageError(Exception):
@@ -24,7 +41,7 @@ def command_line() -> list[str]:
 
 def print_problems(problems: Sequence[Any]) -> None:
     for problem in problems:
-        print(problem.format(), file=sys.stderr)
+        print(printable(problem.format()), file=sys.stderr)
 
 
 def select_arms(loaded: Any, arms_text: str | None) -> tuple[str, ...]:

@@ -7,8 +7,8 @@ import json
 import signal
 from pathlib import Path
 
-from ..folder.explanation import save_explanation
-from ..folder.files import default_folder_name
+from ..folder.explanation import check_explanation_target, save_explanation
+from ..folder.files import EXPLANATION, MECHANISMS_FIGURE, default_folder_name
 from ..report.build import save_figure
 from ..report.mechanisms import explanation_sentence, mechanism_parts, mechanisms_figure
 from ..report.words import interval_text
@@ -16,19 +16,21 @@ from ..run.defaults import EXPLAIN_REPLICATIONS, default_workers, root_seed
 from ..run.executors import make_executor
 from ..run.explain import explain
 from ..scenario import load_scenario
-from .common import UsageError, progress_bar, raise_interrupt, select_arms
+from .common import UsageError, printable, progress_bar, raise_interrupt, select_arms
 
 __all__ = ["cmd_explain"]
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    loaded = load_scenario(args.scenario, args.set)
+    loaded = load_scenario(args.scenario, args.set, args.allow_extends)
     arms = select_arms(loaded, args.arms)
     if len(arms) < 2:
         raise UsageError("--arms: name a baseline and at least one arm to explain, e.g. no_hotline,hotline_as_is")
     loaded = loaded.select(arms)
     replications = args.replications or EXPLAIN_REPLICATIONS
     seed = root_seed(loaded.scenario.seed, args.seed)
+    out = args.out or Path("results") / default_folder_name(f"explain-{Path(args.scenario).stem}")
+    check_explanation_target(out, args.force)  # before the work, not after
     signal.signal(signal.SIGTERM, raise_interrupt)
     update, stop = progress_bar(args.quiet or args.json)
     executor = make_executor(args.executor, default_workers(args.workers), args.scheduler)
@@ -38,11 +40,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
         stop()
         executor.close()
     result["scenario"] = loaded.scenario.name
-    out = args.out or Path("results") / default_folder_name(f"explain-{Path(args.scenario).stem}")
     folder = save_explanation(out, result, force=args.force)
-    fig = mechanisms_figure(mechanism_parts(result), result["main_rung"]["id"])
-    for fmt in ("png", "pdf"):
-        save_figure(fig, folder.path / f"mechanisms.{fmt}")
+    try:
+        fig = mechanisms_figure(mechanism_parts(result), result["main_rung"]["id"])
+        for fmt in ("png", "pdf"):
+            save_figure(fig, folder.path / f"{MECHANISMS_FIGURE}.{fmt}")
+    finally:
+        folder.release()
     if args.json:
         payload = {"main_rung": result["main_rung"],
                    "arms": {arm: {"total": _plain(d["total"]),
@@ -52,17 +56,22 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=2))
         return 0
     main = result["main_rung"]["id"]
-    print(f"{loaded.scenario.name}: where each arm's difference in P({main}) comes from, against {arms[0]}")
-    print(f"({replications} paired replications, seed {seed}; points with 95% intervals; Shapley parts sum to "
-          "the total)")
+    _print(f"{loaded.scenario.name}: where each arm's difference in P({main}) comes from, against {arms[0]}")
+    _print(f"({replications} paired replications, seed {seed}; points with 95% intervals; Shapley parts sum to "
+           "the total)")
     for arm, data in result["arms"].items():
-        print(f"\n{arm}: total {interval_text(data['total'], signed=True, digits=2)}")
+        _print(f"\n{arm}: total {interval_text(data['total'], signed=True, digits=2)}")
         for name, v in data["mechanisms"].items():
-            print(f"  {name:<14} {interval_text(v, signed=True, digits=2)}")
-        print(f"  {'other':<14} {interval_text(data['other'], signed=True, digits=2)}")
-    print("\n" + explanation_sentence(result))
-    print(f"\nexplanation: {folder.path / 'explanation.json'}, mechanisms.png")
+            _print(f"  {name:<14} {interval_text(v, signed=True, digits=2)}")
+        _print(f"  {'other':<14} {interval_text(data['other'], signed=True, digits=2)}")
+    _print("\n" + explanation_sentence(result))
+    _print(f"\nexplanation: {folder.path / EXPLANATION}, {MECHANISMS_FIGURE}.png")
     return 0
+
+
+def _print(text: str) -> None:
+    """Print text from the scenario with control characters escaped."""
+    print(printable(text))
 
 
 def _plain(interval: dict[str, float | None]) -> dict[str, float | None]:

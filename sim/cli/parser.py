@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from ..run.defaults import (
     CALIBRATION_REPLICATIONS,
     EXPLAIN_REPLICATIONS,
     FIND_LIMIT,
+    MAX_CALIBRATION_REPLICATIONS,
     MAX_PRECISION_REPLICATIONS,
+    MAX_REPLICATIONS,
+    MAX_SAMPLES,
+    MAX_TRACE_REPLICATION,
+    MAX_WORKERS,
     ROBUSTNESS_FACTOR,
     ROBUSTNESS_LIMIT,
     ROBUSTNESS_REPLICATIONS,
@@ -68,7 +74,19 @@ EXAMPLES = {
 }
 
 
+def _file_name(text: str) -> str:
+    if "\x00" in text:
+        raise argparse.ArgumentTypeError("a file name cannot hold a NUL character")
+    return text
+
+
+def _path(text: str) -> Path:
+    return Path(_file_name(text))
+
+
 def _whole(text: str) -> int:
+    if len(text) > 30:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:30]!r}...")
     try:
         return int(text)
     except ValueError:
@@ -80,6 +98,17 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def _at_most(cap: int, low: int = 1) -> Callable[[str], int]:
+    """A whole number between `low` and `cap` (every size a user can type has a documented cap)."""
+    def parse(text: str) -> int:
+        value = _whole(text)
+        if not low <= value <= cap:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {cap:,}, got {text.strip()[:30]}")
+        return value
+    parse.__name__ = "whole number"
+    return parse
 
 
 def _seed(text: str) -> int:
@@ -116,6 +145,11 @@ def _count(text: str) -> int:
     return value
 
 
+def _allow_extends(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow-extends", type=_path, metavar="DIR",
+                   help="let `extends:` name scenario files inside DIR (default: the scenario's own folder tree)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hotline", description="Crisis-communication hotline simulator: does a military hotline lower "
@@ -131,122 +165,129 @@ def build_parser() -> argparse.ArgumentParser:
                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
     p = command("validate", "check scenario files and report every problem with its location")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", type=_file_name)
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a field")
+    _allow_extends(p)
 
     command("schema", "print the JSON Schema of scenario files (for editors and documentation)")
 
     p = command("run", "run a scenario's arms and write a results folder")
-    p.add_argument("scenario", nargs="?", metavar="SCENARIO")
-    p.add_argument("--replications", type=_positive_int, help="replications per arm (default: the scenario's)")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", type=_file_name)
+    p.add_argument("--replications", type=_at_most(MAX_REPLICATIONS), help="replications per arm (default: the scenario's)")
     p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
-    p.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--workers", type=_at_most(MAX_WORKERS), default=None, help="worker processes (default: all cores)")
     p.add_argument("--executor", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT (default: a "
                    "LocalCluster on 127.0.0.1)")
     p.add_argument("--arms", metavar="A,B", help="run only these arms; the first is the baseline")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a field in every arm, e.g. hotline.lines=2")
+    _allow_extends(p)
     p.add_argument("--precision", type=_half_width, metavar="HALF_WIDTH",
                    help="add replications until every 95%% half-width of the main outcome is at most this")
-    p.add_argument("--max-replications", type=_positive_int, default=MAX_PRECISION_REPLICATIONS,
+    p.add_argument("--max-replications", type=_at_most(MAX_REPLICATIONS), default=MAX_PRECISION_REPLICATIONS,
                    help=f"cap for --precision (default {MAX_PRECISION_REPLICATIONS})")
-    p.add_argument("--out", type=Path, help="results folder (default results/<scenario>-<UTC time>)")
+    p.add_argument("--out", type=_path, help="results folder (default results/<scenario>-<UTC time>)")
     p.add_argument("--force", action="store_true", help="replace the results in an existing --out folder")
-    p.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted run")
-    p.add_argument("--reproduce", type=Path, metavar="DIR",
+    p.add_argument("--resume", type=_path, metavar="DIR", help="finish an interrupted run")
+    p.add_argument("--reproduce", type=_path, metavar="DIR",
                    help="rerun a finished run from its manifest and scenario.yaml and report whether the "
                    "results match")
     p.add_argument("--report", action="store_true", help="draw figures and the briefing when done")
-    p.add_argument("--robustness", nargs="?", const=True, type=Path, metavar="RDIR",
+    p.add_argument("--robustness", nargs="?", const=True, type=_path, metavar="RDIR",
                    help="with --report: add 'Does the finding hold?' from a robustness folder, or (no RDIR) run "
                    "hotline robustness on the run's arms into DIR/robustness first")
     p.add_argument("--quiet", action="store_true", help="no progress bar or progress lines")
     p.add_argument("--json", action="store_true", help="print summary.json to stdout and nothing else there")
 
     p = command("report", "draw figures and a briefing from a results folder (never reruns the model)")
-    p.add_argument("results", type=Path, metavar="RESULTS_DIR")
+    p.add_argument("results", type=_path, metavar="RESULTS_DIR")
     p.add_argument("--format", default="pdf,png", help="figure formats, e.g. pdf,png,svg")
-    p.add_argument("--out", type=Path, help="where to write (default: RESULTS_DIR)")
-    p.add_argument("--explanation", type=Path, metavar="DIR",
+    p.add_argument("--out", type=_path, help="where to write (default: RESULTS_DIR)")
+    p.add_argument("--explanation", type=_path, metavar="DIR",
                    help="an explanation folder (hotline explain --out DIR) to include; default: explanation.json "
                    "in RESULTS_DIR when there is one")
-    p.add_argument("--robustness", type=Path, metavar="RDIR",
+    p.add_argument("--robustness", type=_path, metavar="RDIR",
                    help="a hotline robustness folder: adds the section 'Does the finding hold?' to the briefing")
 
     p = command("compare", "put several results folders side by side")
-    p.add_argument("results", type=Path, nargs="+", metavar="DIR")
-    p.add_argument("--out", type=Path, help="folder for the comparison table and figure")
+    p.add_argument("results", type=_path, nargs="+", metavar="DIR")
+    p.add_argument("--out", type=_path, help="folder for the comparison table and figure")
 
     p = command("calibrate", "compare a scenario's simulated patterns with the public record")
-    p.add_argument("scenario", metavar="SCENARIO")
-    p.add_argument("--data", type=Path, help="folder of calibration tables (default: seeds/ beside scenarios/)")
+    p.add_argument("scenario", metavar="SCENARIO", type=_file_name)
+    p.add_argument("--data", type=_path, help="folder of calibration tables (default: seeds/ beside scenarios/)")
     p.add_argument("--arm", help="arm to calibrate (default: the baseline)")
-    p.add_argument("--replications", type=_positive_int, default=CALIBRATION_REPLICATIONS)
+    p.add_argument("--replications", type=_at_most(MAX_CALIBRATION_REPLICATIONS), default=CALIBRATION_REPLICATIONS)
     p.add_argument("--seed", type=_seed)
-    p.add_argument("--workers", type=_positive_int, default=None)
+    p.add_argument("--workers", type=_at_most(MAX_WORKERS), default=None)
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    p.add_argument("--out", type=Path, help="folder for calibration.csv and the figure "
+    _allow_extends(p)
+    p.add_argument("--out", type=_path, help="folder for calibration.csv and the figure "
                    "(default results/calibrate-<scenario>-<UTC time>)")
 
     p = command("sweep", "run the arms at many points of parameter space (grids, Latin hypercubes, Sobol, Morris)")
-    p.add_argument("scenario", nargs="?", metavar="SCENARIO")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", type=_file_name)
     p.add_argument("--param", action="append", default=[], metavar="KEY=V1,V2|KEY=LOW:HIGH",
                    help="a swept parameter; KEY1+KEY2=... sets several keys to the same value")
     p.add_argument("--design", choices=("grid", "lhs", "sobol", "morris"), default="grid")
-    p.add_argument("--samples", type=_positive_int, default=16,
+    p.add_argument("--samples", type=_at_most(MAX_SAMPLES), default=16,
                    help="points for lhs; base samples for sobol (N) and trajectories for morris")
-    p.add_argument("--replications", type=_positive_int, default=None,
+    p.add_argument("--replications", type=_at_most(MAX_REPLICATIONS), default=None,
                    help=f"replications per arm and point (default {SWEEP_REPLICATIONS})")
     p.add_argument("--seed", type=_seed)
     p.add_argument("--arms", metavar="A,B", help="arms to run at every point; the first is the baseline")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fixed overrides")
-    p.add_argument("--workers", type=_positive_int, default=None)
+    _allow_extends(p)
+    p.add_argument("--workers", type=_at_most(MAX_WORKERS), default=None)
     p.add_argument("--executor", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", metavar="ADDRESS")
-    p.add_argument("--out", type=Path)
+    p.add_argument("--out", type=_path)
     p.add_argument("--force", action="store_true")
-    p.add_argument("--resume", type=Path, metavar="DIR")
+    p.add_argument("--resume", type=_path, metavar="DIR")
     p.add_argument("--example", choices=("halve",), help="the built-in worked example (see README)")
     p.add_argument("--quiet", action="store_true")
 
     p = command("explain", "attribute each arm's difference to the hotline's mechanisms (Shapley values on common "
                 "random numbers)")
-    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("scenario", metavar="SCENARIO", type=_file_name)
     p.add_argument("--arms", metavar="A,B,...", help="the baseline, then the arms to explain (default: all)")
-    p.add_argument("--replications", type=_positive_int, default=None,
+    p.add_argument("--replications", type=_at_most(MAX_REPLICATIONS), default=None,
                    help=f"paired replications (default {EXPLAIN_REPLICATIONS}); each runs every subset of "
                    "the arm's mechanisms where a call mattered")
     p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a field in every arm")
-    p.add_argument("--workers", type=_positive_int, default=None)
+    _allow_extends(p)
+    p.add_argument("--workers", type=_at_most(MAX_WORKERS), default=None)
     p.add_argument("--executor", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", metavar="ADDRESS")
-    p.add_argument("--out", type=Path, help="folder for explanation.json and the figure; a run's results folder "
+    p.add_argument("--out", type=_path, help="folder for explanation.json and the figure; a run's results folder "
                    "makes `hotline report` include them (default results/explain-<scenario>-<UTC time>)")
     p.add_argument("--force", action="store_true", help="replace an explanation already in --out")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the attribution as JSON and nothing else")
 
     p = command("trace", "replay one replication and tell its story")
-    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("scenario", metavar="SCENARIO", type=_file_name)
     p.add_argument("--arm", help="arm to replay (default: the baseline)")
-    p.add_argument("--replication", type=int, default=0, help="replication number (as in replications.csv)")
+    p.add_argument("--replication", type=_at_most(MAX_TRACE_REPLICATION, 0), default=0,
+                   help="replication number (as in replications.csv)")
     p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    _allow_extends(p)
     p.add_argument("--all", action="store_true", help="include routine incidents that went nowhere")
     p.add_argument("--find", choices=("in-time", "too-late", "serious", "clash"),
                    help="start at --replication and replay the first replication that shows this")
     p.add_argument("--limit", type=_positive_int, default=FIND_LIMIT,
                    help=f"--find replays at most this many replications (default {FIND_LIMIT})")
-    p.add_argument("--figure", type=Path, help="also draw a timeline figure here (png, pdf or svg)")
+    p.add_argument("--figure", type=_path, help="also draw a timeline figure here (png, pdf or svg)")
     p.add_argument("--quiet", action="store_true", help="no progress while --find searches")
 
     p = command("robustness", "does the finding hold? move each [assumption] down and up, on the same random "
                 "numbers, and see whether the paired differences change their verdict")
-    p.add_argument("scenario", nargs="?", metavar="SCENARIO")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", type=_file_name)
     p.add_argument("--arms", metavar="A,B", help="arms to compare; the first is the baseline (default: all)")
-    p.add_argument("--replications", type=_positive_int, default=None,
+    p.add_argument("--replications", type=_at_most(MAX_REPLICATIONS), default=None,
                    help=f"replications per arm and point (default {ROBUSTNESS_REPLICATIONS})")
     p.add_argument("--seed", type=_seed, help="root seed, the same at every point (default: the scenario's)")
     p.add_argument("--factor", type=_factor, default=ROBUSTNESS_FACTOR,
@@ -257,12 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_count, default=ROBUSTNESS_LIMIT,
                    help=f"without --keys, test at most this many assumptions; 0: all (default {ROBUSTNESS_LIMIT})")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fixed overrides")
-    p.add_argument("--workers", type=_positive_int, default=None)
+    p.add_argument("--workers", type=_at_most(MAX_WORKERS), default=None)
     p.add_argument("--executor", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", metavar="ADDRESS")
-    p.add_argument("--out", type=Path, help="folder (default results/robustness-<scenario>-<UTC time>)")
+    p.add_argument("--out", type=_path, help="folder (default results/robustness-<scenario>-<UTC time>)")
     p.add_argument("--force", action="store_true")
-    p.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted analysis")
+    p.add_argument("--resume", type=_path, metavar="DIR", help="finish an interrupted analysis")
     p.add_argument("--json", action="store_true", help="print the result as JSON to stdout and nothing else there")
     p.add_argument("--quiet", action="store_true")
     return parser

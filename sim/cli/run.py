@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import signal
 import sys
 from pathlib import Path
@@ -11,47 +12,67 @@ from pathlib import Path
 from ..folder.files import ResultsFolder, default_folder_name
 from ..folder.reproduce import reproduce
 from ..folder.run_folder import resume_run, start_run
-from ..run.defaults import default_workers, root_seed
+from ..run.defaults import MAX_PRECISION_REPLICATIONS, default_workers, root_seed
 from ..run.executors import check_scheduler_address, make_executor
 from ..run.experiment import Plan, chunk_size_for
 from ..scenario import load_scenario
-from .common import UsageError, command_line, progress_bar, raise_interrupt, select_arms
+from .common import UsageError, command_line, printable, progress_bar, raise_interrupt, select_arms
 from .terminal import print_summary
 
 __all__ = ["cmd_run"]
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from ..run.executors import make_executor
+def _own_settings_only(args: argparse.Namespace, option: str) -> None:
+    """--resume and --reproduce take the run's own settings: refuse others rather than ignore them."""
+    others = {"SCENARIO": args.scenario is not None, "--set": bool(args.set), "--arms": args.arms is not None,
+              "--replications": args.replications is not None, "--seed": args.seed is not None,
+              "--precision": args.precision is not None, "--force": args.force,
+              "--max-replications": args.max_replications != MAX_PRECISION_REPLICATIONS}
+    if option == "--resume":
+        others["--out"] = args.out is not None
+    else:
+        others["--resume"] = args.resume is not None
+    given = [name for name, present in others.items() if present]
+    if given:
+        raise UsageError(f"{option} takes the run's own settings from its folder; drop {', '.join(given)}")
 
+
+def cmd_run(args: argparse.Namespace) -> int:
     if args.reproduce is not None:
         return _reproduce(args)
     if args.resume is None and args.scenario is None:
         raise UsageError("give a SCENARIO file to run, or --resume DIR to finish an interrupted run")
-    if args.resume is not None and (args.scenario or args.set or args.arms or args.replications or args.out):
-        raise UsageError("--resume takes the run's own settings; drop SCENARIO, --set, --arms, --replications "
-                         "and --out")
+    if args.resume is not None:
+        _own_settings_only(args, "--resume")
     if args.executor != "dask" and args.scheduler:
         raise UsageError("--scheduler goes with --executor dask")
     if args.executor == "dask" and args.scheduler:
         check_scheduler_address(args.scheduler)
     _check_robustness_option(args)
     if args.resume is None:
-        loaded = load_scenario(args.scenario, args.set)
+        loaded = load_scenario(args.scenario, args.set, args.allow_extends)
         arms = select_arms(loaded, args.arms)
         loaded = loaded.select(arms)
         reps = args.replications or loaded.scenario.replications
+        if args.precision is not None and args.max_replications < reps:
+            raise UsageError(f"--max-replications ({args.max_replications}) is below the replications to run "
+                             f"({reps}); raise it or lower --replications")
         seed = root_seed(loaded.scenario.seed, args.seed)
         plan = Plan(arms, reps, seed, chunk_size_for(reps), args.precision, args.max_replications)
         out = args.out or Path("results") / default_folder_name(Path(args.scenario).stem)
-        folder = ResultsFolder.create(out, force=args.force)
+        ResultsFolder.check_new(out, args.force)  # refuse before any executor starts
     workers = default_workers(args.workers)
+    if args.resume is None:  # more workers than chunks would only cost memory
+        most = plan.max_replications if plan.precision is not None else plan.replications
+        workers = min(workers, math.ceil(most / plan.chunk_size))
     signal.signal(signal.SIGTERM, raise_interrupt)
-    update, stop = progress_bar(args.quiet or args.json)
     executor = make_executor(args.executor, workers, args.scheduler)
     command = command_line()
+    folder = None
+    update, stop = progress_bar(args.quiet or args.json)
     try:
         if args.resume is None:
+            folder = ResultsFolder.create(out, force=args.force)
             summary = start_run(loaded, plan, folder, executor, command, update)
             path = folder.path
         else:
@@ -59,9 +80,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             path = args.resume
     except KeyboardInterrupt:
         stop()
-        where = args.resume or folder.path
-        print(f"hotline: interrupted; finished chunks are kept in {where}. Resume with: "
-              f"hotline run --resume {where}", file=sys.stderr)
+        where = args.resume or out
+        print(f"hotline: interrupted; finished chunks are kept in {printable(str(where))}. Resume with: "
+              f"hotline run --resume {printable(str(where))}", file=sys.stderr)
         return 130
     finally:
         stop()
@@ -69,8 +90,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        print_summary(summary)
-        print(f"\nresults: {path}")
+        print_summary(printable(summary))
+        print(f"\nresults: {printable(str(path))}")
     if args.report:
         from ..report.build import build_report
 
@@ -81,7 +102,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             robustness = robustness_for_run(path, args)
         made = build_report(path, robustness=robustness)
         if not args.json:
-            print(f"briefing: {made.briefing}")
+            print(f"briefing: {printable(str(made.briefing))}")
     return 0
 
 
@@ -98,9 +119,10 @@ def _check_robustness_option(args: argparse.Namespace) -> None:
 
 
 def _reproduce(args: argparse.Namespace) -> int:
-
-    if args.scenario or args.resume or args.set or args.arms or args.replications or args.seed is not None:
-        raise UsageError("--reproduce takes the run's own settings; give only the results folder")
+    _own_settings_only(args, "--reproduce")
+    if args.out is not None:
+        ResultsFolder.check_new(args.out, False)
+    signal.signal(signal.SIGTERM, raise_interrupt)
     executor = make_executor(args.executor, default_workers(args.workers), args.scheduler)
     update, stop = progress_bar(args.quiet)
     try:
@@ -108,5 +130,5 @@ def _reproduce(args: argparse.Namespace) -> int:
     finally:
         stop()
         executor.close()
-    print(report.text())
+    print(printable(report.text()))
     return 0 if report.matches else 1

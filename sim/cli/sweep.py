@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 from pathlib import Path
 
-from ..folder.files import default_folder_name
+from ..folder.files import SWEEP_CSV, ResultsFolder, default_folder_name
 from ..folder.sweep_folder import resume_sweep, start_sweep
 from ..report.sweep_report import build_sweep_report
 from ..run.defaults import SWEEP_REPLICATIONS, default_workers, root_seed
 from ..run.executors import make_executor
-from ..run.sweep import SensitivityUnavailable, design_points, overrides, parse_param
+from ..run.experiment import chunk_size_for
+from ..run.sweep import SensitivityUnavailable, check_params, check_points, design_points, parse_param
 from ..scenario import load_scenario
-from .common import UsageError, command_line, progress_bar, raise_interrupt, select_arms
+from .common import UsageError, command_line, printable, progress_bar, raise_interrupt, select_arms
 
 __all__ = ["cmd_sweep", "HALVE_EXAMPLE"]
 
@@ -28,8 +30,20 @@ HALVE_EXAMPLE = {
 }
 
 
-def cmd_sweep(args: argparse.Namespace) -> int:
+def _own_settings_only(args: argparse.Namespace) -> None:
+    others = {"SCENARIO": args.scenario is not None, "--param": bool(args.param), "--set": bool(args.set),
+              "--arms": args.arms is not None, "--replications": args.replications is not None,
+              "--seed": args.seed is not None, "--out": args.out is not None, "--force": args.force,
+              "--example": args.example is not None, "--design": args.design != "grid",
+              "--samples": args.samples != 16}
+    given = [name for name, present in others.items() if present]
+    if given:
+        raise UsageError(f"--resume takes the sweep's own settings from its folder; drop {', '.join(given)}")
 
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    if args.resume is not None:
+        _own_settings_only(args)
     if args.example:
         example = HALVE_EXAMPLE
         args.scenario = args.scenario or example["scenario"]
@@ -44,33 +58,35 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.resume is None:
         if args.scenario is None or not args.param:
             raise UsageError("give a SCENARIO and at least one --param (or --example halve, or --resume DIR)")
-        loaded = load_scenario(args.scenario, args.set)
+        loaded = load_scenario(args.scenario, args.set, args.allow_extends)
         arms = select_arms(loaded, args.arms)
         params = [parse_param(text) for text in args.param]
+        check_params(params)
         seed = root_seed(loaded.scenario.seed, args.seed)
         try:
             points = design_points(params, args.design, args.samples, seed)
-        except ValueError as exc:
+        except (ValueError, SensitivityUnavailable) as exc:
             raise UsageError(str(exc)) from None
-        except SensitivityUnavailable as exc:
-            raise UsageError(str(exc)) from None
-        load_scenario(args.scenario, args.set + overrides(params, points[0]))  # every key is real and valid
+        check_points(loaded.select(arms), params, points)  # every point is valid before any runs
         out = args.out or Path("results") / default_folder_name(f"sweep-{Path(args.scenario).stem}")
-    executor = make_executor(args.executor, workers, args.scheduler)
+        ResultsFolder.check_new(out, args.force)
+        chunk = chunk_size_for(args.replications)
+        workers = min(workers, math.ceil(args.replications / chunk))  # more would only cost memory
     signal.signal(signal.SIGTERM, raise_interrupt)
+    executor = make_executor(args.executor, workers, args.scheduler)
     update, stop = progress_bar(args.quiet, "points")
     try:
         if args.resume is None:
-            manifest = start_sweep(loaded.select(arms), params, points, args.design, args.samples, arms,
-                                   args.replications, seed, out, args.force, executor,
-                                   command_line(), update)
+            folder = ResultsFolder.create(out, force=args.force)
+            manifest = start_sweep(loaded, params, points, args.design, args.samples, arms, args.replications,
+                                   seed, out, args.force, executor, command_line(), update, folder=folder)
             path = out
         else:
             manifest = resume_sweep(args.resume, executor, update)
             path = args.resume
     except KeyboardInterrupt:
         stop()
-        where = args.resume or out
+        where = printable(str(args.resume or out))
         print(f"hotline: interrupted; finished points are kept in {where}. Resume with: "
               f"hotline sweep --resume {where}", file=sys.stderr)
         return 130
@@ -78,8 +94,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         stop()
         executor.close()
     figures = build_sweep_report(path)
-    print(f"sweep: {manifest['points_done']} points x {len(manifest['arms'])} arms, "
-          f"{manifest['replications']} replications each\nresults: {path / 'sweep.csv'}")
+    print(printable(f"sweep: {manifest['points_done']} points x {len(manifest['arms'])} arms, "
+                    f"{manifest['replications']} replications each\nresults: {path / SWEEP_CSV}"))
     for figure in figures:
-        print(f"figure: {figure}")
+        print(f"figure: {printable(str(figure))}")
     return 0

@@ -8,7 +8,7 @@ from ..report.narrative import trace
 from ..run.replay import NotFound, arms_where_possible, find_replication, replay, why_impossible
 from ..scenario import load_scenario
 from ..scenario.load import LoadedScenario
-from .common import UsageError, arm_named, progress_bar
+from .common import UsageError, arm_named, printable, progress_bar
 
 __all__ = ["cmd_trace"]
 
@@ -33,14 +33,14 @@ def _arm_for(loaded: LoadedScenario, asked: str | None, what: str) -> tuple[str,
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    loaded = load_scenario(args.scenario, args.set)
+    loaded = load_scenario(args.scenario, args.set, args.allow_extends)
     if args.replication < 0:
         raise UsageError(f"--replication must be 0 or more (got {args.replication})")
     replication = args.replication
     if args.find:
         arm, note = _arm_for(loaded, args.arm, args.find)
         if note:
-            print(note)
+            print(printable(note))
         update, stop = progress_bar(args.quiet, "replications searched")
         try:
             replication = find_replication(loaded, arm, args.find, args.replication, args.seed, args.limit, update)
@@ -51,5 +51,5 @@ def cmd_trace(args: argparse.Namespace) -> int:
     else:
         arm = arm_named(loaded, args.arm)
     record = replay(loaded, arm, replication, args.seed)
-    print(trace(loaded, arm, replication, record, everything=args.all, figure=args.figure))
+    print(printable(trace(loaded, arm, replication, record, everything=args.all, figure=args.figure)))
     return 0

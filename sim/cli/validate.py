@@ -7,7 +7,7 @@ import json
 
 from ..scenario import ScenarioError, load_scenario
 from ..scenario.schema_paths import scenario_json_schema
-from .common import print_problems
+from .common import print_problems, printable
 
 __all__ = ["cmd_validate", "cmd_schema"]
 
@@ -16,13 +16,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
         try:
-            loaded = load_scenario(name, args.set)
+            loaded = load_scenario(name, args.set, args.allow_extends)
         except ScenarioError as exc:
             print_problems(exc.problems)
             status = 2
             continue
         arms = ", ".join(loaded.arms)
-        print(f"{name}: valid ({len(loaded.arms)} arms: {arms})")
+        print(printable(f"{name}: valid ({len(loaded.arms)} arms: {arms})"))
     return status
 
 

@@ -5,26 +5,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .files import OutputError, ResultsFolder
+from .files import EXPLANATION, OutputError, ResultsFolder
 
-__all__ = ["EXPLANATION", "save_explanation", "read_explanation"]
-
-EXPLANATION = "explanation.json"
+__all__ = ["EXPLANATION", "save_explanation", "read_explanation", "check_explanation_target"]
 
 
-def save_explanation(path: Path, explanation: dict[str, Any], force: bool = False) -> ResultsFolder:
-    """Write the explanation into `path` (a new folder, or a run's results folder to be reported with it).
-    An explanation already there is kept unless `force`."""
+def check_explanation_target(path: Path, force: bool) -> None:
+    """Refuse, before any work, an --out that cannot take an explanation."""
     if path.exists() and not path.is_dir():
         raise OutputError(f"{path} exists and is not a folder; choose another --out")
     if (path / EXPLANATION).exists() and not force:
         raise OutputError(f"{path / EXPLANATION} already exists; choose another --out or pass --force to replace it")
+
+
+def save_explanation(path: Path, explanation: dict[str, Any], force: bool = False) -> ResultsFolder:
+    """Write the explanation into `path` (a new folder, or a run's results folder to be reported with it).
+    An explanation already there is kept unless `force`. The folder is returned locked: release it when
+    the files that go with the explanation are written."""
+    check_explanation_target(path, force)
+    folder = ResultsFolder.claim(path)
     try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {path}: {exc.strerror}") from None
-    folder = ResultsFolder(path)
-    folder.write_json(EXPLANATION, explanation)
+        check_explanation_target(path, force)
+        folder.write_json(EXPLANATION, explanation)
+    except BaseException:
+        folder.release()
+        raise
     return folder
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,6 @@ from ..run.executors import Executor
 from ..run.experiment import Plan
 from ..scenario.load import load_scenario
 from .files import (
-    MANIFEST,
     REPLICATIONS,
     SCENARIO,
     SUMMARY,
@@ -20,13 +18,16 @@ from .files import (
     ResultsFolder,
     default_folder_name,
 )
-from .run_folder import package_versions, start_run
+from .run_folder import package_versions, read_manifest, start_run
 
 __all__ = ["reproduce", "Reproduction"]
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise OutputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Reproduction:
 def reproduce(original: Path, executor: Executor, command: list[str],
               on_chunk: Callable[[int, int], None] | None = None, out: Path | None = None) -> Reproduction:
     folder = ResultsFolder.open_existing(original)
-    manifest = folder.read_json(MANIFEST)
+    manifest = read_manifest(folder)
     if manifest.get("status") != "complete":
         raise OutputError(f"{original} is not a complete run (status {manifest.get('status')}); "
                           f"finish it with hotline run --resume {original} first")
@@ -53,7 +54,8 @@ def reproduce(original: Path, executor: Executor, command: list[str],
     if loaded.sha256() != manifest.get("scenario_sha256"):
         details.append("note: scenario.yaml no longer has the hash the manifest records")
     plan = Plan.from_json(manifest["plan"])
-    target = int(manifest.get("replications_target") or plan.replications)
+    target = manifest.get("replications_target")
+    target = target if isinstance(target, int) else plan.replications
     if target != plan.replications and plan.precision is None:
         raise OutputError("the manifest's replication counts disagree; the folder was edited by hand")
     rerun_path = out or original.parent / default_folder_name(f"{original.name}-reproduce")
@@ -64,16 +66,19 @@ def reproduce(original: Path, executor: Executor, command: list[str],
         matches &= same
         details.append(f"{name}: {'identical' if same else 'different'}")
     now = package_versions()
-    then = manifest.get("packages", {})
+    then = manifest.get("packages") if isinstance(manifest.get("packages"), dict) else {}
     changed = [f"{k} {then.get(k)} -> {v}" for k, v in now.items() if then.get(k) != v]
     if changed:
         details.append("package versions changed since the run: " + ", ".join(changed))
     if not matches:
-        a = json.loads((original / SUMMARY).read_text())
-        b = json.loads((rerun_path / SUMMARY).read_text())
-        key = str(a["main_rung"]["index"])
-        for arm in a["arms"]:
-            ea = a["arms"][arm]["p_reach"][key]["estimate"]
-            eb = b["arms"].get(arm, {}).get("p_reach", {}).get(key, {}).get("estimate")
-            details.append(f"  {arm}: P(main) {ea} then, {eb} now")
+        try:
+            a = folder.read_json(SUMMARY)
+            b = ResultsFolder(rerun_path).read_json(SUMMARY)
+            key = str(a["main_rung"]["index"])
+            for arm in a["arms"]:
+                ea = a["arms"][arm]["p_reach"][key]["estimate"]
+                eb = b["arms"].get(arm, {}).get("p_reach", {}).get(key, {}).get("estimate")
+                details.append(f"  {arm}: P(main) {ea} then, {eb} now")
+        except (OutputError, KeyError, TypeError, AttributeError):
+            details.append(f"  (the original {SUMMARY} cannot be read to compare estimates)")
     return Reproduction(original, rerun_path, matches, tuple(details))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +11,19 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from ..folder.explanation import read_explanation
-from ..folder.files import OutputError, ResultsFolder
+from ..folder.files import (
+    BRIEFING_PDF,
+    BRIEFING_PNG,
+    EXPLANATION,
+    FIGURES,
+    MANIFEST,
+    SCENARIO,
+    SUMMARY,
+    OutputError,
+    ResultsFolder,
+    write_atomically,
+)
+from ..folder.lock import writer_alive
 from . import datasets as ds
 from .briefing import briefing_pages
 from .figures import (
@@ -25,7 +35,7 @@ from .figures import (
 )
 from .mechanisms import answer_delay_figure, answer_delays, mechanism_parts, mechanisms_figure
 
-__all__ = ["build_report", "Report", "FORMATS", "save_figure"]
+__all__ = ["build_report", "Report", "FORMATS", "save_figure", "save_pages"]
 
 FORMATS = ("pdf", "png", "svg")
 
@@ -39,15 +49,16 @@ class Report:
 
 def save_figure(fig: Figure, target: Path) -> None:
     """Save a figure atomically in the format its suffix names; a failure is an OutputError."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format=target.suffix[1:])
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    write_atomically(target, lambda tmp: fig.savefig(tmp, format=target.suffix[1:]))
+
+
+def save_pages(pages: list[Figure], target: Path) -> None:
+    """Save figures as the pages of one PDF, atomically."""
+    def write(tmp: Path) -> None:
+        with PdfPages(tmp) as pdf:
+            for page in pages:
+                pdf.savefig(page)
+    write_atomically(target, write)
 
 
 def figures_for(summary: dict[str, Any], explanation: dict[str, Any] | None = None) -> dict[str, Figure]:
@@ -69,6 +80,17 @@ def figures_for(summary: dict[str, Any], explanation: dict[str, Any] | None = No
     return figs
 
 
+def _read_scenario(path: Path) -> dict[str, Any]:
+    target = path / SCENARIO
+    try:
+        scenario = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
+    except (OSError, ValueError, yaml.YAMLError, RecursionError) as exc:
+        raise OutputError(f"cannot read {target}: {type(exc).__name__}") from None
+    if not isinstance(scenario, dict):
+        raise OutputError(f"{target} is damaged: it is not a mapping of scenario keys")
+    return scenario
+
+
 def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Path | None = None,
                  explanation_path: Path | None = None, robustness: Path | None = None) -> Report:
     """Write figures/<name>.<format> and briefing.pdf (+ briefing.png of page 1) for a results folder.
@@ -77,51 +99,57 @@ def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Pat
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise OutputError(f"--format takes {', '.join(FORMATS)} (got {', '.join(bad) or 'nothing'})")
-    folder = ResultsFolder.open_existing(path)
-    if not (path / "summary.json").is_file():
-        raise OutputError(f"{path} has no summary.json yet; finish the run first (hotline run --resume {path})")
-    summary = folder.read_json("summary.json")
-    manifest = folder.read_json("manifest.json")
+    folder = ResultsFolder.open_for_writing(path) if out is None else ResultsFolder.open_existing(path)
     try:
-        scenario = yaml.safe_load((path / "scenario.yaml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise OutputError(f"cannot read {path / 'scenario.yaml'}: {exc}") from None
+        return _build(folder, formats, out, explanation_path, robustness)
+    finally:
+        folder.release()
+
+
+def _build(folder: ResultsFolder, formats: tuple[str, ...], out: Path | None,
+           explanation_path: Path | None, robustness: Path | None) -> Report:
+    path = folder.path
+    manifest = folder.read_json(MANIFEST)
+    if manifest.get("status") == "running" and (out is None or not writer_alive(path)):  # we hold the lock
+        raise OutputError(f"the run that wrote {path} stopped before it finished; finish it with "
+                          f"hotline run --resume {path}")
+    if not (path / SUMMARY).is_file():
+        raise OutputError(f"{path} has no {SUMMARY}; rebuild it with hotline run --resume {path}")
+    summary = folder.read_json(SUMMARY)
+    scenario = _read_scenario(path)
     explanation = read_explanation(explanation_path or path)
     if explanation_path is not None and explanation is None:
-        raise OutputError(f"--explanation {explanation_path}: no explanation.json there; write one with hotline "
+        raise OutputError(f"--explanation {explanation_path}: no {EXPLANATION} there; write one with hotline "
                           "explain ... --out DIR")
     robust = _robustness(robustness, manifest) if robustness is not None else None
-    target = out or path
-    figures_dir = target / "figures"
     try:
-        figures_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {figures_dir}: {exc.strerror}") from None
-    files = []
-    for name, fig in figures_for(summary, explanation).items():
-        for fmt in formats:
-            file = figures_dir / f"{name}.{fmt}"
-            save_figure(fig, file)
-            files.append(file)
-    pages = briefing_pages(summary, scenario, manifest, explanation)
+        figures = figures_for(summary, explanation)
+        pages = briefing_pages(summary, scenario, manifest, explanation)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError) as exc:
+        raise OutputError(f"{path / SUMMARY} is damaged or incomplete ({type(exc).__name__}: "
+                          f"{str(exc)[:80]}); rebuild it with hotline run --resume {path}") from None
     if robust is not None:
         from .robustness_report import robustness_page
 
         pages.insert(1, robustness_page(robust))
-    briefing = target / "briefing.pdf"
-    fd, tmp = tempfile.mkstemp(dir=target, prefix=".briefing.", suffix=".pdf")
-    os.close(fd)
+    target = out or path
+    figures_dir = target / FIGURES
+    if out is None:
+        folder.remove_derived()  # nothing of an earlier report survives beside this one
     try:
-        with PdfPages(tmp) as pdf:
-            for page in pages:
-                pdf.savefig(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, briefing)
+        figures_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {briefing}: {exc.strerror or exc}") from None
-    save_figure(pages[0], target / "briefing.png")
-    files += [briefing, target / "briefing.png"]
+        raise OutputError(f"cannot create {figures_dir}: {exc.strerror or exc}") from None
+    files = []
+    for name, fig in figures.items():
+        for fmt in formats:
+            file = figures_dir / f"{name}.{fmt}"
+            save_figure(fig, file)
+            files.append(file)
+    briefing = target / BRIEFING_PDF
+    save_pages(pages, briefing)
+    save_figure(pages[0], target / BRIEFING_PNG)
+    files += [briefing, target / BRIEFING_PNG]
     return Report(figures_dir, briefing, tuple(files))
 
 

@@ -9,7 +9,15 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from ..folder.files import OutputError, ResultsFolder
+from ..folder.files import (
+    COMPARISON_CSV,
+    COMPARISON_FIGURE,
+    SUMMARY,
+    OutputError,
+    ResultsFolder,
+    write_text_atomically,
+)
+from .build import save_figure
 from .figures import pretty_arm
 from .style import arm_style, new_axes
 from .words import interval_text
@@ -19,9 +27,15 @@ __all__ = ["compare_runs", "comparison_rows", "comparison_figure"]
 
 def _load(path: Path) -> dict[str, Any]:
     folder = ResultsFolder.open_existing(path)
-    if not (path / "summary.json").is_file():
-        raise OutputError(f"{path} has no summary.json; finish the run first (hotline run --resume {path})")
-    return folder.read_json("summary.json")
+    if not (path / SUMMARY).is_file():
+        raise OutputError(f"{path} has no {SUMMARY}; rebuild it with hotline run --resume {path}")
+    summary = folder.read_json(SUMMARY)
+    try:
+        comparison_rows([(path.name, summary)])
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        raise OutputError(f"{path / SUMMARY} is damaged or incomplete; rebuild it with "
+                          f"hotline run --resume {path}") from None
+    return summary
 
 
 def comparison_rows(runs: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -78,19 +92,19 @@ def compare_runs(paths: list[Path], out: Path | None = None) -> str:
     if out is not None:
         try:
             out.mkdir(parents=True, exist_ok=True)
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow(["run", "scenario", "arm", "n", "status", "p_main", "p_main_low", "p_main_high",
-                             "p_serious", "p_serious_low", "p_serious_high"])
-            for r in rows:
-                writer.writerow([r["run"], r["scenario"], r["arm"], r["n"], r["status"],
-                                 r["main"]["estimate"], r["main"]["ci_low"], r["main"]["ci_high"],
-                                 r["serious"]["estimate"], r["serious"]["ci_low"], r["serious"]["ci_high"]])
-            (out / "comparison.csv").write_text(buffer.getvalue())
-            fig = comparison_figure(rows, main_label)
-            for fmt in ("png", "pdf"):
-                fig.savefig(out / f"comparison.{fmt}")
         except OSError as exc:
-            raise OutputError(f"cannot write the comparison into {out}: {exc.strerror or exc}") from None
-        lines.append(f"\ncomparison: {out / 'comparison.csv'}, {out / 'comparison.png'}")
+            raise OutputError(f"cannot create {out}: {exc.strerror or exc}") from None
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["run", "scenario", "arm", "n", "status", "p_main", "p_main_low", "p_main_high",
+                         "p_serious", "p_serious_low", "p_serious_high"])
+        for r in rows:
+            writer.writerow([r["run"], r["scenario"], r["arm"], r["n"], r["status"],
+                             r["main"]["estimate"], r["main"]["ci_low"], r["main"]["ci_high"],
+                             r["serious"]["estimate"], r["serious"]["ci_low"], r["serious"]["ci_high"]])
+        write_text_atomically(out / COMPARISON_CSV, buffer.getvalue())
+        fig = comparison_figure(rows, main_label)
+        for fmt in ("png", "pdf"):
+            save_figure(fig, out / f"{COMPARISON_FIGURE}.{fmt}")
+        lines.append(f"\ncomparison: {out / COMPARISON_CSV}, {out / COMPARISON_FIGURE}.png")
     return "\n".join(lines)

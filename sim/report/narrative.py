@@ -10,6 +10,7 @@ from pathlib import Path
 from ..engine.record import LogEntry, ReplicationRecord
 from ..folder.files import OutputError
 from ..scenario.load import LoadedScenario
+from .build import save_figure
 from .figures import pretty_arm
 from .style import arm_style, new_axes
 
@@ -99,9 +100,6 @@ def trace(loaded: LoadedScenario, arm: str, replication: int, record: Replicatio
             raise OutputError(f"--figure {figure}: use a .png, .pdf or .svg file name")
         labels = [f"{r.id}" for r in loaded.arms[arm].ladder.rungs]
         fig = timeline_figure(record, labels, f"{pretty_arm(arm)}, replication {replication}")
-        try:
-            fig.savefig(figure)
-        except OSError as exc:
-            raise OutputError(f"cannot write {figure}: {exc.strerror or exc}") from None
+        save_figure(fig, figure)
         text += f"\n\ntimeline: {figure}"
     return text

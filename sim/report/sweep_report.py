@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..folder.files import MANIFEST, OutputError, ResultsFolder
+from ..folder.files import FIGURES, MANIFEST, SENSITIVITY, OutputError, ResultsFolder
 from ..folder.sweep_folder import read_sweep_rows
 from ..run.sweep import Parameter, SensitivityUnavailable, salib_problem
 from .figures import pretty_arm
@@ -165,9 +165,21 @@ def _indices_figure(indices: dict[str, Any]) -> Figure:
 
 
 def build_sweep_report(path: Path, formats: tuple[str, ...] = ("png",)) -> list[Path]:
+    """Draw a sweep folder's figures (and its sensitivity indices when the design has them)."""
+    folder = ResultsFolder.open_for_writing(path)
+    try:
+        return _build(folder, formats)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError) as exc:
+        raise OutputError(f"{path} is damaged or incomplete ({type(exc).__name__}: {str(exc)[:80]}); "
+                          "run the sweep again") from None
+    finally:
+        folder.release()
+
+
+def _build(folder: ResultsFolder, formats: tuple[str, ...]) -> list[Path]:
     from .build import save_figure
 
-    folder = ResultsFolder.open_existing(path)
+    path = folder.path
     manifest = folder.read_json(MANIFEST)
     params = [Parameter.from_json(p) for p in manifest["params"]]
     names = [p.name for p in params]
@@ -180,15 +192,19 @@ def build_sweep_report(path: Path, formats: tuple[str, ...] = ("png",)) -> list[
     if manifest["design"] == "grid" and len(names) == 2 and len(arms) >= 2:
         xs, ys, grid = reduction_grid(rows, names[0], names[1], arms[-1], arms[0])
         figs["sweep_heatmap"] = _heatmap_figure(xs, ys, grid, names[0], names[1], arms[-1], arms[0])
+    folder.remove_derived()
     if manifest["design"] in ("sobol", "morris") and manifest.get("status") == "complete":
         indices = sensitivity_indices(manifest, rows, arms[-1])
-        folder.write_json("sensitivity.json", indices)
+        folder.write_json(SENSITIVITY, indices)
         figs["sweep_indices"] = _indices_figure(indices)
-    (path / "figures").mkdir(exist_ok=True)
+    try:
+        (path / FIGURES).mkdir(exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {path / FIGURES}: {exc.strerror or exc}") from None
     written = []
     for name, fig in figs.items():
         for fmt in formats:
-            target = path / "figures" / f"{name}.{fmt}"
+            target = path / FIGURES / f"{name}.{fmt}"
             save_figure(fig, target)
             written.append(target)
     return written

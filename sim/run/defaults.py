@@ -6,7 +6,8 @@ import os
 
 __all__ = ["MAX_PRECISION_REPLICATIONS", "CALIBRATION_REPLICATIONS", "SWEEP_REPLICATIONS", "EXPLAIN_REPLICATIONS",
            "ROBUSTNESS_REPLICATIONS", "ROBUSTNESS_FACTOR", "ROBUSTNESS_LIMIT", "FIND_LIMIT", "default_workers",
-           "root_seed"]
+           "root_seed", "MAX_REPLICATIONS", "MAX_WORKERS", "MAX_SWEEP_POINTS", "MAX_SAMPLES",
+           "MAX_TRACE_REPLICATION", "MAX_CALIBRATION_REPLICATIONS"]
 
 MAX_PRECISION_REPLICATIONS = 200_000  # cap on the replications --precision may add
 CALIBRATION_REPLICATIONS = 500  # replications of the calibrated arm in `hotline calibrate`
@@ -20,9 +21,17 @@ FIND_LIMIT = 2000  # replications `hotline trace --find` replays before giving u
 
 def default_workers(asked: int | None) -> int:
     """Worker processes: as asked, or one per core."""
-    return asked or os.cpu_count() or 1
+    return asked or min(os.cpu_count() or 1, MAX_WORKERS)
 
 
 def root_seed(scenario_seed: int, override: int | None) -> int:
     """The root seed of a run: the command line's when given, else the scenario's."""
     return scenario_seed if override is None else override
+
+# Caps on every size a user can type, checked before any work starts (README, "Reproducibility and safety").
+MAX_REPLICATIONS = 10_000_000  # per arm; the scenario schema has the same cap
+MAX_WORKERS = 256  # worker processes; more than the cores only costs memory
+MAX_SWEEP_POINTS = 10_000  # points of a sweep design
+MAX_SAMPLES = MAX_SWEEP_POINTS  # --samples of a sweep
+MAX_TRACE_REPLICATION = MAX_REPLICATIONS - 1
+MAX_CALIBRATION_REPLICATIONS = 100_000  # calibrate keeps every row in memory

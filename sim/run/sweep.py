@@ -16,13 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from ..scenario.load import LoadedScenario, load_scenario
+from ..scenario.load import LoadedScenario, apply_overrides
 from ..scenario.problems import Location, Problem, ScenarioError
+from .defaults import MAX_SWEEP_POINTS
 from .executors import Executor
 from .experiment import Experiment, Plan, chunk_size_for
 
 __all__ = ["Parameter", "parse_param", "design_points", "SweepPoint", "run_point", "SWEEP_COLUMNS",
-           "DESIGNS", "SensitivityUnavailable"]
+           "DESIGNS", "SensitivityUnavailable", "check_points", "point_scenario", "overrides",
+           "design_size", "check_params"]
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 
@@ -51,6 +53,14 @@ class Parameter:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Parameter:
         return cls(tuple(d["keys"]), tuple(d["values"]) if d["values"] is not None else None, d["low"], d["high"])
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One point of a design: its number and its values by parameter name."""
+
+    index: int
+    values: dict[str, Any]
 
 
 def _number(text: str, where: str) -> float:
@@ -83,12 +93,47 @@ def parse_param(text: str) -> Parameter:
         return Parameter(keys, None, low, high)
     import yaml
 
-    values = tuple(yaml.safe_load(v) for v in spec.split(","))
-    return Parameter(keys, values)
+    values = []
+    for text_value in spec.split(","):
+        try:
+            value = yaml.safe_load(text_value)
+        except (yaml.YAMLError, RecursionError):
+            value = text_value
+        if isinstance(value, dict | list) or isinstance(value, float) and not math.isfinite(value):
+            raise ScenarioError([Problem(Location("--param", 1, 1), ("--param",),
+                                         f"{key_text}: each value must be a plain finite number or word", text_value)])
+        values.append(value)
+    return Parameter(keys, tuple(values))
+
+
+def check_params(params: list[Parameter]) -> None:
+    """Refuse a key swept twice (the later --param would silently replace the first)."""
+    seen: set[str] = set()
+    for p in params:
+        for key in p.keys:
+            if key in seen:
+                raise ScenarioError([Problem(Location("--param", 1, 1), ("--param",),
+                                             f"{key} is swept by two --param options; give it once")])
+            seen.add(key)
+
+
+def design_size(params: list[Parameter], design: str, samples: int) -> int:
+    """How many points a design has, computed before any point is made."""
+    if design == "grid":
+        return math.prod(len(p.values or ()) for p in params)
+    if design == "sobol":
+        return samples * (len(params) + 2)
+    if design == "morris":
+        return samples * (len(params) + 1)
+    return samples
 
 
 def design_points(params: list[Parameter], design: str, samples: int, seed: int) -> list[dict[str, Any]]:
-    """The points of a design, each a mapping parameter name -> value."""
+    """The points of a design, each a mapping parameter name -> value (at most MAX_SWEEP_POINTS)."""
+    size = design_size(params, design, samples)
+    if size > MAX_SWEEP_POINTS:
+        raise ValueError(f"the {design} design has {size} points; sweeps are limited to {MAX_SWEEP_POINTS} "
+                         "points (use fewer values or a smaller --samples)")
     if design == "grid":
         missing = [p.name for p in params if p.values is None]
         if missing:
@@ -126,21 +171,34 @@ def salib_problem(params: list[Parameter]) -> dict[str, Any]:
             "bounds": [[p.low, p.high] for p in params]}
 
 
-def overrides(params: list[Parameter], point: dict[str, Any]) -> list[str]:
-    import yaml
-
-    out = []
-    for p in params:
-        value = point[p.name]
-        text = yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
-        out += [f"{key}={text}" for key in p.keys]
-    return out
+def overrides(params: list[Parameter], point: dict[str, Any]) -> dict[str, Any]:
+    """A point's values as overrides: dotted key -> parsed value (never text)."""
+    return {key: point[p.name] for p in params for key in p.keys}
 
 
-@dataclass(frozen=True)
-class SweepPoint:
-    index: int
-    values: dict[str, Any]
+def point_scenario(loaded: LoadedScenario, params: list[Parameter], point: SweepPoint) -> LoadedScenario:
+    """The loaded scenario with a point's values set in every arm and validated again."""
+    return apply_overrides(loaded, overrides(params, point.values), "--param", point.index + 1)
+
+
+def check_points(loaded: LoadedScenario, params: list[Parameter], points: list[dict[str, Any]]) -> None:
+    """Validate every point before any runs, so that a bad point cannot stop a sweep half way."""
+    problems = []
+    for index, values in enumerate(points):
+        try:
+            point_scenario(loaded, params, SweepPoint(index, values))
+        except ScenarioError as exc:
+            problems += [Problem(p.location, p.path, f"point {index} {_short(values)}: {p.message}", p.got)
+                         for p in exc.problems]
+            if len(problems) >= 20:
+                break
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _short(values: dict[str, Any]) -> str:
+    text = ", ".join(f"{k}={v!r}" for k, v in values.items())
+    return f"({text[:80]})"
 
 
 SWEEP_COLUMNS = ["point", "arm", "replications", "p_main", "p_main_low", "p_main_high", "p_serious",
@@ -148,15 +206,13 @@ SWEEP_COLUMNS = ["point", "arm", "replications", "p_main", "p_main_low", "p_main
                  "calls_placed", "calls_answered", "calls_answered_in_time"]
 
 
-def run_point(scenario_path: str, base_sets: list[str], params: list[Parameter], point: SweepPoint,
-              arms: tuple[str, ...] | None, replications: int, seed: int, executor: Executor,
-              on_chunk: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
-    """Run all arms at one point with the common root seed; one row per arm."""
-    loaded: LoadedScenario = load_scenario(scenario_path, base_sets + overrides(params, point.values))
-    chosen = arms or tuple(loaded.arms)
-    loaded = loaded.select(chosen)
+def run_point(loaded: LoadedScenario, params: list[Parameter], point: SweepPoint, replications: int, seed: int,
+              executor: Executor, on_chunk: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+    """Run all arms of `loaded` at one point with the common root seed; one row per arm."""
+    at_point = point_scenario(loaded, params, point)
+    chosen = tuple(at_point.arms)
     plan = Plan(chosen, replications, seed, chunk_size_for(replications))
-    summary = Experiment(loaded, plan, executor, on_chunk=on_chunk).run()
+    summary = Experiment(at_point, plan, executor, on_chunk=on_chunk).run()
     main, serious = str(summary["main_rung"]["index"]), str(summary["serious_rung"])
     rows = []
     for arm, data in summary["arms"].items():

@@ -17,16 +17,17 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .extends import read_tree
 from .problems import MISSING, Location, Problem, ScenarioError
 from .references import reference_problems
 from .schema import Scenario
 from .schema_paths import keys_at, path_exists
-from .yaml_source import SourceMap, parse_yaml_text, read_yaml_file
+from .yaml_source import SourceMap, parse_yaml_text
 
-__all__ = ["LoadedScenario", "load_scenario", "load_scenario_text", "parse_set_option", "dump_yaml"]
+__all__ = ["LoadedScenario", "load_scenario", "load_scenario_text", "parse_set_option", "dump_yaml",
+           "apply_overrides"]
 
 _DIST_TAGS = {"constant", "exponential", "lognormal", "uniform", "triangular", "gamma"}
-_MAX_EXTENDS_DEPTH = 10
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,9 @@ def _message(err: dict[str, Any], path: tuple[Any, ...]) -> tuple[str, Any]:
         value = err.get("ctx", {}).get("tag", value)
     if kind == "union_tag_not_found":
         msg = "a random duration needs `dist:` (constant, exponential, lognormal, uniform, triangular, gamma)"
+    if isinstance(value, bool) and kind in ("string_type", "literal_error", "enum", "int_type", "float_type"):
+        msg += (f"; YAML reads an unquoted yes/no/on/off/true/false as {str(value).lower()}: "
+                "quote it (for example 'NO') if you meant the text")
     if isinstance(value, dict | list):
         value = MISSING
     return msg[:1].lower() + msg[1:], value
@@ -132,47 +136,8 @@ def _validate(data: dict[str, Any], source: SourceMap, scenario_file: Path | Non
 
 # --- extends and overrides -------------------------------------------------------------------------
 
-def _merge(parent: dict[str, Any], child: dict[str, Any], top: bool = True) -> dict[str, Any]:
-    out = dict(parent)
-    for key, value in child.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict) and not (top and key == "arms"):
-            out[key] = _merge(out[key], value, top=False)
-        else:
-            out[key] = value
-    return out
-
-
-def _read_tree(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], SourceMap]:
-    raw, source = read_yaml_file(path)
-    if not isinstance(raw, dict):
-        raise ScenarioError([Problem(Location(str(path), 1, 1), (), "the top level must be a mapping of keys "
-                                     "to values (name: ..., parties: ...)", type(raw).__name__)])
-    return _follow_extends(raw, source, path, chain)
-
-
-def _follow_extends(raw: dict[str, Any], source: SourceMap, path: Path,
-                    chain: tuple[Path, ...]) -> tuple[dict[str, Any], SourceMap]:
-    if "extends" not in raw:
-        return raw, source
-    target = raw.pop("extends")
-    here = source.get(("extends",), Location(str(path), 1, 1))
-    if not isinstance(target, str) or not target.strip():
-        raise ScenarioError([Problem(here, ("extends",), "must be a relative path to another scenario file",
-                                     target)])
-    parent_path = (path.parent / target).resolve()
-    if parent_path in chain or parent_path == path.resolve():
-        raise ScenarioError([Problem(here, ("extends",), "extends forms a cycle: " + " -> ".join(
-            p.name for p in (*chain, path.resolve(), parent_path)), target)])
-    if len(chain) >= _MAX_EXTENDS_DEPTH:
-        raise ScenarioError([Problem(here, ("extends",), f"more than {_MAX_EXTENDS_DEPTH} levels of extends")])
-    if not parent_path.is_file():
-        raise ScenarioError([Problem(here, ("extends",), f"no such file: {parent_path}", target)])
-    parent, parent_source = _read_tree(parent_path, (*chain, path.resolve()))
-    return _merge(parent, raw), {**parent_source, **source}
-
-
 def _split_key(key: str) -> tuple[Any, ...]:
-    return tuple(int(p) if p.isdigit() else p for p in key.split("."))
+    return tuple(int(p) if p.isascii() and p.isdigit() else p for p in key.split("."))
 
 
 def _set_path(data: dict[str, Any], key: str, value: Any) -> str | None:
@@ -281,26 +246,33 @@ def _path_problem(parts: tuple[Any, ...]) -> str | None:
 
 def _resolve(raw: dict[str, Any], source: SourceMap, scenario_file: Path | None,
              sets: list[str]) -> LoadedScenario:
-    name = str(scenario_file) if scenario_file else "<text>"
     model, problems = _validate(raw, source, scenario_file)
     if model is None or problems:
         raise ScenarioError(problems + _override_path_problems(raw, source))
+    overrides: dict[str, Any] = {}
+    set_source: SourceMap = {}
+    for i, text in enumerate(sets, start=1):
+        key, value = parse_set_option(text)
+        overrides[key] = value
+        set_source[("--set", key)] = Location("--set", i, 1)
+    return _with_overrides(model, overrides, set_source, "--set", scenario_file, source)
+
+
+def _with_overrides(model: Scenario, overrides: dict[str, Any], override_source: SourceMap, origin: str,
+                    scenario_file: Path | None, source: SourceMap) -> LoadedScenario:
+    """Apply overrides (parsed values by dotted key) to a validated scenario, then resolve its arms."""
     base = _dump(model)
-    if sets:
-        overrides: dict[str, Any] = {}
-        set_source: SourceMap = {}
-        for i, text in enumerate(sets, start=1):
-            key, value = parse_set_option(text)
-            overrides[key] = value
-            set_source[("--set", key)] = Location("--set", i, 1)
-        model, base, problems = _apply_and_validate(base, overrides, set_source, ("--set",), scenario_file, None)
+    if overrides:
+        model, base, problems = _apply_and_validate(base, overrides, override_source, (origin,), scenario_file,
+                                                    None)
         if model is None or problems:
             raise ScenarioError(problems)
         base = _dump(model)
+    name = str(scenario_file) if scenario_file else "<text>"
     arms: dict[str, Scenario] = {}
     problems = []
-    for arm, overrides in model.arms.items():
-        arm_model, _, found = _apply_and_validate(base, overrides, source, ("arms", arm), scenario_file,
+    for arm, arm_overrides in model.arms.items():
+        arm_model, _, found = _apply_and_validate(base, arm_overrides, source, ("arms", arm), scenario_file,
                                                   Location(name, 1, 1))
         problems += found
         if arm_model is not None and not found:
@@ -310,10 +282,26 @@ def _resolve(raw: dict[str, Any], source: SourceMap, scenario_file: Path | None,
     return LoadedScenario(scenario_file, model, arms, base)
 
 
-def load_scenario(path: str | Path, sets: list[str] | None = None) -> LoadedScenario:
-    """Load, validate and resolve a scenario file. Raises ScenarioError listing every problem found."""
+def apply_overrides(loaded: LoadedScenario, overrides: dict[str, Any], origin: str = "--param",
+                    line: int = 1) -> LoadedScenario:
+    """The loaded scenario with parsed values set at dotted keys in every arm, validated again; problems
+    are located at `origin` (for example a sweep point's `--param`)."""
+    source: SourceMap = {(origin, key): Location(origin, line, 1) for key in overrides}
+    return _with_overrides(loaded.scenario, overrides, source, origin, loaded.path, {})
+
+
+def load_scenario(path: str | Path, sets: list[str] | None = None,
+                  allow_extends: str | Path | None = None) -> LoadedScenario:
+    """Load, validate and resolve a scenario file. Raises ScenarioError listing every problem found.
+
+    `extends:` may name scenario files inside the scenario's own folder tree, or inside `allow_extends`."""
     path = Path(path)
-    raw, source = _read_tree(path, ())
+    try:
+        root = Path(allow_extends).resolve() if allow_extends is not None else path.absolute().parent.resolve()
+    except (OSError, RuntimeError):
+        raise ScenarioError([Problem(Location("--allow-extends", 1, 1), ("--allow-extends",),
+                                     "cannot follow this path", str(allow_extends))]) from None
+    raw, source = read_tree(path, (), root)
     return _resolve(raw, source, path, list(sets or []))
 
 

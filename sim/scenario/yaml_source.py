@@ -6,6 +6,8 @@ Only plain YAML data is accepted: mappings, sequences and scalars with the stand
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .problems import Location, Problem, ScenarioError
 
-__all__ = ["SourceMap", "read_yaml_file", "parse_yaml_text", "MAX_FILE_BYTES", "MAX_NODES"]
+__all__ = ["SourceMap", "read_yaml_file", "parse_yaml_text", "MAX_FILE_BYTES", "MAX_NODES", "MAX_DEPTH"]
 
 MAX_FILE_BYTES = 1_048_576
 MAX_NODES = 200_000
+MAX_DEPTH = 50  # nesting of mappings and lists; scenarios need fewer than ten
 
 SourceMap = dict[tuple[Any, ...], Location]
 
@@ -45,6 +48,10 @@ class _Converter:
         self.constructor = SafeConstructor()
 
     def convert(self, node: Node, path: tuple[Any, ...]) -> Any:
+        if len(path) > MAX_DEPTH:
+            raise ScenarioError([Problem(_location(self.file, node.start_mark), path[:3],
+                                         f"values are nested more than {MAX_DEPTH} levels deep; "
+                                         "scenario files are not that deep")])
         self.nodes_seen += 1
         if self.nodes_seen > MAX_NODES:
             raise ScenarioError([Problem(
@@ -104,6 +111,9 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap]:
         raise ScenarioError([Problem(Location(file, 1, 1), (), "this is not a text file (it holds NUL bytes)")])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise ScenarioError([Problem(Location(file, 1, 1), (), f"not valid YAML: nested too deeply (scenario "
+                                     f"files need fewer than {MAX_DEPTH} levels)")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "not valid YAML"
@@ -119,24 +129,42 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap]:
     return converter.convert(node, ()), converter.source
 
 
-def read_yaml_file(path: Path) -> tuple[Any, SourceMap]:
-    """Read a scenario file with size, encoding and type checks; every failure is a located ScenarioError."""
-    name = str(path)
-    here = Location(name, 1, 1)
-    if path.is_dir():
-        raise ScenarioError([Problem(here, (), "this is a directory; give a scenario file (.yaml)")])
+def _read_regular_file(path: Path, here: Location) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES. Devices, FIFOs and sockets are refused before
+    a byte is read (opened without blocking, so a FIFO with no writer cannot hang the command)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError([Problem(here, (), f"the file is {size} bytes; scenario files are limited "
-                                         f"to {MAX_FILE_BYTES} bytes")])
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise ScenarioError([Problem(here, (), "no such file; check the path")]) from None
     except PermissionError:
         raise ScenarioError([Problem(here, (), "the file cannot be read (permission denied)")]) from None
     except OSError as exc:
         raise ScenarioError([Problem(here, (), f"the file cannot be read: {exc.strerror}")]) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ScenarioError([Problem(here, (), "this is a directory; give a scenario file (.yaml)")])
+        if not stat.S_ISREG(info.st_mode):
+            raise ScenarioError([Problem(here, (), "this is not a regular file (a device, FIFO or socket); "
+                                         "give a scenario file (.yaml)")])
+        if info.st_size > MAX_FILE_BYTES:
+            raise ScenarioError([Problem(here, (), f"the file is {info.st_size} bytes; scenario files are "
+                                         f"limited to {MAX_FILE_BYTES} bytes")])
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError([Problem(here, (), f"the file cannot be read: {exc.strerror or exc}")]) from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:  # it grew while we read it
+        raise ScenarioError([Problem(here, (), f"scenario files are limited to {MAX_FILE_BYTES} bytes")])
+    return raw
+
+
+def read_yaml_file(path: Path) -> tuple[Any, SourceMap]:
+    """Read a scenario file with size, encoding and type checks; every failure is a located ScenarioError."""
+    name = str(path)
+    raw = _read_regular_file(path, Location(name, 1, 1))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
