@@ -14,8 +14,8 @@ from ..folder.files import (
     ResultsFolder,
     default_folder_name,
 )
-from ..report.build import save_figure
 from ..report.calibration_figure import calibration_figure
+from ..report.saving import save_figure
 from ..run.calibration import CalibrationRow, calibrate_rows, observed_patterns
 from ..run.defaults import default_workers, root_seed
 from ..run.executors import make_executor

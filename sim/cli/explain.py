@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..folder.explanation import check_explanation_target, save_explanation
 from ..folder.files import EXPLANATION, MECHANISMS_FIGURE, default_folder_name
-from ..report.build import save_figure
 from ..report.mechanisms import explanation_sentence, mechanism_parts, mechanisms_figure
+from ..report.saving import save_figure
 from ..report.words import interval_text
 from ..run.defaults import EXPLAIN_REPLICATIONS, default_workers, root_seed
 from ..run.executors import make_executor

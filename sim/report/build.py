@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from ..folder.explanation import read_explanation
@@ -21,7 +20,6 @@ from ..folder.files import (
     SUMMARY,
     OutputError,
     ResultsFolder,
-    write_atomically,
 )
 from ..folder.lock import writer_alive
 from . import datasets as ds
@@ -34,6 +32,7 @@ from .figures import (
     hotline_figure,
 )
 from .mechanisms import answer_delay_figure, answer_delays, mechanism_parts, mechanisms_figure
+from .saving import save_figure, save_pages
 
 __all__ = ["build_report", "Report", "FORMATS", "save_figure", "save_pages"]
 
@@ -45,20 +44,6 @@ class Report:
     figures_dir: Path
     briefing: Path
     files: tuple[Path, ...]
-
-
-def save_figure(fig: Figure, target: Path) -> None:
-    """Save a figure atomically in the format its suffix names; a failure is an OutputError."""
-    write_atomically(target, lambda tmp: fig.savefig(tmp, format=target.suffix[1:]))
-
-
-def save_pages(pages: list[Figure], target: Path) -> None:
-    """Save figures as the pages of one PDF, atomically."""
-    def write(tmp: Path) -> None:
-        with PdfPages(tmp) as pdf:
-            for page in pages:
-                pdf.savefig(page)
-    write_atomically(target, write)
 
 
 def figures_for(summary: dict[str, Any], explanation: dict[str, Any] | None = None) -> dict[str, Figure]:

@@ -17,8 +17,8 @@ from ..folder.files import (
     ResultsFolder,
     write_text_atomically,
 )
-from .build import save_figure
 from .figures import pretty_arm
+from .saving import save_figure
 from .style import arm_style, new_axes
 from .words import interval_text
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from ..engine.record import LogEntry, ReplicationRecord
 from ..folder.files import OutputError
 from ..scenario.load import LoadedScenario
-from .build import save_figure
 from .figures import pretty_arm
+from .saving import save_figure
 from .style import arm_style, new_axes
 
 __all__ = ["narrate", "trace", "timeline_figure"]

@@ -162,7 +162,7 @@ def _numbers_table(page: Figure, result: dict[str, Any], rect: list[float]) -> N
 
 def build_robustness_report(path: Path, formats: tuple[str, ...] = ("png",)) -> list[Path]:
     """figures/robustness_tornado.<format>: one panel per compared arm."""
-    from .build import save_figure
+    from .saving import save_figure
 
     result = read_robustness(path)
     arms = list(result["baseline"])

@@ -177,7 +177,7 @@ def build_sweep_report(path: Path, formats: tuple[str, ...] = ("png",)) -> list[
 
 
 def _build(folder: ResultsFolder, formats: tuple[str, ...]) -> list[Path]:
-    from .build import save_figure
+    from .saving import save_figure
 
     path = folder.path
     manifest = folder.read_json(MANIFEST)
