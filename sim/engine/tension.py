@@ -11,13 +11,14 @@ __all__ = ["Tension"]
 class Tension:
     """Exponentially decaying tension, evaluated lazily: level(t) = level0 * exp(-k (t - t0))."""
 
-    __slots__ = ("_level", "_since", "_decay", "_listeners")
+    __slots__ = ("_level", "_since", "_decay", "_listeners", "before_jump")
 
     def __init__(self, initial: float, decay_per_day: float):
         self._level = initial
         self._since = 0.0
         self._decay = decay_per_day
         self._listeners: list[Callable[[], None]] = []
+        self.before_jump: Callable[[float], None] | None = None  # told the day before the level changes
 
     def at(self, day: float) -> float:
         if self._level == 0.0:
@@ -28,6 +29,8 @@ class Tension:
         """Raise tension now and tell listeners (arrival processes whose rate bounds just went stale)."""
         if amount <= 0.0:
             return
+        if self.before_jump is not None:
+            self.before_jump(day)
         self._level = self.at(day) + amount
         self._since = day
         for notify in self._listeners:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Generator
 from typing import Any
@@ -11,6 +12,7 @@ import simpy
 from .call import on_rung_reached
 from .hotline import Hotline
 from .incident import Incident
+from .inert import InertStream, is_inert, resolve
 from .parameters import IncidentTypeParameters, ModelParameters, PartyParameters
 from .record import LogEntry, ReplicationRecord
 from .routine import start_routine
@@ -25,8 +27,10 @@ INCIDENT_BLOCK = 52  # two draws for durations, five per move: ten moves before 
 class World:
     """The state of one replication of one arm. Built fresh for every replication."""
 
-    def __init__(self, params: ModelParameters, seed: int, log: bool = False):
+    def __init__(self, params: ModelParameters, seed: int, log: bool = False, exact: bool = False):
         self.p = params
+        # Event by event (`exact`, and always with a log) or with inert types counted (see sim.engine.inert).
+        self.exact = exact or log
         self.env = simpy.Environment()
         self.streams = Streams(seed)
         self.tension = Tension(params.tension_initial, params.tension_decay_per_day)
@@ -47,6 +51,12 @@ class World:
         self._level_since = 0.0
         self._time_at_level = [0.0] * n_rungs
         self._incident_no = 0
+        self.tied = False  # the inert emulation met a tie the event queue would order: rerun event by event
+        self._inert: list[InertStream] = []
+        self._inert_ops: list[tuple[float, int, int, int, int]] = []  # (day, serial, old, new or -1, owner)
+        self._inert_event_days: list[float] = []
+        self._inert_next = math.inf  # the earliest day at which inert traffic changes something
+        self._serial = 0
 
     # --- logging ---------------------------------------------------------------------------------
     def log_event(self, kind: str, incident: Incident | None, party: str, detail: str) -> None:
@@ -122,10 +132,9 @@ class World:
             if s.at_day is not None:
                 return
 
-    def _set_level(self, highest_possible: int) -> None:
-        """Close the time spent at the current level and find the new one, scanning down from
+    def _set_level(self, highest_possible: int, now: float) -> None:
+        """Close the time spent at the current level at `now` and find the new one, scanning down from
         `highest_possible` (no open incident stands above it)."""
-        now = self.env.now
         if self._level >= 0:
             self._time_at_level[self._level] += now - self._level_since
         self._level_since = now
@@ -139,6 +148,8 @@ class World:
         kind = incident.kind
         j = kind.index
         rec = self.record
+        if self.env.now >= self._inert_next:
+            self._catch_up(self.env.now)
         rec.incidents += 1
         rec.incidents_by_type[j] += 1
         day = int(self.env.now)
@@ -148,20 +159,23 @@ class World:
         self.log_event("incident", incident, self.p.parties[kind.initiator].name, kind.label)
         self._open_at[incident.rung] += 1
         if incident.rung > self._level:
-            self._set_level(incident.rung)
+            self._set_level(incident.rung, self.env.now)
         self._reach(incident, incident.rung, kind.initiator)
 
     def move(self, incident: Incident, new: int, mover: PartyParameters | None, accident: bool,
              note: str | None = None) -> None:
         """Put an incident on rung `new`: by a party's move (`mover`), or by an agreement (`note`)."""
         old = incident.rung
+        now = self.env.now
+        if now >= self._inert_next:
+            self._catch_up(now)
         self._open_at[old] -= 1
         self._open_at[new] += 1
         incident.rung = new
         if new > self._level:
-            self._set_level(new)
+            self._set_level(new, now)
         elif old == self._level and not self._open_at[old]:
-            self._set_level(old)
+            self._set_level(old, now)
         if self.record.log is not None and mover is None:
             self.log_event("stand_down", incident, "", f"{note}: down to rung {new} ({self.p.rung_labels[new]})")
         elif self.record.log is not None:
@@ -176,27 +190,20 @@ class World:
                 self._reach(incident, rung, mover.index)
 
     def leave(self, incident: Incident) -> None:
+        now = self.env.now
+        if now >= self._inert_next:
+            self._catch_up(now)
         self._open_at[incident.rung] -= 1
         if incident.rung == self._level and not self._open_at[incident.rung]:
-            self._set_level(incident.rung)
+            self._set_level(incident.rung, now)
 
     def _reach(self, incident: Incident, rung: int, actor: int) -> None:
         p = self.p
-        rec = self.record
         now = self.env.now
-        if rung > rec.highest_rung or math.isnan(rec.first_day[rung]):
-            first = rec.first_day
-            for r in range(rung, -1, -1):
-                if not math.isnan(first[r]):
-                    break
-                first[r] = now
-            rec.highest_rung = max(rec.highest_rung, rung)
+        self._count_reach(incident.kind, rung, now)
         jump = p.tension_jump[rung]
         if jump:
             self.tension.jump(now, jump)
-        if rung == p.serious_rung or (rung > p.serious_rung and incident.kind.start_rung == rung):
-            rec.serious_incidents += 1
-            rec.serious_by_layer[incident.kind.layer_index] += 1
         if rung >= p.top:
             self.log_event("absorbed", incident, "", "armed clash: the crisis has escalated to the top rung")
             if not self.stop.triggered:
@@ -204,11 +211,102 @@ class World:
             return
         on_rung_reached(self, incident, rung, actor)
 
+    def _count_reach(self, kind: IncidentTypeParameters, rung: int, now: float) -> None:
+        """What reaching `rung` adds to the record: first days, the highest rung, serious incidents."""
+        p = self.p
+        rec = self.record
+        if rung > rec.highest_rung or math.isnan(rec.first_day[rung]):
+            first = rec.first_day
+            for r in range(rung, -1, -1):
+                if not math.isnan(first[r]):
+                    break
+                first[r] = now
+            rec.highest_rung = max(rec.highest_rung, rung)
+        if rung == p.serious_rung or (rung > p.serious_rung and kind.start_rung == rung):
+            rec.serious_incidents += 1
+            rec.serious_by_layer[kind.layer_index] += 1
+
+    # --- inert traffic (sim.engine.inert) ----------------------------------------------------------
+    def spawn_inert(self, kind: IncidentTypeParameters, day: float) -> None:
+        """An inert incident starts on `day`: counted as `enter` counts it, its course resolved at once."""
+        j = kind.index
+        number = self._counts[j]
+        self._counts[j] = number + 1
+        self._incident_no += 1
+        rec = self.record
+        rec.incidents += 1
+        rec.incidents_by_type[j] += 1
+        if self._last_day[j] != int(day):
+            self._last_day[j] = int(day)
+            rec.incident_days_by_type[j] += 1
+        start = kind.start_rung
+        self._open_at[start] += 1
+        if start > self._level:
+            self._set_level(start, day)
+        self._count_reach(kind, start, day)
+        ops: list[tuple[float, int, int]] = []
+        resolve(self.p, kind, day, self._incident_blocks[j].block(number), ops, self._inert_event_days)
+        serial = self._serial
+        for op_day, old, new in ops:
+            self._serial += 1
+            heapq.heappush(self._inert_ops, (op_day, self._serial, old, new, serial))
+
+    def skip_incident(self, kind: IncidentTypeParameters) -> None:
+        """Prevention thinned an arrival: it still takes its number (and its block)."""
+        self._counts[kind.index] += 1
+
+    def inert_changed(self) -> None:
+        ops = self._inert_ops
+        self._inert_next = min([ops[0][0] if ops else math.inf] + [s.next_day for s in self._inert])
+
+    def _catch_up(self, now: float) -> None:
+        """Let inert traffic happen up to (not including) `now`, in the order of its days."""
+        ops = self._inert_ops
+        streams = self._inert
+        open_at = self._open_at
+        while True:
+            day = ops[0][0] if ops else math.inf
+            first = None
+            for stream in streams:
+                if stream.next_day < day:
+                    day, first = stream.next_day, stream
+                elif stream.next_day == day != math.inf:
+                    self.tied = True
+            if day >= now:
+                if day == now:
+                    self.tied = True
+                break
+            if first is not None:
+                first.arrive()
+                continue
+            day, _, old, new, owner = heapq.heappop(ops)
+            if ops and ops[0][0] == day and ops[0][4] != owner:
+                self.tied = True
+            open_at[old] -= 1
+            if new >= 0:
+                open_at[new] += 1
+                if new > self._level:
+                    self._set_level(new, day)
+                    continue
+            if old == self._level and not open_at[old]:
+                self._set_level(old, day)
+        self._inert_next = day
+
+    def _before_jump(self, day: float) -> None:
+        if day >= self._inert_next:
+            self._catch_up(day)
+        if self.p.arrival_feedback:
+            for stream in self._inert:
+                stream.interrupt()
+            self.inert_changed()
+
     # --- running ---------------------------------------------------------------------------------
     def run(self) -> ReplicationRecord:
         env = self.env
         for kind in self.p.types:
-            if kind.rate_per_day > 0:
+            if kind.rate_per_day > 0 and not self.exact and is_inert(self.p, kind):
+                self._inert.append(InertStream(self, kind))
+            elif kind.rate_per_day > 0:
                 proc = env.process(self.arrivals(kind))
                 if self.p.arrival_feedback:
                     self.tension.listen(lambda proc=proc: proc.interrupt() if proc.is_alive else None)
@@ -216,7 +314,12 @@ class World:
             env.process(self.shock(k))
         horizon = self.p.horizon_days
         env.process(self._horizon(horizon))
+        if self._inert:
+            self.tension.before_jump = self._before_jump
+            self.inert_changed()
         env.run(until=self.stop)
+        if self._inert:
+            self._finish_inert(env.now)
         end = min(env.now, horizon)
         if self._level >= 0:
             self._time_at_level[self._level] += end - self._level_since
@@ -233,12 +336,29 @@ class World:
         self.tension.listeners_clear()
         return rec
 
+    def _finish_inert(self, stop: float) -> None:
+        """Inert traffic up to the moment the run stopped; its events count if they happened before."""
+        self._catch_up(stop)
+        days = self._inert_event_days
+        self.events += sum(day < stop for day in days)
+        if stop in days:
+            self.tied = True
+
     def _horizon(self, horizon: float) -> Generator[Any, Any, None]:
         yield self.env.timeout(horizon)
         if not self.stop.triggered:
             self.stop.succeed()
 
 
-def simulate(params: ModelParameters, seed: int, log: bool = False) -> ReplicationRecord:
-    """Run one replication of one arm from its replication seed; return its record."""
-    return World(params, seed, log=log).run()
+def simulate(params: ModelParameters, seed: int, log: bool = False, exact: bool = False) -> ReplicationRecord:
+    """Run one replication of one arm from its replication seed; return its record.
+
+    `exact` runs every incident event by event (the reference); otherwise inert incident types are counted
+    (`sim.engine.inert`), which gives the same record bit for bit, or, if a tie between two things on the
+    same day would have to be ordered by the event queue, the replication is rerun event by event.
+    """
+    world = World(params, seed, log=log, exact=exact)
+    record = world.run()
+    if world.tied:
+        return World(params, seed, log=log, exact=True).run()
+    return record
