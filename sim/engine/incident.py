@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .decision import DOWN, Situation, decide
 from .parameters import IncidentTypeParameters
+from .quiet import Pending
 from .streams import Draws
 
 if TYPE_CHECKING:
@@ -56,7 +57,9 @@ class Incident:
         """0 for the initiator's side, 1 for the responder's."""
         return 0 if party == self.kind.initiator else 1
 
-    def run(self) -> Generator[Any, Any, None]:
+    def run(self, pending: Pending | None = None) -> Generator[Any, Any, None]:
+        """The incident's routine from its start, or, with `pending`, from a state `sim.engine.quiet.walk`
+        reached (the incident has entered and waits for the event on `pending.day`)."""
         world = self.world
         env = world.env
         kind = self.kind
@@ -71,29 +74,37 @@ class Incident:
         accident_at = kind.accident
         tension = world.tension
         timeout = env.timeout
-        end = env.now + kind.max_duration_days(draws())
-        crisis = kind.crisis_days(draws())  # drawn now so that every arm reads the same number
         mover, other = kind.responder_side, kind.initiator_side
-        mover_index = 1
-        situation = Situation()
-        world.enter(self)
+        if pending is None:
+            end = env.now + kind.max_duration_days(draws())
+            crisis = kind.crisis_days(draws())  # drawn now so that every arm reads the same number
+            mover_index = 1
+            situation = Situation()
+            world.enter(self)
+        else:
+            end, crisis = pending.end, kind.crisis_days(pending.u_crisis)
+            mover_index, situation = pending.mover_index, pending.situation
+            if mover_index == 0:
+                mover, other = other, mover
         while self.active:
-            u_delay, u_command, u_decide, u_accident, u_misread = draws.five()
-            delay = mover.delay_days(u_delay)
-            rung = self.rung
-            if rung >= mover.command_rung:
-                delay += mover.command_days(u_command)  # the decision goes up the chain of command
-            if env.now + delay >= end:
-                yield timeout(max(end - env.now, 0.0))
-                if self._ended_meanwhile():
-                    return
-                world.events += 1
-                world.log_event("end", self, "", "the incident runs its course and ends")
-                break
-            yield timeout(delay)
+            if pending is None:
+                u_delay, u_command, u_decide, u_accident, u_misread = draws.five()
+                delay = mover.delay_days(u_delay)
+                rung = self.rung
+                if rung >= mover.command_rung:
+                    delay += mover.command_days(u_command)  # the decision goes up the chain of command
+                ending = env.now + delay >= end
+                yield timeout(max(end - env.now, 0.0)) if ending else timeout(delay)
+            else:
+                day, ending, u_decide, u_accident, u_misread = pending[:5]
+                pending = None
+                yield world.event_at(day)
             if self._ended_meanwhile():
                 return
             world.events += 1
+            if ending:
+                world.log_event("end", self, "", "the incident runs its course and ends")
+                break
             while self.pause_days > 0.0:  # an answered call bought time: the pending decision waits
                 pause, self.pause_days = self.pause_days, 0.0
                 yield timeout(min(pause, max(end - env.now, 0.0)))

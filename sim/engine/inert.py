@@ -6,7 +6,8 @@ call's restraint or threats, moral hazard - multiplies it) and no accident can h
 start rung touches nothing but counters and the crisis level (no tension jump, no call, no protest, no
 suspension, not the top rung). Such an incident only ever holds or steps down until it ends, reading the
 same uniforms of its own block as the event-by-event routine, so its whole course is a pure function of its
-block and its start: `resolve` computes it without scheduling anything.
+block and its start: `sim.engine.quiet.walk` computes it without scheduling anything, and no tension
+jump can change it.
 
 `InertStream` emulates the type's arrival process (thinning with tension feedback, interrupts when tension
 jumps, prevention) on the same uniforms, lazily: the world advances it to the present before anything that
@@ -20,14 +21,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from .decision import DOWN, Situation, decide
 from .parameters import IncidentTypeParameters, ModelParameters
-from .streams import Draws, Purpose
+from .quiet import may_walk
+from .streams import Purpose
 
 if TYPE_CHECKING:
     from .world import World
 
-__all__ = ["is_inert", "resolve", "InertStream"]
+__all__ = ["is_inert", "InertStream"]
 
 
 def is_inert(p: ModelParameters, kind: IncidentTypeParameters) -> bool:
@@ -37,60 +38,7 @@ def is_inert(p: ModelParameters, kind: IncidentTypeParameters) -> bool:
     sides = (kind.initiator_side, kind.responder_side)
     if any(side.up[r] != 0.0 for side in sides for r in below) or any(kind.accident[r] != 0.0 for r in below):
         return False
-    if start >= p.top or p.tension_jump[start] != 0.0:
-        return False
-    h = p.hotline
-    if h.enabled and start >= h.suspend_rung:
-        return False
-    if p.fallback_enabled and start == p.fallback_rung:
-        return False
-    covered = kind.covered_layers or (start >= p.military_rung and bool(h.coverage & p.defense_layers))
-    caller = kind.responder_side
-    may_call = (h.enabled and covered and caller.party.index != kind.initiator and caller.party.calls
-                and start >= caller.call_rung)
-    return not may_call
-
-
-def resolve(p: ModelParameters, kind: IncidentTypeParameters, start_day: float, draws: Draws,
-            ops: list[tuple[float, int, int]], event_days: list[float]) -> None:
-    """The course of one inert incident from `start_day`: the same arithmetic as `Incident.run`.
-
-    Appends its moves on the ladder to `ops` as (day, old rung, new rung or -1 when it ends), and the days of
-    its engine events to `event_days`.
-    """
-    now = start_day
-    end = now + kind.max_duration_days(draws())
-    draws()  # the crisis duration: read (so positions match) but never needed, the incident cannot climb
-    mover, other = kind.responder_side, kind.initiator_side
-    situation = Situation()
-    rung = kind.start_rung
-    weapons = p.weapons_rung
-    accident_at = kind.accident
-    while True:
-        u_delay, u_command, u_decide, u_accident, _ = draws.five()
-        delay = mover.delay_days(u_delay)
-        if rung >= mover.command_rung:
-            delay += mover.command_days(u_command)
-        if now + delay >= end:
-            now = now + max(end - now, 0.0)
-            event_days.append(now)
-            break
-        now = now + delay
-        event_days.append(now)
-        if now >= end:
-            break
-        step, _accident = decide(mover, rung, 0.0, 1.0, situation, False, weapons, accident_at[rung],
-                                 u_decide, u_accident)
-        if step == DOWN and rung == 0:
-            break
-        if step:
-            ops.append((now, rung, rung + step))
-            rung += step
-        if rung == 0 and step == DOWN:
-            break
-        situation = Situation(other_stepped_down=step == DOWN)
-        mover, other = other, mover
-    ops.append((now, rung, -1))
+    return may_walk(p, kind)
 
 
 class InertStream:

@@ -12,7 +12,8 @@ import simpy
 from .call import on_rung_reached
 from .hotline import Hotline
 from .incident import Incident
-from .inert import InertStream, is_inert, resolve
+from .inert import InertStream, is_inert
+from .quiet import CLIMBS, TIED, Walk, covered_at_start, may_walk, walk
 from .parameters import IncidentTypeParameters, ModelParameters, PartyParameters
 from .record import LogEntry, ReplicationRecord
 from .routine import start_routine
@@ -57,6 +58,13 @@ class World:
         self._inert_event_days: list[float] = []
         self._inert_next = math.inf  # the earliest day at which inert traffic changes something
         self._serial = 0
+        self._walkable = [not self.exact and may_walk(params, kind) for kind in params.types]
+        self._covered = [covered_at_start(params, kind) for kind in params.types]
+        # Walked incidents still open, which a tension jump hands back to their routines:
+        # (last day, owner, incident, start day, event days of the walk).
+        self._open_walks: list[tuple[float, int, Incident, float, list[float]]] = []
+        self._cancelled: dict[int, float] = {}  # owner -> day after which its walked moves were taken back
+        self._retracted_days: list[float] = []
 
     # --- logging ---------------------------------------------------------------------------------
     def log_event(self, kind: str, incident: Incident | None, party: str, detail: str) -> None:
@@ -107,8 +115,30 @@ class World:
         self._counts[j] = number + 1
         self._incident_no += 1
         incident = Incident(self, kind, self._incident_no, number, self._incident_blocks[j].block(number))
+        if self._walkable[j]:
+            now = self.env.now
+            course = walk(self, kind, self._covered[j], now, self._incident_blocks[j].block(number))
+            if isinstance(course, Walk):
+                self.enter(incident)
+                owner = self._commit(course)
+                last = course.ops[-1][0]
+                if self.p.escalation_feedback and last > now and not is_inert(self.p, kind):
+                    self._open_walks.append((last, owner, incident, now, course.event_days))
+                return incident
         start_routine(incident.run())
         return incident
+
+    def event_at(self, day: float) -> Any:
+        """An event processed on exactly `day` (a walked incident's next move, handed to its routine)."""
+        env = self.env
+        queue = env._queue
+        if any(item[0] == day for item in queue):
+            self.tied = True  # the event queue would order the two by when they were scheduled
+        event = env.event()
+        event._ok = True
+        event._value = None
+        heapq.heappush(queue, (day, 1, next(env._eid), event))  # 1: simpy.events.NORMAL
+        return event
 
     def shock(self, k: int) -> Generator[Any, Any, None]:
         s = self.p.shocks[k]
@@ -244,12 +274,46 @@ class World:
         if start > self._level:
             self._set_level(start, day)
         self._count_reach(kind, start, day)
-        ops: list[tuple[float, int, int]] = []
-        resolve(self.p, kind, day, self._incident_blocks[j].block(number), ops, self._inert_event_days)
-        serial = self._serial
-        for op_day, old, new in ops:
+        course = walk(self, kind, self._covered[j], day, self._incident_blocks[j].block(number))
+        assert isinstance(course, Walk)  # an inert incident never climbs
+        self._commit(course)
+
+    def _commit(self, course: Walk) -> int:
+        """Put a walked course's moves on the crisis-level tracker's agenda; return their owner number."""
+        owner = self._serial
+        ops = self._inert_ops
+        for op_day, old, new in course.ops:
             self._serial += 1
-            heapq.heappush(self._inert_ops, (op_day, self._serial, old, new, serial))
+            heapq.heappush(ops, (op_day, self._serial, old, new, owner))
+        self._inert_event_days += course.event_days
+        if ops[0][0] < self._inert_next:
+            self._inert_next = ops[0][0]
+        return owner
+
+    def _hand_back(self, day: float) -> None:
+        """Tension is about to jump on `day`: walked incidents still open go back to their routines, which
+        will read the new tension; their walked moves after `day` are taken back."""
+        still = []
+        for last, owner, incident, start_day, event_days in self._open_walks:
+            if last < day:
+                continue
+            if last == day or day in event_days:
+                self.tied = True
+                continue
+            self._cancelled[owner] = day
+            self._retracted_days += [d for d in event_days if d > day]
+            kind = incident.kind
+            draws = self._incident_blocks[kind.index].block(incident.index_in_type)
+            course = walk(self, kind, self._covered[kind.index], start_day, draws, until=day)
+            if course is TIED or course is CLIMBS or not isinstance(course, Walk) or course.pending is None:
+                self.tied = True  # cannot happen: the same tension gives the same course up to `day`
+                continue
+            pending = course.pending
+            incident.rung = pending.rung
+            incident.decisions = pending.decisions
+            incident.draws = draws
+            start_routine(incident.run(pending))
+        self._open_walks = still
 
     def skip_incident(self, kind: IncidentTypeParameters) -> None:
         """Prevention thinned an arrival: it still takes its number (and its block)."""
@@ -257,6 +321,8 @@ class World:
 
     def inert_changed(self) -> None:
         ops = self._inert_ops
+        while ops and ops[0][4] in self._cancelled and ops[0][0] > self._cancelled[ops[0][4]]:
+            heapq.heappop(ops)
         self._inert_next = min([ops[0][0] if ops else math.inf] + [s.next_day for s in self._inert])
 
     def _catch_up(self, now: float) -> None:
@@ -264,7 +330,10 @@ class World:
         ops = self._inert_ops
         streams = self._inert
         open_at = self._open_at
+        cancelled = self._cancelled
         while True:
+            while ops and ops[0][4] in cancelled and ops[0][0] > cancelled[ops[0][4]]:
+                heapq.heappop(ops)  # taken back when its incident went back to its routine
             day = ops[0][0] if ops else math.inf
             first = None
             for stream in streams:
@@ -295,6 +364,8 @@ class World:
     def _before_jump(self, day: float) -> None:
         if day >= self._inert_next:
             self._catch_up(day)
+        if self._open_walks:
+            self._hand_back(day)
         if self.p.arrival_feedback:
             for stream in self._inert:
                 stream.interrupt()
@@ -314,11 +385,11 @@ class World:
             env.process(self.shock(k))
         horizon = self.p.horizon_days
         env.process(self._horizon(horizon))
-        if self._inert:
+        if not self.exact:
             self.tension.before_jump = self._before_jump
             self.inert_changed()
         env.run(until=self.stop)
-        if self._inert:
+        if not self.exact:
             self._finish_inert(env.now)
         end = min(env.now, horizon)
         if self._level >= 0:
@@ -340,7 +411,7 @@ class World:
         """Inert traffic up to the moment the run stopped; its events count if they happened before."""
         self._catch_up(stop)
         days = self._inert_event_days
-        self.events += sum(day < stop for day in days)
+        self.events += sum(day < stop for day in days) - sum(day < stop for day in self._retracted_days)
         if stop in days:
             self.tied = True
 
