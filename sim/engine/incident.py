@@ -98,7 +98,7 @@ class Incident:
             else:
                 day, ending, u_decide, u_accident, u_misread = pending[:5]
                 pending = None
-                yield world.event_at(day)
+                yield world.agenda.event_at(day)
             if self._ended_meanwhile():
                 return
             world.events += 1

@@ -22,7 +22,7 @@ from .streams import Draws
 if TYPE_CHECKING:
     from .world import World
 
-__all__ = ["walk", "Walk", "Pending", "may_walk", "covered_at_start", "CLIMBS", "TIED"]
+__all__ = ["walk", "Walk", "Pending", "may_walk", "can_climb", "covered_at_start", "CLIMBS", "TIED"]
 
 
 class Pending(NamedTuple):
@@ -58,6 +58,16 @@ def covered_at_start(p: ModelParameters, kind: IncidentTypeParameters) -> bool:
     """Whether the line covers an incident of `kind` once it has entered (as `on_rung_reached` decides)."""
     return kind.covered_layers or (kind.start_rung >= p.military_rung
                                    and bool(p.hotline.coverage & p.defense_layers))
+
+
+def can_climb(kind: IncidentTypeParameters) -> bool:
+    """False when no move from the start rung or below can ever go up: the escalation chance is zero for
+    both sides there (everything that changes it - tension feedback, retaliation, a call's restraint or
+    threats, moral hazard - multiplies it) and no accident can happen. Such an incident never reads
+    tension, so a jump never needs to hand it back."""
+    below = range(kind.start_rung + 1)
+    sides = (kind.initiator_side, kind.responder_side)
+    return any(side.up[r] != 0.0 for side in sides for r in below) or any(kind.accident[r] != 0.0 for r in below)
 
 
 def may_walk(p: ModelParameters, kind: IncidentTypeParameters) -> bool:

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Generator
 from typing import Any
 
 import simpy
 
+from .agenda import Agenda
 from .call import on_rung_reached
 from .hotline import Hotline
 from .incident import Incident
-from .inert import InertStream, is_inert
-from .quiet import CLIMBS, TIED, Walk, covered_at_start, may_walk, walk
 from .parameters import IncidentTypeParameters, ModelParameters, PartyParameters
+from .quiet import can_climb, covered_at_start, may_walk
 from .record import LogEntry, ReplicationRecord
 from .routine import start_routine
-from .streams import Purpose, Streams, UniformBlocks
+from .streams import Draws, Purpose, Streams, UniformBlocks
 from .tension import Tension
+from .traffic import Traffic
 
 __all__ = ["World", "simulate"]
 
@@ -52,19 +52,9 @@ class World:
         self._level_since = 0.0
         self._time_at_level = [0.0] * n_rungs
         self._incident_no = 0
-        self.tied = False  # the inert emulation met a tie the event queue would order: rerun event by event
-        self._inert: list[InertStream] = []
-        self._inert_ops: list[tuple[float, int, int, int, int]] = []  # (day, serial, old, new or -1, owner)
-        self._inert_event_days: list[float] = []
-        self._inert_next = math.inf  # the earliest day at which inert traffic changes something
-        self._serial = 0
-        self._walkable = [not self.exact and may_walk(params, kind) for kind in params.types]
-        self._covered = [covered_at_start(params, kind) for kind in params.types]
-        # Walked incidents still open, which a tension jump hands back to their routines:
-        # (last day, owner, incident, start day, event days of the walk).
-        self._open_walks: list[tuple[float, int, Incident, float, list[float]]] = []
-        self._cancelled: dict[int, float] = {}  # owner -> day after which its walked moves were taken back
-        self._retracted_days: list[float] = []
+        self.agenda = Agenda(self)
+        self.covered = [covered_at_start(params, kind) for kind in params.types]
+        self.can_climb = [can_climb(kind) for kind in params.types]
 
     # --- logging ---------------------------------------------------------------------------------
     def log_event(self, kind: str, incident: Incident | None, party: str, detail: str) -> None:
@@ -115,30 +105,8 @@ class World:
         self._counts[j] = number + 1
         self._incident_no += 1
         incident = Incident(self, kind, self._incident_no, number, self._incident_blocks[j].block(number))
-        if self._walkable[j]:
-            now = self.env.now
-            course = walk(self, kind, self._covered[j], now, self._incident_blocks[j].block(number))
-            if isinstance(course, Walk):
-                self.enter(incident)
-                owner = self._commit(course)
-                last = course.ops[-1][0]
-                if self.p.escalation_feedback and last > now and not is_inert(self.p, kind):
-                    self._open_walks.append((last, owner, incident, now, course.event_days))
-                return incident
         start_routine(incident.run())
         return incident
-
-    def event_at(self, day: float) -> Any:
-        """An event processed on exactly `day` (a walked incident's next move, handed to its routine)."""
-        env = self.env
-        queue = env._queue
-        if any(item[0] == day for item in queue):
-            self.tied = True  # the event queue would order the two by when they were scheduled
-        event = env.event()
-        event._ok = True
-        event._value = None
-        heapq.heappush(queue, (day, 1, next(env._eid), event))  # 1: simpy.events.NORMAL
-        return event
 
     def shock(self, k: int) -> Generator[Any, Any, None]:
         s = self.p.shocks[k]
@@ -178,8 +146,8 @@ class World:
         kind = incident.kind
         j = kind.index
         rec = self.record
-        if self.env.now >= self._inert_next:
-            self._catch_up(self.env.now)
+        if self.env.now >= self.agenda.next_day:
+            self.agenda.catch_up(self.env.now)
         rec.incidents += 1
         rec.incidents_by_type[j] += 1
         day = int(self.env.now)
@@ -197,8 +165,8 @@ class World:
         """Put an incident on rung `new`: by a party's move (`mover`), or by an agreement (`note`)."""
         old = incident.rung
         now = self.env.now
-        if now >= self._inert_next:
-            self._catch_up(now)
+        if now >= self.agenda.next_day:
+            self.agenda.catch_up(now)
         self._open_at[old] -= 1
         self._open_at[new] += 1
         incident.rung = new
@@ -221,8 +189,8 @@ class World:
 
     def leave(self, incident: Incident) -> None:
         now = self.env.now
-        if now >= self._inert_next:
-            self._catch_up(now)
+        if now >= self.agenda.next_day:
+            self.agenda.catch_up(now)
         self._open_at[incident.rung] -= 1
         if incident.rung == self._level and not self._open_at[incident.rung]:
             self._set_level(incident.rung, now)
@@ -256,9 +224,21 @@ class World:
             rec.serious_incidents += 1
             rec.serious_by_layer[kind.layer_index] += 1
 
-    # --- inert traffic (sim.engine.inert) ----------------------------------------------------------
-    def spawn_inert(self, kind: IncidentTypeParameters, day: float) -> None:
-        """An inert incident starts on `day`: counted as `enter` counts it, its course resolved at once."""
+    # --- what the agenda (sim.engine.agenda) lets happen ---------------------------------------------
+    def count_of(self, kind: IncidentTypeParameters) -> int:
+        """The number in its type the next incident of `kind` will take (it addresses its block)."""
+        return self._counts[kind.index]
+
+    def block(self, kind: IncidentTypeParameters, number: int) -> Draws:
+        return self._incident_blocks[kind.index].block(number)
+
+    def skip_incident(self, kind: IncidentTypeParameters) -> None:
+        """Prevention thinned an arrival: it still takes its number (and its block)."""
+        self._counts[kind.index] += 1
+
+    def enter_counted(self, kind: IncidentTypeParameters, day: float) -> int:
+        """An incident whose course is walked starts on `day`: counted as `enter` counts it (entering its
+        start rung touches nothing else, `sim.engine.quiet.may_walk`). Returns its number in its type."""
         j = kind.index
         number = self._counts[j]
         self._counts[j] = number + 1
@@ -274,109 +254,27 @@ class World:
         if start > self._level:
             self._set_level(start, day)
         self._count_reach(kind, start, day)
-        course = walk(self, kind, self._covered[j], day, self._incident_blocks[j].block(number))
-        assert isinstance(course, Walk)  # an inert incident never climbs
-        self._commit(course)
+        return number
 
-    def _commit(self, course: Walk) -> int:
-        """Put a walked course's moves on the crisis-level tracker's agenda; return their owner number."""
-        owner = self._serial
-        ops = self._inert_ops
-        for op_day, old, new in course.ops:
-            self._serial += 1
-            heapq.heappush(ops, (op_day, self._serial, old, new, owner))
-        self._inert_event_days += course.event_days
-        if ops[0][0] < self._inert_next:
-            self._inert_next = ops[0][0]
-        return owner
-
-    def _hand_back(self, day: float) -> None:
-        """Tension is about to jump on `day`: walked incidents still open go back to their routines, which
-        will read the new tension; their walked moves after `day` are taken back."""
-        still = []
-        for last, owner, incident, start_day, event_days in self._open_walks:
-            if last < day:
-                continue
-            if last == day or day in event_days:
-                self.tied = True
-                continue
-            self._cancelled[owner] = day
-            self._retracted_days += [d for d in event_days if d > day]
-            kind = incident.kind
-            draws = self._incident_blocks[kind.index].block(incident.index_in_type)
-            course = walk(self, kind, self._covered[kind.index], start_day, draws, until=day)
-            if course is TIED or course is CLIMBS or not isinstance(course, Walk) or course.pending is None:
-                self.tied = True  # cannot happen: the same tension gives the same course up to `day`
-                continue
-            pending = course.pending
-            incident.rung = pending.rung
-            incident.decisions = pending.decisions
-            incident.draws = draws
-            start_routine(incident.run(pending))
-        self._open_walks = still
-
-    def skip_incident(self, kind: IncidentTypeParameters) -> None:
-        """Prevention thinned an arrival: it still takes its number (and its block)."""
-        self._counts[kind.index] += 1
-
-    def inert_changed(self) -> None:
-        ops = self._inert_ops
-        while ops and ops[0][4] in self._cancelled and ops[0][0] > self._cancelled[ops[0][4]]:
-            heapq.heappop(ops)
-        self._inert_next = min([ops[0][0] if ops else math.inf] + [s.next_day for s in self._inert])
-
-    def _catch_up(self, now: float) -> None:
-        """Let inert traffic happen up to (not including) `now`, in the order of its days."""
-        ops = self._inert_ops
-        streams = self._inert
+    def apply_move(self, day: float, old: int, new: int) -> None:
+        """A walked incident moves from rung `old` to `new` (-1: it ends) on `day`, as `move` and `leave`
+        would put it on the crisis-level tracker."""
         open_at = self._open_at
-        cancelled = self._cancelled
-        while True:
-            while ops and ops[0][4] in cancelled and ops[0][0] > cancelled[ops[0][4]]:
-                heapq.heappop(ops)  # taken back when its incident went back to its routine
-            day = ops[0][0] if ops else math.inf
-            first = None
-            for stream in streams:
-                if stream.next_day < day:
-                    day, first = stream.next_day, stream
-                elif stream.next_day == day != math.inf:
-                    self.tied = True
-            if day >= now:
-                if day == now:
-                    self.tied = True
-                break
-            if first is not None:
-                first.arrive()
-                continue
-            day, _, old, new, owner = heapq.heappop(ops)
-            if ops and ops[0][0] == day and ops[0][4] != owner:
-                self.tied = True
-            open_at[old] -= 1
-            if new >= 0:
-                open_at[new] += 1
-                if new > self._level:
-                    self._set_level(new, day)
-                    continue
-            if old == self._level and not open_at[old]:
-                self._set_level(old, day)
-        self._inert_next = day
-
-    def _before_jump(self, day: float) -> None:
-        if day >= self._inert_next:
-            self._catch_up(day)
-        if self._open_walks:
-            self._hand_back(day)
-        if self.p.arrival_feedback:
-            for stream in self._inert:
-                stream.interrupt()
-            self.inert_changed()
+        open_at[old] -= 1
+        if new >= 0:
+            open_at[new] += 1
+            if new > self._level:
+                self._set_level(new, day)
+                return
+        if old == self._level and not open_at[old]:
+            self._set_level(old, day)
 
     # --- running ---------------------------------------------------------------------------------
     def run(self) -> ReplicationRecord:
         env = self.env
         for kind in self.p.types:
-            if kind.rate_per_day > 0 and not self.exact and is_inert(self.p, kind):
-                self._inert.append(InertStream(self, kind))
+            if kind.rate_per_day > 0 and not self.exact and may_walk(self.p, kind):
+                self.agenda.traffic.append(Traffic(self, kind, self.covered[kind.index]))
             elif kind.rate_per_day > 0:
                 proc = env.process(self.arrivals(kind))
                 if self.p.arrival_feedback:
@@ -386,11 +284,12 @@ class World:
         horizon = self.p.horizon_days
         env.process(self._horizon(horizon))
         if not self.exact:
-            self.tension.before_jump = self._before_jump
-            self.inert_changed()
+            self.tension.before_jump = self.agenda.before_jump
+            self.agenda.refresh()
         env.run(until=self.stop)
         if not self.exact:
-            self._finish_inert(env.now)
+            held = self.agenda.finish(env.now)  # lets the agenda's arrivals count their own events first
+            self.events += held
         end = min(env.now, horizon)
         if self._level >= 0:
             self._time_at_level[self._level] += end - self._level_since
@@ -407,14 +306,6 @@ class World:
         self.tension.listeners_clear()
         return rec
 
-    def _finish_inert(self, stop: float) -> None:
-        """Inert traffic up to the moment the run stopped; its events count if they happened before."""
-        self._catch_up(stop)
-        days = self._inert_event_days
-        self.events += sum(day < stop for day in days) - sum(day < stop for day in self._retracted_days)
-        if stop in days:
-            self.tied = True
-
     def _horizon(self, horizon: float) -> Generator[Any, Any, None]:
         yield self.env.timeout(horizon)
         if not self.stop.triggered:
@@ -430,6 +321,6 @@ def simulate(params: ModelParameters, seed: int, log: bool = False, exact: bool 
     """
     world = World(params, seed, log=log, exact=exact)
     record = world.run()
-    if world.tied:
+    if world.agenda.tied:
         return World(params, seed, log=log, exact=True).run()
     return record
