@@ -184,7 +184,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a field in every arm, e.g. hotline.lines=2")
     _allow_extends(p)
     p.add_argument("--precision", type=_half_width, metavar="HALF_WIDTH",
-                   help="add replications until every 95%% half-width of the main outcome is at most this")
+                   help="add replications until the 95%% half-width of every paired difference of the main "
+                   "outcome (each arm minus the first) is at most this")
+    p.add_argument("--precision-of", choices=("differences", "arms"), default="differences",
+                   help="what --precision targets: the paired differences (default) or each arm's own "
+                   "probability (the old behaviour; needs several times more replications)")
+    p.add_argument("--exact", action="store_true",
+                   help="simulate every incident event by event (the engine's reference path; same results, "
+                   "slower)")
     p.add_argument("--max-replications", type=_at_most(MAX_REPLICATIONS), default=MAX_PRECISION_REPLICATIONS,
                    help=f"cap for --precision (default {MAX_PRECISION_REPLICATIONS})")
     p.add_argument("--out", type=_path, help="results folder (default results/<scenario>-<UTC time>)")

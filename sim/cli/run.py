@@ -58,7 +58,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UsageError(f"--max-replications ({args.max_replications}) is below the replications to run "
                              f"({reps}); raise it or lower --replications")
         seed = root_seed(loaded.scenario.seed, args.seed)
-        plan = Plan(arms, reps, seed, chunk_size_for(reps), args.precision, args.max_replications)
+        plan = Plan(arms, reps, seed, chunk_size_for(reps), args.precision, args.max_replications,
+                    args.precision_of, args.exact)
         out = args.out or Path("results") / default_folder_name(Path(args.scenario).stem)
         ResultsFolder.check_new(out, args.force)  # refuse before any executor starts
     workers = default_workers(args.workers)

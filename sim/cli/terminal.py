@@ -82,5 +82,8 @@ def print_summary(summary: dict[str, Any], console: Console | None = None) -> No
     precision = summary.get("precision")
     if precision:
         met = "met" if precision["met"] else "NOT met (cap reached)"
-        console.print(f"precision: target half-width {percent(precision['target_half_width'], 2)}, reached "
+        what = ("each paired difference of the main outcome" if precision.get("of") == "differences"
+                else "each arm's main outcome")
+        console.print(f"precision: target half-width {percent(precision['target_half_width'], 2)} (95%) of {what} "
+                      f"({', '.join(precision.get('targeted', []))}); reached "
                       f"{percent(precision['reached_half_width'], 2)}: {met}")

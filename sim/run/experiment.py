@@ -26,8 +26,11 @@ from .outcomes import Layout, Row
 from .summary import Accumulator, SummarySpec
 
 __all__ = ["Plan", "Experiment", "ChunkTask", "run_chunk", "run_experiment", "chunk_size_for", "summary_spec",
-           "layout_for"]
+           "layout_for", "PRECISION_OF"]
 
+# What --precision targets: the 95% half-width of every paired difference of the main outcome (the question a
+# comparison asks), or of every arm's own probability (needs several times more replications).
+PRECISION_OF = ("differences", "arms")
 
 
 def chunk_size_for(replications: int) -> int:
@@ -45,16 +48,25 @@ class Plan:
     chunk_size: int
     precision: float | None = None
     max_replications: int = MAX_PRECISION_REPLICATIONS
+    precision_of: str = "differences"  # one of PRECISION_OF; a single arm has no difference: its own width
+    exact: bool = False  # run every replication event by event (the engine's reference path)
+
+    def __post_init__(self) -> None:
+        if self.precision_of not in PRECISION_OF:
+            raise ValueError(f"precision_of must be one of {PRECISION_OF}, not {self.precision_of!r}")
 
     def to_json(self) -> dict[str, Any]:
         return {"arms": list(self.arms), "replications": self.replications, "seed": self.seed,
                 "chunk_size": self.chunk_size, "precision": self.precision,
-                "max_replications": self.max_replications}
+                "max_replications": self.max_replications, "precision_of": self.precision_of,
+                "exact": self.exact}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
+        # Manifests written before precision_of existed targeted every arm's own half-width.
         return cls(tuple(data["arms"]), int(data["replications"]), int(data["seed"]), int(data["chunk_size"]),
-                   data.get("precision"), int(data.get("max_replications", MAX_PRECISION_REPLICATIONS)))
+                   data.get("precision"), int(data.get("max_replications", MAX_PRECISION_REPLICATIONS)),
+                   data.get("precision_of", "arms"), bool(data.get("exact", False)))
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,7 @@ class ChunkTask:
     first: int
     seeds: tuple[int, ...]
     layout: Layout
+    exact: bool = False
 
 
 @lru_cache(maxsize=32)
@@ -78,7 +91,7 @@ def run_chunk(task: ChunkTask) -> list[Row]:
     for arm, scenario_json in task.arms:
         params = _compiled(scenario_json)
         for offset, seed in enumerate(task.seeds):
-            rec = simulate(params, seed)
+            rec = simulate(params, seed, exact=task.exact)
             rows.append(task.layout.row(arm, task.first + offset, seed, rec))
     gc.collect()  # replications leave reference cycles (suspended routines); collect them chunk by chunk
     return rows
@@ -146,7 +159,7 @@ class Experiment:
         for first in range(start, stop, size):
             last = min(first + size, stop)
             seeds = tuple(replication_seed(self.plan.seed, k) for k in range(first, last))
-            yield ChunkTask(self._arm_json, first, seeds, self.layout)
+            yield ChunkTask(self._arm_json, first, seeds, self.layout, self.plan.exact)
 
     def _run_until(self, stop: int) -> None:
         if stop <= self.done:
@@ -160,10 +173,19 @@ class Experiment:
                 self.on_chunk(self.done, self.target)
 
     def worst_half_width(self) -> float:
-        """Largest 95% half-width among each arm's main outcome and each paired difference to the baseline."""
-        return max(self.half_widths().values())
+        """Largest 95% half-width among those --precision targets (`targeted`)."""
+        widths = self.half_widths()
+        return max(widths[name] for name in self.targeted())
+
+    def targeted(self) -> list[str]:
+        """What --precision targets: each paired difference of the main outcome to the baseline (the
+        default, when there is more than one arm), or each arm's own probability."""
+        if self.plan.precision_of == "differences" and len(self.plan.arms) > 1:
+            return [f"{arm} - {self.plan.arms[0]}" for arm in self.plan.arms[1:]]
+        return list(self.plan.arms)
 
     def half_widths(self) -> dict[str, float]:
+        """95% half-width of the main outcome: of each arm (by arm name) and of each paired difference."""
         summary = self.accumulator.summary()
         main = str(self.spec.main_rung)
         widths = {}
@@ -201,6 +223,8 @@ class Experiment:
         out = self.accumulator.summary(status)
         if self.plan.precision is not None:
             out["precision"] = {"target_half_width": self.plan.precision,
+                                "of": "differences" if " - " in self.targeted()[0] else "arms",
+                                "targeted": self.targeted(),
                                 "reached_half_width": self.worst_half_width() if self.done else None,
                                 "met": bool(self.done) and self.worst_half_width() <= self.plan.precision,
                                 "max_replications": self.plan.max_replications}
@@ -209,7 +233,8 @@ class Experiment:
 
 def run_experiment(loaded: LoadedScenario, *, replications: int | None = None, seed: int | None = None,
                    arms: tuple[str, ...] | None = None, precision: float | None = None,
-                   executor: Executor | None = None) -> dict[str, Any]:
+                   executor: Executor | None = None, precision_of: str = "differences",
+                   exact: bool = False) -> dict[str, Any]:
     """Run every arm (or the ones named) and return the summary, without writing files.
 
     >>> from sim import load_scenario
@@ -220,7 +245,7 @@ def run_experiment(loaded: LoadedScenario, *, replications: int | None = None, s
     """
     reps = replications or loaded.scenario.replications
     plan = Plan(arms or tuple(loaded.arms), reps, root_seed(loaded.scenario.seed, seed),
-                chunk_size_for(reps), precision)
+                chunk_size_for(reps), precision, precision_of=precision_of, exact=exact)
     return Experiment(loaded, plan, executor).run()
 
 
