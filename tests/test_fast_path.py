@@ -1,0 +1,126 @@
+"""The engine's fast path (walked incidents, emulated arrivals, sim.engine.agenda) gives exactly the records
+of the event-by-event reference path: the same replications.csv, byte for byte, on every scenario."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from sim import load_scenario
+from sim.engine import World, replication_seed, simulate
+from sim.engine.agenda import Agenda
+from sim.engine.quiet import Walk, can_climb, may_walk
+from sim.folder.files import ResultsFolder
+from sim.folder.run_folder import start_run
+from sim.run.compile import compile_scenario
+from sim.run.executors import SerialExecutor
+from sim.run.experiment import Plan
+
+from .conftest import REPO
+
+SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
+# Ten times every flagship rate: serious incidents, calls, tension jumps (which hand walked incidents back
+# to their routines and interrupt arrivals) and armed clashes in a short run.
+STRESS = [f"incident_types.{t}.rate_per_year={r * 10}" for t, r in
+          (("cz_presence", 1060), ("ts_entry", 30), ("fishing_pursuit", 14), ("air_intercept", 520),
+           ("warship_transit", 12), ("jmsdf_transit", 1))]
+
+
+def _csv(loaded, arms: tuple[str, ...], replications: int, exact: bool, folder: Path) -> str:
+    plan = Plan(arms, replications, 20211227, 10, exact=exact)
+    start_run(loaded, plan, ResultsFolder.create(folder), SerialExecutor(), ["test"])
+    return (folder / "replications.csv").read_text()
+
+
+def _both(tmp_path: Path, path: Path, sets: list[str], replications: int,
+          arms: tuple[str, ...] | None = None) -> tuple[str, str]:
+    loaded = load_scenario(path, sets)
+    arms = arms or tuple(loaded.arms)
+    loaded = loaded.select(arms)
+    return (_csv(loaded, arms, replications, True, tmp_path / "exact"),
+            _csv(loaded, arms, replications, False, tmp_path / "fast"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_fast_path_writes_the_same_replications_csv_as_the_exact_path(tmp_path: Path, path: Path) -> None:
+    horizon = min(load_scenario(path).scenario.horizon_days, 45.0)
+    exact, fast = _both(tmp_path, path, [f"horizon_days={horizon}"], 60)
+    assert fast == exact
+
+
+def test_fast_path_is_exact_where_calls_serious_incidents_and_clashes_happen(tmp_path: Path) -> None:
+    arms = ("no_hotline", "hotline_as_is", "hotline_rapid")
+    exact, fast = _both(tmp_path, REPO / "scenarios" / "senkaku_baseline.yaml", ["horizon_days=40", *STRESS], 30,
+                        arms)
+    assert fast == exact
+    rows = list(csv.DictReader(exact.splitlines()))
+    assert any(int(r["calls_answered"]) for r in rows), "the comparison should include answered calls"
+    assert any(int(r["serious_incidents"]) for r in rows), "... and serious incidents"
+    assert any(r["first_day_armed_clash"] for r in rows), "... and armed clashes"
+
+
+def test_the_flagship_year_is_exact_replication_by_replication() -> None:
+    params = compile_scenario(load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml").arms["hotline_as_is"])
+    for k in range(6):
+        seed = replication_seed(3, k)
+        assert simulate(params, seed) == simulate(params, seed, exact=True)
+
+
+def test_routine_patrols_are_counted_not_simulated_and_intercepts_are_walked() -> None:
+    params = compile_scenario(load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml").arms["hotline_as_is"])
+    kinds = {kind.name: kind for kind in params.types}
+    assert not can_climb(kinds["cz_presence"])  # zero escalation chance and no accident on routine presence
+    assert can_climb(kinds["air_intercept"])
+    assert all(may_walk(params, kind) for kind in params.types)
+
+
+def test_an_incident_type_whose_start_rung_triggers_a_call_is_never_walked() -> None:
+    loaded = load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml",
+                           ["parties.JPN.hotline.call_at_rung=forces_engaged"])
+    params = compile_scenario(loaded.arms["hotline_as_is"])
+    air = next(kind for kind in params.types if kind.name == "air_intercept")
+    assert not may_walk(params, air)
+    seed = replication_seed(1, 0)
+    assert simulate(params, seed) == simulate(params, seed, exact=True)
+
+
+def _flagship_world() -> World:
+    params = compile_scenario(load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml").arms["no_hotline"])
+    return World(params, replication_seed(4, 0))
+
+
+def test_a_walked_move_on_the_same_day_as_a_real_event_is_a_tie() -> None:
+    world = _flagship_world()
+    patrol = world.p.types[0]
+    world.agenda.enter_walked(patrol, 1.0, Walk([(5.0, 0, -1)], [5.0], None))
+    world.agenda.catch_up(4.0)
+    assert not world.agenda.tied
+    world.agenda.catch_up(5.0)  # something real happens on day 5.0 too: only the event queue could order them
+    assert world.agenda.tied
+
+
+def test_a_tied_replication_is_rerun_event_by_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    params = compile_scenario(load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml",
+                                            ["horizon_days=30"]).arms["no_hotline"])
+    finish = Agenda.finish
+    paths: list[bool] = []
+
+    def tied_finish(self: Agenda, stop: float) -> int:
+        held = finish(self, stop)
+        self.tied = True
+        return held
+
+    original_run = World.run
+
+    def run(self: World):  # type: ignore[no-untyped-def]
+        paths.append(self.exact)
+        return original_run(self)
+
+    monkeypatch.setattr(Agenda, "finish", tied_finish)
+    monkeypatch.setattr(World, "run", run)
+    seed = replication_seed(4, 1)
+    record = simulate(params, seed)
+    assert paths == [False, True]
+    assert record == simulate(params, seed, exact=True)
