@@ -13,8 +13,10 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +30,65 @@ from sim.run.experiment import Experiment, Plan
 
 REPO = Path(__file__).resolve().parents[1]
 FLAGSHIP = REPO / "scenarios" / "senkaku_baseline.yaml"
+# The engine the speed-up is measured against (before the fast path): extracted from git at run time.
+REFERENCE_COMMIT = "298d42c"
+# The shared yardstick: a plain SimPy model of the flagship's scale, never copied into this repository.
+REFERENCE_MODEL = REPO.parent / "shared" / "bench" / "reference_model.py"
+ARMS = ("no_hotline", "hotline_as_is", "hotline_with_coast_guard", "hotline_rapid")
+STRESS = [f"incident_types.{t}.rate_per_year={r * 10}" for t, r in
+          (("cz_presence", 1060), ("ts_entry", 30), ("fishing_pursuit", 14), ("air_intercept", 520),
+           ("warship_transit", 12), ("jmsdf_transit", 1))]
+
+
+def pinned_engine(into: Path) -> tuple[Path | None, str]:
+    """The package at REFERENCE_COMMIT, extracted with `git archive` into `into` (no worktree is registered,
+    nothing in the repository changes); None and the reason when git or the commit is not available."""
+    try:
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", REFERENCE_COMMIT, "sim", "scenarios", "seeds"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        return None, f"engine at {REFERENCE_COMMIT} not available ({exc}); ratios skipped"
+    return into, f"engine at {REFERENCE_COMMIT}"
+
+
+def _rate(root: Path, args: list[str]) -> dict:
+    """Replications per second of the `sim` package under `root`, timed in a fresh process."""
+    env = dict(os.environ, PYTHONPATH=str(root))
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "rate.py"), *args], env=env,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def against_reference_engine(reference: Path, reps: int, stress_reps: int, rounds: int) -> dict:
+    """Each flagship arm and the stress scenario, this engine and the pinned one in turn (pairs), same seeds."""
+    out = {}
+    cases = [(f"flagship {arm}", arm, reps, []) for arm in ARMS]
+    cases += [(f"stress {arm}", arm, stress_reps, STRESS) for arm in ARMS]
+    for label, arm, n, sets in cases:
+        old, new = [], []
+        for _ in range(rounds):
+            old.append(_rate(reference, [str(reference / "scenarios" / FLAGSHIP.name), arm, str(n), *sets]))
+            new.append(_rate(REPO, [str(FLAGSHIP), arm, str(n), *sets]))
+        ratios = [b["reps_per_s"] / a["reps_per_s"] for a, b in zip(old, new, strict=True)]
+        out[label] = {"reps_per_s": statistics.median(r["reps_per_s"] for r in new),
+                      "reference_reps_per_s": statistics.median(r["reps_per_s"] for r in old),
+                      "ratio": statistics.median(ratios), "pair_ratios": ratios, "target": ">= 5"}
+    return out
+
+
+def against_reference_model(reps: int, model_reps: int, rounds: int) -> dict:
+    """Flagship (hotline_as_is) against the shared reference model, in turn, in the same run."""
+    if not REFERENCE_MODEL.exists():
+        return {"note": f"{REFERENCE_MODEL} not found; figure skipped"}
+    ours, theirs = [], []
+    for _ in range(rounds):
+        theirs.append(_rate(REPO, ["--reference-model", str(REFERENCE_MODEL), str(model_reps)]))
+        ours.append(_rate(REPO, [str(FLAGSHIP), "hotline_as_is", str(reps)]))
+    ratios = [a["reps_per_s"] / b["reps_per_s"] for a, b in zip(ours, theirs, strict=True)]
+    return {"reps_per_s": statistics.median(r["reps_per_s"] for r in ours),
+            "reference_model_reps_per_s": statistics.median(r["reps_per_s"] for r in theirs),
+            "ratio": statistics.median(ratios), "aim": ">= 0.75"}
 
 
 def bare_simpy_seconds(events: int) -> float:
@@ -141,15 +202,20 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.json")
     args = parser.parse_args()
     n = 3 if args.smoke else 1
-    stress = [f"incident_types.{t}.rate_per_year={r * 10}" for t, r in
-              (("cz_presence", 1060), ("ts_entry", 30), ("fishing_pursuit", 14), ("air_intercept", 520),
-               ("warship_transit", 12), ("jmsdf_transit", 1))]
+    with tempfile.TemporaryDirectory() as tmp:
+        reference, reference_note = pinned_engine(Path(tmp))
+        side_by_side = ({"note": reference_note} if reference is None else
+                        against_reference_engine(reference, 3 if args.smoke else 100, 1 if args.smoke else 10,
+                                                 1 if args.smoke else 2))
+    model = against_reference_model(3 if args.smoke else 100, 5 if args.smoke else 200, 1 if args.smoke else 2)
     results = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": platform.platform(),
         "python": platform.python_version(), "cpus": os.cpu_count(), "smoke": args.smoke,
         "model_overhead": model_overhead(n if args.smoke else 100),
         "flagship_reps_per_s": reps_per_second([], n if args.smoke else 100),
-        "stress_reps_per_s": reps_per_second(stress, 2 if args.smoke else 10),
+        "stress_reps_per_s": reps_per_second(STRESS, 2 if args.smoke else 10),
+        "against_engine_" + REFERENCE_COMMIT: side_by_side,
+        "against_reference_model": model,
         "speedup_two_workers": speedup(8 if args.smoke else 400),
         "peak_memory": [peak_memory(r) for r in ((20, 200) if args.smoke else (1_000, 10_000, 100_000))],
         "crn": crn_factor(20 if args.smoke else 2000),
@@ -165,6 +231,17 @@ def main() -> int:
               "(target >= 150)")
     for arm, r in results["stress_reps_per_s"].items():
         print(f"stress (10x rates) {arm}: {r['reps_per_s']:.2f} replications/s/core")
+    if "note" in side_by_side:
+        print(f"speed-up: {side_by_side['note']}")
+    for label, r in side_by_side.items():
+        if label != "note":
+            print(f"{label}: {r['reps_per_s']:.1f} replications/s/core vs {r['reference_reps_per_s']:.1f} for the "
+                  f"engine at {REFERENCE_COMMIT} in the same run: {r['ratio']:.2f}x (target >= 5)")
+    if "note" in model:
+        print(f"reference model: {model['note']}")
+    else:
+        print(f"flagship hotline_as_is vs the reference model: {model['reps_per_s']:.1f} vs "
+              f"{model['reference_model_reps_per_s']:.1f} replications/s: {model['ratio']:.2f}x (aim >= 0.75)")
     s = results["speedup_two_workers"]
     print(f"2 workers vs 1: {s['speedup']:.2f}x (target >= 1.8); {s['speedup_with_start']:.2f}x counting the "
           f"pool's start-up of {s['pool_start_s']:.1f} s")
