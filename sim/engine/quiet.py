@@ -50,6 +50,8 @@ class Walk(NamedTuple):
     pending: Pending | None
 
 
+_CALM = Situation()
+_AFTER_STEP_DOWN = Situation(other_stepped_down=True)
 CLIMBS = "climbs"  # the incident climbs above its start rung: run it event by event
 TIED = "tied"  # a move falls exactly on `until`: only the event queue could order the two
 
@@ -103,7 +105,7 @@ def walk(world: World, kind: IncidentTypeParameters, covered: bool, start_day: f
     u_crisis = draws()
     mover, other = kind.responder_side, kind.initiator_side
     mover_index = 1
-    situation = Situation()
+    situation = _CALM
     rung = start
     decisions = 0
     ops: list[tuple[float, int, int]] = []
@@ -146,7 +148,7 @@ def walk(world: World, kind: IncidentTypeParameters, covered: bool, start_day: f
         if step > 0:
             situation = Situation.after_step_up(accident, u_misread < other.misperception, ambiguous[new])
         else:
-            situation = Situation(other_stepped_down=step == DOWN)
+            situation = _AFTER_STEP_DOWN if step == DOWN else _CALM
         mover, other = other, mover
         mover_index = 1 - mover_index
     ops.append((now, rung, -1))
