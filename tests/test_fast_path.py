@@ -124,3 +124,14 @@ def test_a_tied_replication_is_rerun_event_by_event(monkeypatch: pytest.MonkeyPa
     record = simulate(params, seed)
     assert paths == [False, True]
     assert record == simulate(params, seed, exact=True)
+
+
+def test_hotline_run_exact_writes_the_same_results_and_records_the_choice(cli, tmp_path: Path) -> None:
+    common = [REPO / "scenarios" / "senkaku_baseline.yaml", "--arms", "no_hotline,hotline_as_is", "--replications",
+              "6", "--set", "horizon_days=20", "--workers", "1", "--quiet"]
+    assert cli("run", *common, "--out", tmp_path / "fast")[0] == 0
+    status, out, err = cli("run", *common, "--exact", "--out", tmp_path / "exact")
+    assert status == 0, err
+    assert (tmp_path / "fast" / "replications.csv").read_bytes() == (tmp_path / "exact" / "replications.csv").read_bytes()
+    assert '"exact": true' in (tmp_path / "exact" / "manifest.json").read_text()
+

@@ -3,6 +3,8 @@ paired difference of the main outcome meets the target (or, with precision_of='a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sim import load_scenario
@@ -56,3 +58,11 @@ def test_runs_recorded_before_precision_of_existed_keep_targeting_each_arm() -> 
 def test_an_unknown_precision_target_is_refused() -> None:
     with pytest.raises(ValueError, match="precision_of"):
         Plan(ARMS, 10, 1, 5, 0.01, precision_of="everything")
+
+
+def test_precision_says_which_half_width_it_targeted(cli, tmp_path: Path) -> None:
+    status, out, err = cli("run", REPO / "scenarios" / "radar_lock_crisis.yaml", "--replications", "20",
+                           "--precision", "0.2", "--max-replications", "200", "--workers", "1", "--quiet",
+                           "--arms", "no_hotline,answered_at_once", "--set", "horizon_days=5", "--out", tmp_path / "r")
+    assert status == 0, err
+    assert "of each paired difference of the main outcome (answered_at_once - no_hotline)" in out.replace("\n", " ")
