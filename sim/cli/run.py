@@ -27,7 +27,8 @@ def _own_settings_only(args: argparse.Namespace, option: str) -> None:
     others = {"SCENARIO": args.scenario is not None, "--set": bool(args.set), "--arms": args.arms is not None,
               "--replications": args.replications is not None, "--seed": args.seed is not None,
               "--precision": args.precision is not None, "--force": args.force,
-              "--max-replications": args.max_replications != MAX_PRECISION_REPLICATIONS}
+              "--max-replications": args.max_replications != MAX_PRECISION_REPLICATIONS,
+              "--precision-of": args.precision_of != "differences", "--exact": args.exact}
     if option == "--resume":
         others["--out"] = args.out is not None
     else:
