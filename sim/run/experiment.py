@@ -91,7 +91,7 @@ def run_chunk(task: ChunkTask) -> list[Row]:
     for arm, scenario_json in task.arms:
         params = _compiled(scenario_json)
         for offset, seed in enumerate(task.seeds):
-            rec = simulate(params, seed, exact=task.exact)
+            rec = simulate(params, seed, exact=True) if task.exact else simulate(params, seed)
             rows.append(task.layout.row(arm, task.first + offset, seed, rec))
     gc.collect()  # replications leave reference cycles (suspended routines); collect them chunk by chunk
     return rows
