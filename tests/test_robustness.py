@@ -85,6 +85,7 @@ def test_interrupted_analysis_resumes_to_the_same_table(tmp_path: Path) -> None:
 
 
 def test_local_and_dask_give_the_same_analysis(tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the distributed extra (dask.distributed) is not installed")
     _start(tmp_path / "local", SerialExecutor())
     dask = DaskExecutor(2)
     try:
