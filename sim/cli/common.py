@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from ..scenario.references import suggest
 
-__all__ = ["UsageError", "print_problems", "select_arms", "arm_named", "progress_bar", "progress_lines",
+__all__ = ["interrupted", "UsageError", "print_problems", "select_arms", "arm_named", "progress_bar", "progress_lines",
            "raise_interrupt", "command_line", "printable"]
 
 # C0 controls but newline and tab, DEL, C1 controls, and bidirectional overrides: shown escaped on a terminal.
@@ -119,3 +119,11 @@ def progress_bar(quiet: bool, what: str = "replications"
 
 def raise_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
+
+
+def interrupted(command: str, kept: str, where: object) -> int:
+    """Say that a run was interrupted, what was kept where, and how to resume it; the exit status 130."""
+    place = printable(str(where))
+    print(f"hotline: interrupted; finished {kept} are kept in {place}. Resume with: "
+          f"hotline {command} --resume {place}", file=sys.stderr)
+    return 130

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import signal
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from ..run.robustness import Move, RobustnessError, choose_assumptions, move
 from ..run.robustness_result import public_json
 from ..scenario import load_scenario
 from ..scenario.load import LoadedScenario
-from .common import UsageError, command_line, progress_bar, raise_interrupt, select_arms
+from .common import UsageError, command_line, interrupted, progress_bar, raise_interrupt, select_arms
 from .terminal import fitted_console
 
 __all__ = ["cmd_robustness", "plan_moves", "robustness_for_run", "print_robustness"]
@@ -80,10 +79,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
             result = resume_robustness(path, executor, update)
     except KeyboardInterrupt:
         stop()
-        where = args.resume or out
-        print(f"hotline: interrupted; finished points are kept in {where}. Resume with: "
-              f"hotline robustness --resume {where}", file=sys.stderr)
-        return 130
+        return interrupted("robustness", "points", args.resume or out)
     finally:
         stop()
         executor.close()

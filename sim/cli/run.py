@@ -6,7 +6,6 @@ import argparse
 import json
 import math
 import signal
-import sys
 from pathlib import Path
 
 from ..folder.files import ResultsFolder, default_folder_name
@@ -16,7 +15,15 @@ from ..run.defaults import MAX_PRECISION_REPLICATIONS, default_workers, root_see
 from ..run.executors import check_scheduler_address, make_executor
 from ..run.experiment import Plan, chunk_size_for
 from ..scenario import load_scenario
-from .common import UsageError, command_line, printable, progress_bar, raise_interrupt, select_arms
+from .common import (
+    UsageError,
+    command_line,
+    interrupted,
+    printable,
+    progress_bar,
+    raise_interrupt,
+    select_arms,
+)
 from .terminal import print_summary
 
 __all__ = ["cmd_run"]
@@ -82,10 +89,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             path = args.resume
     except KeyboardInterrupt:
         stop()
-        where = args.resume or out
-        print(f"hotline: interrupted; finished chunks are kept in {printable(str(where))}. Resume with: "
-              f"hotline run --resume {printable(str(where))}", file=sys.stderr)
-        return 130
+        return interrupted("run", "chunks", args.resume or out)
     finally:
         stop()
         executor.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import math
 import signal
-import sys
 from pathlib import Path
 
 from ..folder.files import SWEEP_CSV, ResultsFolder, default_folder_name
@@ -16,7 +15,15 @@ from ..run.executors import make_executor
 from ..run.experiment import chunk_size_for
 from ..run.sweep import SensitivityUnavailable, check_params, check_points, design_points, parse_param
 from ..scenario import load_scenario
-from .common import UsageError, command_line, printable, progress_bar, raise_interrupt, select_arms
+from .common import (
+    UsageError,
+    command_line,
+    interrupted,
+    printable,
+    progress_bar,
+    raise_interrupt,
+    select_arms,
+)
 
 __all__ = ["cmd_sweep", "HALVE_EXAMPLE"]
 
@@ -86,10 +93,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             path = args.resume
     except KeyboardInterrupt:
         stop()
-        where = printable(str(args.resume or out))
-        print(f"hotline: interrupted; finished points are kept in {where}. Resume with: "
-              f"hotline sweep --resume {where}", file=sys.stderr)
-        return 130
+        return interrupted("sweep", "points", args.resume or out)
     finally:
         stop()
         executor.close()
