@@ -104,7 +104,7 @@ def test_silence_raises_tension_and_the_callers_resolve_after_the_last_redial() 
         world.spawn(loud.types[0])
         world.env.run()
         assert world.record.calls_unanswered == 1
-        assert world.tension.at(world.env.now) > 0.0
+        assert world.tensions[0].at(world.env.now) > 0.0
         loud_tops += world.record.highest_rung == 2
         quiet_tops += single_incident(quiet, k)[0].highest_rung == 2
     assert loud_tops == 100 and quiet_tops < 30

@@ -8,11 +8,13 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 
 from ..folder.files import OutputError
 from ..run.executors import ExecutorError
 from ..scenario import ScenarioError
+from ..scenario.notices import ScenarioNotice
 from .common import UsageError, print_problems, printable, raise_interrupt
 from .parser import build_parser
 
@@ -39,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
 
+    warnings.showwarning = _notice
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, raise_interrupt)  # SIGTERM is Ctrl-C: work is kept, temporaries go
     try:
@@ -72,6 +75,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hotline {args.command}: internal error: {type(exc).__name__}: {printable(str(exc))}\n"
               "This is a bug in hotline. Rerun with HOTLINE_DEBUG=1 to see the traceback.", file=sys.stderr)
         return 1
+
+
+def _notice(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: object = None,
+            line: str | None = None) -> None:
+    """Scenario notices (keys on their way out) as one `notice:` line on standard error; other warnings
+    as Python shows them."""
+    if issubclass(category, ScenarioNotice):
+        print(f"notice: {printable(str(message))}", file=sys.stderr)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def _silence_stdout() -> None:

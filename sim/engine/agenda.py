@@ -105,16 +105,17 @@ class Agenda:
             apply(day, old, new)
         self.next_day = day
 
-    def before_jump(self, day: float) -> None:
-        """Tension is about to jump on `day`: what came before happens with the old tension; walked
-        incidents still open go back to their routines; arrivals are interrupted."""
+    def before_jump(self, day: float, pairs: list[int]) -> None:
+        """Tension of `pairs` is about to jump on `day`: what came before happens with the old tension;
+        walked incidents still open go back to their routines (all of them: handing back never changes a
+        course); arrivals of incident types whose pair's tension changes are interrupted."""
         if day >= self.next_day:
             self.catch_up(day)
         if self._open:
             self._hand_back(day)
         if self.world.p.arrival_feedback:
             for stream in self.traffic:
-                if not stream.interrupt():
+                if stream.kind.pair in pairs and not stream.interrupt():
                     self.tied = True
         self.refresh()
 

@@ -1,9 +1,13 @@
-"""The hotline's call path in one place: who calls, the race against the next decision, and what an
-answered or an unanswered call does to the incident (the mechanisms), plus the slow fallback channel.
+"""The call path in one place: who calls over which channel, the race against the next decision, and what
+an answered or an unanswered call does to the incident (the mechanisms); allies joining an incident; and
+the slow fallback channel.
 
 A call's random numbers come from a stream of its own, addressed by the incident and the caller, and are
-read in a fixed order (decide, consult, then per attempt ring/answer/after, then after an answer
-threat/stand-down/pause), so switching a mechanism off never shifts the draws of anything else.
+read in a fixed order (decide, consult, then per attempt ring/answer/after - and, on a mediated channel,
+the two relays - then after an answer threat/stand-down/pause), so switching a mechanism off never
+shifts the draws of anything else. Calls between two parties try the channels joining them in order: a
+channel that leaves the call unanswered hands it to the next, and only the last one's silence is read as
+a signal.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from .parameters import PartyParameters
+from .parameters import AllyParameters, HotlineParameters, PartyParameters, Side
 from .record import answer_delay_bin
 from .routine import start_routine
 from .streams import Draws, Purpose
@@ -21,97 +25,160 @@ if TYPE_CHECKING:
     from .incident import Incident
     from .world import World
 
-__all__ = ["on_rung_reached", "place_call", "after_answer", "after_silence", "protest"]
+__all__ = ["on_rung_reached", "place_call", "after_answer", "after_silence", "protest", "join"]
 
 
 def on_rung_reached(world: World, incident: Incident, rung: int, actor: int) -> None:
     """An incident first reached `rung` through a move of party `actor`: the side on the receiving end may
-    call (only the incident's two sides, only if the line covers the incident); suspensions and protests
-    may follow."""
+    call (only the incident's sides, only over a channel that joins caller and callee and covers the
+    incident); allies may join; suspensions and protests may follow."""
     p = world.p
-    hotline = p.hotline
     kind = incident.kind
-    if not incident.covered and rung >= p.military_rung and hotline.coverage & p.defense_layers:
-        incident.covered = True  # defense forces have joined: the defense line now covers the incident
-    if hotline.enabled and incident.covered and not incident.clarified:
+    if not incident.covered and rung >= p.military_rung and kind.defense_cover:
+        incident.covered = True  # defense forces have joined: a defense line now covers the incident
+    if incident.covered and not incident.clarified:
         side = kind.responder_side if actor == kind.initiator else kind.initiator_side
-        caller = side.party
-        bit = 1 << caller.index
-        if caller.index != actor and caller.calls and rung >= side.call_rung and not incident.called & bit:
-            incident.called |= bit
-            draws = world.streams.draws(Purpose.HOTLINE, kind.index, incident.index_in_type, caller.index)
-            if draws() < caller.call_probability:
-                callee = p.parties[kind.initiator if caller.index != kind.initiator else kind.responder]
-                start_routine(place_call(world, incident, caller, callee, draws))
-    if rung >= hotline.suspend_rung and hotline.enabled:
-        days = hotline.suspension_days(float(world.suspension_draws.random()))
-        world.hotline.suspend(world.env.now, days)
-        world.log_event("suspended", incident, "", f"the hotline is suspended for {days:.0f} days")
+        _consider_call(world, incident, side, p.parties[actor], rung, (Purpose.HOTLINE, kind.index,
+                                                                       incident.index_in_type, side.party.index))
+    if incident.joined and not incident.clarified:
+        for k, ally in enumerate(kind.allies):
+            if incident.joined >> k & 1 and actor == ally.opponent:
+                _ally_call(world, incident, ally, rung)
+    for k, ally in enumerate(kind.allies):
+        if rung == ally.join_rung or (rung == kind.start_rung and rung > ally.join_rung):
+            draws = world.streams.draws(Purpose.ALLY, kind.index, incident.index_in_type, ally.party.index)
+            u_join, u_delay = draws(), draws()
+            if u_join < ally.probability:
+                start_routine(join(world, incident, k, ally, ally.delay_days(u_delay)))
+    for channel in world.pair_channels[kind.pair]:
+        c = channel.p
+        if c.enabled and rung >= c.suspend_rung:
+            days = c.suspension_days(float(world.suspension_draws(c.index).random()))
+            channel.suspend(world.env.now, days)
+            world.log_event("suspended", incident, "", f"{c.label} is suspended for {days:.0f} days")
     if rung == p.fallback_rung and p.fallback_enabled:
         draws = world.streams.draws(Purpose.FALLBACK, kind.index, incident.index_in_type)
         start_routine(protest(world, incident, draws))
 
 
+def _consider_call(world: World, incident: Incident, side: Side, callee: PartyParameters, rung: int,
+                   key: tuple[int, ...], layers: tuple[str, ...] | None = None) -> None:
+    """`side` decides once per incident whether to call `callee`, when the incident is at its call rung."""
+    caller = side.party
+    bit = 1 << caller.index
+    if not caller.calls or rung < side.call_rung or incident.called & bit:
+        return
+    kind = incident.kind
+    military = incident.highest >= world.p.military_rung
+    layers = layers or (kind.layer, kind.responder_layer)
+    channels = [c for c in world.p.channels_between(caller.index, callee.index) if c.covers(layers, military)]
+    if not channels:
+        return
+    incident.called |= bit
+    draws = world.streams.draws(*key)
+    if draws() < caller.call_probability:
+        start_routine(place_call(world, incident, caller, callee, draws, channels))
+
+
+def _ally_call(world: World, incident: Incident, ally: AllyParameters, rung: int) -> None:
+    side = ally.party_side
+    opponent = world.p.parties[ally.opponent]
+    kind = incident.kind
+    opponent_layer = kind.layer if ally.opponent == kind.initiator else kind.responder_layer
+    _consider_call(world, incident, side, opponent, rung,
+                   (Purpose.HOTLINE, kind.index, incident.index_in_type, ally.party.index, 1),
+                   (side.layer, opponent_layer))
+
+
+def join(world: World, incident: Incident, k: int, ally: AllyParameters, delay: float) -> Generator[Any, Any, None]:
+    """An ally's forces or leaders join its partner's side after `delay` days (if the incident is still open)."""
+    yield world.env.timeout(delay)
+    world.events += 1
+    if not incident.active:
+        return
+    incident.joined |= 1 << k
+    world.record.allies_joined += 1
+    incident.up_factor[ally.side] *= ally.resolve
+    incident.up_factor[1 - ally.side] *= ally.deterrence
+    world.log_event("ally", incident, ally.party.name, f"{ally.party.label} joins its partner's side")
+    world.tensions.jump(world.env.now, ally.tension_jump, ally.pair)
+    if incident.active and not incident.clarified:
+        _ally_call(world, incident, ally, incident.highest)
+
+
 def place_call(world: World, incident: Incident, caller: PartyParameters, callee: PartyParameters,
-               draws: Draws) -> Generator[Any, Any, None]:
-    """One party calls the other about one incident: consult, wait for opening, dial, maybe redial."""
+               draws: Draws, channels: list[HotlineParameters]) -> Generator[Any, Any, None]:
+    """One party calls another about one incident: consult, then try each channel in turn (wait for it to
+    open, relay through a mediator, dial, maybe redial) until one is answered."""
     env = world.env
-    hotline = world.hotline
-    p = hotline.p
     rec = world.record
     decided_at = env.now
     decisions_at_call = incident.decisions
     world.log_event("call_decided", incident, caller.name, f"{caller.label} decides to call the hotline")
-    yield env.timeout(caller.consultation_days(draws()))
+    consultation = channels[0].consultation_days or caller.consultation_days
+    yield env.timeout(consultation(draws()))
     world.events += 1
-    attempt = 0
-    while True:
-        while incident.active:
-            opening = hotline.next_open(env.now)
-            if opening <= env.now:
-                break
-            yield env.timeout(opening - env.now)
-            world.events += 1
-        if not incident.active or incident.clarified:
-            return
-        if attempt == 0:
-            rec.calls_placed += 1
-        u_ring, u_answer, u_after = draws(), draws(), draws()
-        if not p.queue_when_busy and hotline.lines.count >= hotline.lines.capacity:
-            world.log_event("busy", incident, caller.name, f"{caller.label} calls; every line is busy")
-        else:
-            with hotline.lines.request() as line:
-                yield line
-                world.log_event("call", incident, caller.name, f"{caller.label} calls the hotline")
-                yield env.timeout(p.ring_days(u_ring))
+    for n, c in enumerate(channels):
+        line = world.channels[c.index]
+        tension = world.tensions[c.pair]
+        answer_p0 = c.answer_probability if c.answer_probability is not None else callee.answer_probability
+        sensitivity = c.answer_sensitivity if c.answer_sensitivity is not None else callee.answer_sensitivity
+        attempt = 0
+        while True:
+            while incident.active:
+                opening = line.next_open(env.now)
+                if opening <= env.now:
+                    break
+                yield env.timeout(opening - env.now)
                 world.events += 1
-                answer_p = 0.0
-                if callee.answers and hotline.suspended_until <= env.now:
-                    answer_p = callee.answer_probability * math.exp(
-                        -callee.answer_sensitivity * world.tension.at(env.now))
-                if u_answer < answer_p:
-                    world.log_event("answer", incident, callee.name, f"{callee.label} answers")
-                    rec.calls_answered += 1
-                    hours = (env.now - decided_at) * 24.0
-                    rec.answer_delay_bins[answer_delay_bin(hours)] += 1
-                    rec.answer_delay_hours_total += hours
-                    yield env.timeout(p.call_days(u_after))
+            if not incident.active or incident.clarified:
+                return
+            if attempt == 0:
+                rec.calls_placed += 1
+            u_ring, u_answer, u_after = draws(), draws(), draws()
+            relay = back = 0.0
+            if c.relay_days is not None:
+                relay, back = c.relay_days(draws()), c.relay_days(draws())
+            if not c.queue_when_busy and line.lines.count >= line.lines.capacity:
+                world.log_event("busy", incident, caller.name, f"{caller.label} calls; every line is busy")
+            else:
+                with line.lines.request() as held:
+                    yield held
+                    if relay:
+                        world.log_event("relay", incident, caller.name, f"{caller.label} asks {c.label} to pass "
+                                        "the message on")
+                        yield env.timeout(relay)
+                        world.events += 1
+                    world.log_event("call", incident, caller.name, f"{caller.label} calls {c.label}")
+                    yield env.timeout(c.ring_days(u_ring))
                     world.events += 1
-                    if incident.active:
-                        rec.calls_answered_in_time += incident.decisions == decisions_at_call
-                        after_answer(world, incident, caller, draws)
-                    return
-            world.log_event("no_answer", incident, callee.name, f"{callee.label} does not answer")
-        attempt += 1
-        if attempt > p.max_retries:
-            if incident.active and not incident.clarified:
-                after_silence(world, incident, caller)
-            return
-        yield env.timeout(p.retry_days(u_after))
-        world.events += 1
+                    answer_p = 0.0
+                    if callee.answers and line.suspended_until <= env.now:
+                        answer_p = answer_p0 * math.exp(-sensitivity * tension.at(env.now))
+                    if u_answer < answer_p:
+                        world.log_event("answer", incident, callee.name, f"{callee.label} answers")
+                        rec.calls_answered += 1
+                        rec.calls_mediated += c.relay_days is not None
+                        hours = (env.now - decided_at) * 24.0
+                        rec.answer_delay_bins[answer_delay_bin(hours)] += 1
+                        rec.answer_delay_hours_total += hours
+                        yield env.timeout(c.call_days(u_after) + back)
+                        world.events += 1
+                        if incident.active:
+                            rec.calls_answered_in_time += incident.decisions == decisions_at_call
+                            after_answer(world, incident, caller, draws, c.pair)
+                        return
+                world.log_event("no_answer", incident, callee.name, f"{callee.label} does not answer")
+            attempt += 1
+            if attempt > c.max_retries:
+                break
+            yield env.timeout(c.retry_days(u_after))
+            world.events += 1
+        if incident.active and not incident.clarified:
+            after_silence(world, incident, caller, c.pair, last=n == len(channels) - 1)
 
 
-def after_answer(world: World, incident: Incident, caller: PartyParameters, draws: Draws) -> None:
+def after_answer(world: World, incident: Incident, caller: PartyParameters, draws: Draws, pair: int = 0) -> None:
     """An answered call has ended while the incident is still open: apply the mechanisms that are on."""
     m = world.p.mechanisms
     u_threat, u_stand, u_pause = draws(), draws(), draws()  # always all three: the order never shifts
@@ -119,7 +186,7 @@ def after_answer(world: World, incident: Incident, caller: PartyParameters, draw
         incident.clarify("hotline call")
     if u_threat < m.threat_probability:
         world.record.threats += 1
-        world.tension.jump(world.env.now, m.threat_tension_jump)
+        world.tensions.jump(world.env.now, m.threat_tension_jump, pair)
         incident.up_factor[0] *= m.threat_multiplier
         incident.up_factor[1] *= m.threat_multiplier
         world.log_event("threat", incident, caller.name, "the call carries a threat; both sides harden")
@@ -148,13 +215,19 @@ def _stand_down(world: World, incident: Incident, rungs: int) -> None:
         incident.truce = True
 
 
-def after_silence(world: World, incident: Incident, caller: PartyParameters) -> None:
-    """The caller gave up on a call that was never answered: silence is read as a signal."""
+def after_silence(world: World, incident: Incident, caller: PartyParameters, pair: int = 0,
+                  last: bool = True) -> None:
+    """The caller gave up on a channel that never answered; if it was the last one to try, the silence is
+    read as a signal."""
     world.record.calls_unanswered += 1
+    if not last:
+        return
     m = world.p.mechanisms
     if m.silence_tension_jump > 0.0 or m.silence_resolve != 1.0:
-        world.tension.jump(world.env.now, m.silence_tension_jump)
-        incident.up_factor[incident.side_index(caller.index)] *= m.silence_resolve
+        world.tensions.jump(world.env.now, m.silence_tension_jump, pair)
+        side = incident.side_index(caller.index)
+        if side is not None:
+            incident.up_factor[side] *= m.silence_resolve
         world.log_event("silence", incident, caller.name, f"{caller.label} reads the silence as hostile")
 
 

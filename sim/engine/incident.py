@@ -27,7 +27,7 @@ class Incident:
     """State of one incident and its routine (`run`)."""
 
     __slots__ = ("world", "kind", "number", "index_in_type", "rung", "highest", "active", "clarified", "covered",
-                 "draws", "called", "decisions", "up_factor", "pause_days", "truce")
+                 "draws", "called", "decisions", "up_factor", "pause_days", "truce", "joined")
 
     def __init__(self, world: World, kind: IncidentTypeParameters, number: int, index_in_type: int,
                  draws: Draws):
@@ -46,6 +46,7 @@ class Incident:
         self.up_factor = [1.0, 1.0]  # factors on the initiator's and the responder's escalation chance
         self.pause_days = 0.0  # delay added to the pending decision by an answered call (buying time)
         self.truce = False  # an agreed stand-down happened since the mover's last decision
+        self.joined = 0  # bit mask of the kind's allies (by position) that have joined
 
     def clarify(self, how: str) -> None:
         """Intent is clarified: misperceptions are corrected and a face-saving step down is on offer."""
@@ -53,9 +54,14 @@ class Incident:
             self.clarified = True
             self.world.log_event("clarified", self, "", f"intent clarified by {how}")
 
-    def side_index(self, party: int) -> int:
-        """0 for the initiator's side, 1 for the responder's."""
-        return 0 if party == self.kind.initiator else 1
+    def side_index(self, party: int) -> int | None:
+        """0 for the initiator's side, 1 for the responder's (an ally: its partner's); None for others."""
+        kind = self.kind
+        if party == kind.initiator:
+            return 0
+        if party == kind.responder:
+            return 1
+        return next((ally.side for ally in kind.allies if ally.party.index == party), None)
 
     def run(self, pending: Pending | None = None) -> Generator[Any, Any, None]:
         """The incident's routine from its start, or, with `pending`, from a state `sim.engine.quiet.walk`
@@ -72,7 +78,7 @@ class Incident:
         mech = p.mechanisms
         hazard, hazard_below = mech.hazard_multiplier, mech.hazard_below_rung
         accident_at = kind.accident
-        tension = world.tension
+        tension = world.tension_of[kind.index]
         timeout = env.timeout
         mover, other = kind.responder_side, kind.initiator_side
         if pending is None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["ModelParameters", "PartyParameters", "IncidentTypeParameters", "HotlineParameters", "MechanismParameters",
-           "ShockParameters", "Side", "side_of"]
+           "ShockParameters", "AllyParameters", "Side", "side_of", "pair_index"]
 
 Sampler = Callable[[float], float]
 
@@ -66,6 +66,30 @@ def side_of(party: PartyParameters, layer: str) -> Side:
                 party.call_rung[layer])
 
 
+def pair_index(a: int, b: int, n_parties: int) -> int:
+    """The position of the unordered pair {a, b} among all pairs of `n_parties` parties (0 for two)."""
+    if a > b:
+        a, b = b, a
+    return a * n_parties - a * (a + 1) // 2 + (b - a - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class AllyParameters:
+    """A third party that may join an incident on one side (its partner's) once the incident reaches a rung."""
+
+    party: PartyParameters
+    party_side: Side  # the ally acting through the layer it joins with (its call rung, for one)
+    side: int  # 0: joins the initiator's side, 1: the responder's
+    opponent: int  # party index of the other side
+    join_rung: int
+    probability: float
+    delay_days: Sampler
+    deterrence: float  # factor on the opponent's escalation chance
+    resolve: float  # factor on the partner's escalation chance
+    tension_jump: float  # on the pair (ally, opponent)
+    pair: int  # the pair (ally, opponent)
+
+
 @dataclass(frozen=True, slots=True)
 class IncidentTypeParameters:
     index: int
@@ -82,9 +106,12 @@ class IncidentTypeParameters:
     crisis_days: Sampler
     accident: tuple[float, ...]  # by rung; prevention (when on) is already applied
     prevention_rate_factor: float  # arrivals accepted with this probability (1.0: prevention does not thin)
-    covered_layers: bool
+    covered_layers: bool  # a channel joining the two sides covers the incident's layers from its start
     initiator_side: Side
     responder_side: Side
+    pair: int = 0  # the pair of parties whose tension the incident reads and raises
+    defense_cover: bool = False  # a channel of the pair covers it once defense forces join (military rung)
+    allies: tuple[AllyParameters, ...] = ()  # third parties that may join it
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +132,26 @@ class HotlineParameters:
     retry_days: Sampler
     suspend_rung: int
     suspension_days: Sampler
+    # One channel among several: the parties it joins, and what it changes of theirs (None: the party's own).
+    index: int = 0
+    name: str = "hotline"
+    label: str = "the hotline"
+    a: int = 0
+    b: int = 1
+    pair: int = 0
+    relay_days: Sampler | None = None  # a mediator relays each way; None: a direct line
+    consultation_days: Sampler | None = None
+    answer_probability: float | None = None
+    answer_sensitivity: float | None = None
+    defense_layers: frozenset[str] = frozenset()  # layers that join any incident past the military rung
+
+    def covers(self, layers: tuple[str, ...], military: bool) -> bool:
+        """Whether an incident fought with `layers` (and, if `military`, past the military rung) is covered."""
+        if not self.enabled:
+            return False
+        if any(layer in self.coverage for layer in layers):
+            return True
+        return military and bool(self.coverage & self.defense_layers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +181,7 @@ class ShockParameters:
     rate_per_day: float
     tension_jump: float
     suspension_days: Sampler | None
+    pairs: tuple[int, ...] | None = None  # pairs whose tension rises and channels are suspended; None: all
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +197,7 @@ class ModelParameters:
     horizon_days: float
     parties: tuple[PartyParameters, ...]
     types: tuple[IncidentTypeParameters, ...]
-    hotline: HotlineParameters
+    hotline: HotlineParameters  # the template (`hotline:`); calls go over `channels`
     mechanisms: MechanismParameters
     layers: tuple[str, ...]
     fallback_enabled: bool
@@ -164,3 +212,12 @@ class ModelParameters:
     shocks: tuple[ShockParameters, ...]
     defense_layers: frozenset[str]
     start: dt.datetime
+    channels: tuple[HotlineParameters, ...] = ()
+    pair_channels: dict[int, tuple[int, ...]] | None = None  # pair -> its channels, in the order calls try them
+    spillover: float = 1.0
+    n_pairs: int = 1
+
+    def channels_between(self, a: int, b: int) -> tuple[HotlineParameters, ...]:
+        """The channels joining parties a and b, in the order a call tries them."""
+        pairs = self.pair_channels or {}
+        return tuple(self.channels[c] for c in pairs.get(pair_index(a, b, len(self.parties)), ()))

@@ -58,8 +58,7 @@ TIED = "tied"  # a move falls exactly on `until`: only the event queue could ord
 
 def covered_at_start(p: ModelParameters, kind: IncidentTypeParameters) -> bool:
     """Whether the line covers an incident of `kind` once it has entered (as `on_rung_reached` decides)."""
-    return kind.covered_layers or (kind.start_rung >= p.military_rung
-                                   and bool(p.hotline.coverage & p.defense_layers))
+    return kind.covered_layers or (kind.start_rung >= p.military_rung and kind.defense_cover)
 
 
 def can_climb(kind: IncidentTypeParameters) -> bool:
@@ -74,18 +73,19 @@ def can_climb(kind: IncidentTypeParameters) -> bool:
 
 def may_walk(p: ModelParameters, kind: IncidentTypeParameters) -> bool:
     """True when entering the start rung touches only counters and the crisis level: no tension jump, no
-    call, no protest, no suspension, not the top rung."""
+    call, no ally, no protest, no suspension, not the top rung."""
     start = kind.start_rung
     if start >= p.top or p.tension_jump[start] != 0.0:
         return False
-    h = p.hotline
-    if h.enabled and start >= h.suspend_rung:
+    channels = p.channels_between(kind.initiator, kind.responder)
+    if any(c.enabled and start >= c.suspend_rung for c in channels):
         return False
     if p.fallback_enabled and start == p.fallback_rung:
         return False
+    if any(ally.join_rung <= start for ally in kind.allies):
+        return False
     caller = kind.responder_side
-    may_call = (h.enabled and covered_at_start(p, kind) and caller.party.index != kind.initiator
-                and caller.party.calls and start >= caller.call_rung)
+    may_call = covered_at_start(p, kind) and caller.party.calls and start >= caller.call_rung
     return not may_call
 
 
@@ -94,7 +94,7 @@ def walk(world: World, kind: IncidentTypeParameters, covered: bool, start_day: f
     """The course of an incident of `kind` started on `start_day`, as `Incident.run` would run it while
     it stays at or below its start rung; CLIMBS if it would climb, TIED if a move falls on `until`."""
     p = world.p
-    tension = world.tension
+    tension = world.tension_of[kind.index]
     feedback = p.escalation_feedback
     mech = p.mechanisms
     hazard, hazard_below = mech.hazard_multiplier, mech.hazard_below_rung

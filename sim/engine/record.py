@@ -47,6 +47,8 @@ class ReplicationRecord:
     calls_unanswered: int  # callers that gave up after every redial
     stand_downs: int
     threats: int
+    calls_mediated: int  # answered calls that went through a mediator
+    allies_joined: int  # allies that joined an incident on their partner's side
     answer_delay_bins: list[int]  # answered calls by hours from deciding to call to the answer
     answer_delay_hours_total: float
     days_at_or_above: list[float]
@@ -59,6 +61,7 @@ class ReplicationRecord:
                    incidents_by_type=[0] * n_types, incident_days_by_type=[0] * n_types,
                    serious_incidents=0, serious_by_layer=[0] * n_layers, calls_placed=0, calls_answered=0,
                    calls_answered_in_time=0, calls_unanswered=0, stand_downs=0, threats=0,
+                   calls_mediated=0, allies_joined=0,
                    answer_delay_bins=[0] * (len(ANSWER_DELAY_EDGES_HOURS) + 1), answer_delay_hours_total=0.0,
                    days_at_or_above=[0.0] * n_rungs, events=0)
 

@@ -25,6 +25,7 @@ class Purpose(IntEnum):
     SHOCK = 7
     SUSPENSION = 8
     PREVENTION = 9
+    ALLY = 10
 
 
 def replication_seed(root_seed: int, replication: int) -> int:

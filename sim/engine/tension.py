@@ -1,36 +1,32 @@
-"""Political tension: a level that serious incidents raise and that decays with a half-life."""
+"""Political tension: a level per pair of parties that serious incidents raise and that decays with a
+half-life. A rise between two parties reaches every other pair in part (the spillover)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
 
-__all__ = ["Tension"]
+__all__ = ["Tension", "Tensions"]
 
 
 class Tension:
-    """Exponentially decaying tension, evaluated lazily: level(t) = level0 * exp(-k (t - t0))."""
+    """Exponentially decaying tension of one pair, evaluated lazily: level(t) = level0 * exp(-k (t - t0))."""
 
-    __slots__ = ("_level", "_since", "_decay", "_listeners", "before_jump")
+    __slots__ = ("_level", "_since", "_decay", "_listeners")
 
     def __init__(self, initial: float, decay_per_day: float):
         self._level = initial
         self._since = 0.0
         self._decay = decay_per_day
         self._listeners: list[Callable[[], None]] = []
-        self.before_jump: Callable[[float], None] | None = None  # told the day before the level changes
 
     def at(self, day: float) -> float:
         if self._level == 0.0:
             return 0.0
         return self._level * math.exp(-self._decay * (day - self._since))
 
-    def jump(self, day: float, amount: float) -> None:
-        """Raise tension now and tell listeners (arrival processes whose rate bounds just went stale)."""
-        if amount <= 0.0:
-            return
-        if self.before_jump is not None:
-            self.before_jump(day)
+    def rise(self, day: float, amount: float) -> None:
+        """Raise the level now and tell listeners (arrival processes whose rate bounds just went stale)."""
         self._level = self.at(day) + amount
         self._since = day
         for notify in self._listeners:
@@ -41,3 +37,40 @@ class Tension:
 
     def listeners_clear(self) -> None:
         self._listeners.clear()
+
+
+class Tensions:
+    """The tension of every pair of parties in one replication."""
+
+    __slots__ = ("pairs", "_spillover", "before_jump")
+
+    def __init__(self, n_pairs: int, initial: float, decay_per_day: float, spillover: float):
+        self.pairs = [Tension(initial, decay_per_day) for _ in range(n_pairs)]
+        self._spillover = spillover
+        # Told the day and the pairs whose level is about to change, before it changes.
+        self.before_jump: Callable[[float, list[int]], None] | None = None
+
+    def __getitem__(self, pair: int) -> Tension:
+        return self.pairs[pair]
+
+    def jump(self, day: float, amount: float, pair: int | None = 0) -> None:
+        """Raise the tension of `pair` by `amount` now, and of every other pair by the spillover's share of
+        it; `pair=None` raises every pair by the whole amount (a shock that concerns all)."""
+        if amount <= 0.0:
+            return
+        n = len(self.pairs)
+        spill = amount * self._spillover
+        if pair is None:
+            rises = [(q, amount) for q in range(n)]
+        elif n == 1 or spill <= 0.0:
+            rises = [(pair, amount)]
+        else:
+            rises = [(q, amount if q == pair else spill) for q in range(n)]
+        if self.before_jump is not None:
+            self.before_jump(day, [q for q, _ in rises])
+        for q, rise in rises:
+            self.pairs[q].rise(day, rise)
+
+    def listeners_clear(self) -> None:
+        for tension in self.pairs:
+            tension.listeners_clear()

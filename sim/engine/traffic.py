@@ -43,7 +43,7 @@ class Traffic:
     """The arrivals of one walkable incident type, emulated on the uniforms `World.arrivals` would read."""
 
     __slots__ = ("world", "kind", "_gen", "_u", "_pair", "_base", "_feedback", "_keep", "_prevent", "_bound",
-                 "_covered", "_ahead", "_accepted_ahead", "_last_day", "_real", "_resume", "next_day")
+                 "_covered", "_tension", "_ahead", "_accepted_ahead", "_last_day", "_real", "_resume", "next_day")
 
     def __init__(self, world: World, kind: IncidentTypeParameters, covered: bool):
         self.world = world
@@ -62,7 +62,8 @@ class Traffic:
         self._real: Any = None  # the event of the real arrival drawn ahead, if any
         self._resume: Any = None  # the event that resumes drawing ahead
         self.next_day = math.inf  # the day of the next arrival the agenda lets happen (inf: none)
-        self._bound = self._base * (1.0 + self._feedback * world.tension.at(0.0))
+        self._tension = world.tension_of[kind.index]
+        self._bound = self._base * (1.0 + self._feedback * self._tension.at(0.0))
         self._last_day = 0.0
         self._look_ahead()
 
@@ -78,7 +79,7 @@ class Traffic:
         u_accept = u[2 * i + 1]
         world = self.world
         base = self._base
-        rate = base * (1.0 + self._feedback * world.tension.at(day)) if self._feedback else base
+        rate = base * (1.0 + self._feedback * self._tension.at(day)) if self._feedback else base
         course = None
         real = False
         if u_accept * bound < rate:
@@ -175,7 +176,7 @@ class Traffic:
 
     def _renew(self, _event: object) -> None:
         now = self.world.env.now
-        self._bound = self._base * (1.0 + self._feedback * self.world.tension.at(now))
+        self._bound = self._base * (1.0 + self._feedback * self._tension.at(now))
         self._last_day = now
         self._look_ahead()
         self.world.agenda.refresh()

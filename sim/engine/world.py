@@ -17,7 +17,7 @@ from .quiet import can_climb, covered_at_start, may_walk
 from .record import LogEntry, ReplicationRecord
 from .routine import start_routine
 from .streams import Draws, Purpose, Streams, UniformBlocks
-from .tension import Tension
+from .tension import Tensions
 from .traffic import Traffic
 
 __all__ = ["World", "simulate"]
@@ -34,8 +34,14 @@ class World:
         self.exact = exact or log
         self.env = simpy.Environment()
         self.streams = Streams(seed)
-        self.tension = Tension(params.tension_initial, params.tension_decay_per_day)
-        self.hotline = Hotline(self.env, params.hotline)
+        self.tensions = Tensions(params.n_pairs, params.tension_initial, params.tension_decay_per_day,
+                                 params.spillover)
+        self.tension_of = [self.tensions[kind.pair] for kind in params.types]  # by incident type
+        self.channels = [Hotline(self.env, channel) for channel in params.channels]
+        self.pair_channels: list[list[Hotline]] = [[] for _ in range(params.n_pairs)]  # in the order calls try them
+        for pair, indices in (params.pair_channels or {}).items():
+            self.pair_channels[pair] = [self.channels[c] for c in indices]
+        self._suspension_draws: dict[int, Any] = {}
         n_rungs, n_types = params.top + 1, len(params.types)
         self.record = ReplicationRecord.empty(n_rungs, n_types, len(params.layers))
         self.record.log = [] if log else None
@@ -43,7 +49,6 @@ class World:
         self.stop = self.env.event()
         self._incident_blocks = [UniformBlocks(self.streams, Purpose.INCIDENT, Purpose.INCIDENT_OVERFLOW, j,
                                                INCIDENT_BLOCK) for j in range(n_types)]
-        self.suspension_draws = self.streams.generator(int(Purpose.SUSPENSION))
         self._counts = [0] * n_types
         self._last_day = [-1] * n_types
         # The world's crisis level is the highest rung among open incidents; time at each level is summed.
@@ -55,6 +60,14 @@ class World:
         self.agenda = Agenda(self)
         self.covered = [covered_at_start(params, kind) for kind in params.types]
         self.can_climb = [can_climb(kind) for kind in params.types]
+
+    def suspension_draws(self, channel: int) -> Any:
+        """The generator of suspension lengths of one channel (its own stream: channels never share)."""
+        gen = self._suspension_draws.get(channel)
+        if gen is None:
+            key = (int(Purpose.SUSPENSION),) if channel == 0 else (int(Purpose.SUSPENSION), channel)
+            gen = self._suspension_draws[channel] = self.streams.generator(*key)
+        return gen
 
     # --- logging ---------------------------------------------------------------------------------
     def log_event(self, kind: str, incident: Incident | None, party: str, detail: str) -> None:
@@ -78,7 +91,7 @@ class World:
         # takes its number, so the incidents that do happen read the same blocks as in an arm without it.
         keep = kind.prevention_rate_factor
         prevent = self.streams.generator(int(Purpose.PREVENTION), kind.index) if keep < 1.0 else None
-        tension = self.tension
+        tension = self.tension_of[kind.index]
         log = math.log
         while True:
             bound = base * (1.0 + feedback * tension.at(env.now))
@@ -122,10 +135,16 @@ class World:
             yield env.timeout(wait)
             self.events += 1
             self.log_event("shock", None, "", s.label)
-            self.tension.jump(env.now, s.tension_jump)
+            if s.pairs is None:
+                self.tensions.jump(env.now, s.tension_jump, None)
+            else:
+                for pair in s.pairs:
+                    self.tensions.jump(env.now, s.tension_jump, pair)
             if s.suspension_days is not None:
                 days = s.suspension_days(float(gen.random()))
-                self.hotline.suspend(env.now, days)
+                for channel in self.channels:
+                    if s.pairs is None or channel.p.pair in s.pairs:
+                        channel.suspend(env.now, days)
                 self.log_event("suspended", None, "", f"the hotline is suspended for {days:.0f} days")
             if s.at_day is not None:
                 return
@@ -201,7 +220,7 @@ class World:
         self._count_reach(incident.kind, rung, now)
         jump = p.tension_jump[rung]
         if jump:
-            self.tension.jump(now, jump)
+            self.tensions.jump(now, jump, incident.kind.pair)
         if rung >= p.top:
             self.log_event("absorbed", incident, "", "armed clash: the crisis has escalated to the top rung")
             if not self.stop.triggered:
@@ -278,13 +297,13 @@ class World:
             elif kind.rate_per_day > 0:
                 proc = env.process(self.arrivals(kind))
                 if self.p.arrival_feedback:
-                    self.tension.listen(lambda proc=proc: proc.interrupt() if proc.is_alive else None)
+                    self.tension_of[kind.index].listen(lambda proc=proc: proc.interrupt() if proc.is_alive else None)
         for k in range(len(self.p.shocks)):
             env.process(self.shock(k))
         horizon = self.p.horizon_days
         env.process(self._horizon(horizon))
         if not self.exact:
-            self.tension.before_jump = self.agenda.before_jump
+            self.tensions.before_jump = self.agenda.before_jump
             self.agenda.refresh()
         env.run(until=self.stop)
         if not self.exact:
@@ -303,7 +322,7 @@ class World:
         # the large buffers now so memory stays flat however many replications a process runs.
         for blocks in self._incident_blocks:
             blocks.release()
-        self.tension.listeners_clear()
+        self.tensions.listeners_clear()
         return rec
 
     def _horizon(self, horizon: float) -> Generator[Any, Any, None]:

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..engine.parameters import (
+    AllyParameters,
     HotlineParameters,
     IncidentTypeParameters,
     MechanismParameters,
@@ -19,8 +20,10 @@ from ..engine.parameters import (
     PartyParameters,
     Sampler,
     ShockParameters,
+    pair_index,
     side_of,
 )
+from ..scenario.channels import Hotline
 from ..scenario.schema import Scenario
 
 __all__ = ["compile_scenario"]
@@ -37,10 +40,67 @@ def _utc_offset_hours(zone: str, when: dt.date) -> float:
     return offset.total_seconds() / 3600.0 if offset else 0.0
 
 
-def _mechanisms(s: Scenario, index: dict[str, int]) -> MechanismParameters:
-    """The mechanisms as strengths; a mechanism that is off (or a hotline that does not exist) is neutral."""
+def _channel(s: Scenario, h: Hotline, rungs: dict[str, int], **identity: Any) -> HotlineParameters:
+    """One channel's settings in the engine's units."""
+    offset = _utc_offset_hours(h.hours.time_zone, s.start_date) - _utc_offset_hours(s.time_zone, s.start_date)
+    return HotlineParameters(
+        enabled=h.enabled, lines=h.lines, always_open=h.hours.always_open, open_hour=h.hours.open_hour,
+        close_hour=h.hours.close_hour, weekdays_only=h.hours.weekdays_only, offset_hours=offset,
+        start_weekday=s.start_date.weekday(), coverage=frozenset(h.coverage),
+        ring_days=_in_days(h.ring_hours, 24.0), call_days=_in_days(h.call_duration_hours, 24.0),
+        queue_when_busy=h.queue_when_busy, max_retries=h.max_retries, retry_days=_in_days(h.retry_interval_hours, 24.0),
+        suspend_rung=rungs[h.suspension.after_rung] if h.suspension.after_rung else len(rungs) + 1,
+        suspension_days=h.suspension.duration_days.sampler(), defense_layers=frozenset(h.defense_layers),
+        **identity)
+
+
+def _channels(s: Scenario, index: dict[str, int]) -> tuple[tuple[HotlineParameters, ...], dict[int, tuple[int, ...]]]:
+    """Every channel, and by pair of parties the channels joining it in the order calls try them."""
+    names = list(s.parties)
+    n = len(names)
+    resolved = s.resolved_channels()
+    single = len(resolved) == 1
+    channels = []
+    by_pair: dict[int, list[int]] = {}
+    for k, c in enumerate(resolved):
+        a, b = names.index(c.a), names.index(c.b)
+        pair = pair_index(a, b, n)
+        label = c.label or (c.mediator.label if c.mediator else "the hotline" if single else f"the {c.a}-{c.b} hotline")
+        channels.append(_channel(
+            s, c.settings, index, index=k, name=c.name, label=label, a=a, b=b, pair=pair,
+            relay_days=_in_days(c.mediator.relay_hours, 24.0) if c.mediator else None,
+            consultation_days=_in_days(c.consultation, 24.0) if c.consultation is not None else None,
+            answer_probability=c.answer_probability, answer_sensitivity=c.answer_tension_sensitivity))
+        by_pair.setdefault(pair, []).append(k)
+    return tuple(channels), {pair: tuple(ks) for pair, ks in by_pair.items()}
+
+
+def _allies(s: Scenario, parties: list[PartyParameters], initiator: int, responder: int,
+            index: dict[str, int]) -> tuple[AllyParameters, ...]:
+    """The parties that may join an incident between `initiator` and `responder` on a partner's side."""
+    names = list(s.parties)
+    n = len(names)
+    out = []
+    for i, party in enumerate(s.parties.values()):
+        if i in (initiator, responder):
+            continue
+        for partner, alliance in party.allied_with.items():
+            side = 0 if names.index(partner) == initiator else 1 if names.index(partner) == responder else None
+            if side is None:
+                continue
+            opponent = responder if side == 0 else initiator
+            out.append(AllyParameters(
+                party=parties[i], party_side=side_of(parties[i], alliance.layer), side=side, opponent=opponent,
+                join_rung=index[alliance.join_rung_id(s.ladder)], probability=alliance.join_probability,
+                delay_days=_in_days(alliance.delay_hours, 24.0), deterrence=alliance.deterrence_multiplier,
+                resolve=alliance.resolve_multiplier, tension_jump=alliance.tension_jump,
+                pair=pair_index(i, opponent, n)))
+    return tuple(out)
+
+
+def _mechanisms(s: Scenario, index: dict[str, int], on: bool) -> MechanismParameters:
+    """The mechanisms as strengths; a mechanism that is off (or with no channel at all) is neutral."""
     m = s.hotline.mechanisms
-    on = s.hotline.enabled
     hazard = on and m.moral_hazard.enabled
     threats = on and m.threats.enabled
     silence = on and m.silence.enabled
@@ -90,16 +150,21 @@ def compile_scenario(s: Scenario) -> ModelParameters:
             answer_sensitivity=p.hotline.answer_tension_sensitivity,
         ))
     h = s.hotline
-    coverage = frozenset(h.coverage)
+    n = len(names)
+    channels, pair_channels = _channels(s, index)
+    any_channel = any(c.enabled for c in channels)
     layers = tuple(dict.fromkeys(layer for p in s.parties.values() for layer in p.forces))
     prevention = h.mechanisms.prevention
-    preventing = h.enabled and prevention.enabled
+    preventing = any_channel and prevention.enabled
+    defense = frozenset(h.defense_layers)
     types = []
     for j, (name, t) in enumerate(s.incident_types.items()):
         initiator = names.index(t.initiator)
         responder = names.index(s.responder_of(t))
         responder_layer = t.responder_layer or t.layer
-        covered = t.layer in coverage or responder_layer in coverage
+        pair = pair_index(initiator, responder, n)
+        own = [channels[c] for c in pair_channels.get(pair, ())]
+        covered = any(c.covers((t.layer, responder_layer), False) for c in own)
         accident = tuple(t.accident_probability.on(r) for r in ids)
         if preventing and covered and prevention.accident_factor != 1.0:
             accident = tuple(a * prevention.accident_factor for a in accident)
@@ -115,35 +180,29 @@ def compile_scenario(s: Scenario) -> ModelParameters:
             covered_layers=covered,
             initiator_side=side_of(parties[initiator], t.layer),
             responder_side=side_of(parties[responder], responder_layer),
+            pair=pair, defense_cover=any(c.covers((), True) for c in own),
+            allies=_allies(s, parties, initiator, responder, index),
         ))
-    offset = _utc_offset_hours(h.hours.time_zone, s.start_date) - _utc_offset_hours(s.time_zone, s.start_date)
-    hotline = HotlineParameters(
-        enabled=h.enabled, lines=h.lines, always_open=h.hours.always_open, open_hour=h.hours.open_hour,
-        close_hour=h.hours.close_hour, weekdays_only=h.hours.weekdays_only, offset_hours=offset,
-        start_weekday=s.start_date.weekday(), coverage=coverage,
-        ring_days=_in_days(h.ring_hours, 24.0), call_days=_in_days(h.call_duration_hours, 24.0),
-        queue_when_busy=h.queue_when_busy, max_retries=h.max_retries, retry_days=_in_days(h.retry_interval_hours, 24.0),
-        suspend_rung=index[h.suspension.after_rung] if h.suspension.after_rung else len(ids) + 1,
-        suspension_days=h.suspension.duration_days.sampler(),
-    )
     shocks = tuple(ShockParameters(
         index=k, label=sh.label, at_day=sh.at_day,
         rate_per_day=(sh.rate_per_year or 0.0) / 365.25, tension_jump=sh.tension_jump,
         suspension_days=sh.suspends_hotline_days.sampler() if sh.suspends_hotline_days else None,
+        pairs=None if sh.between is None else (pair_index(names.index(sh.between[0]), names.index(sh.between[1]), n),),
     ) for k, sh in enumerate(s.shocks))
     return ModelParameters(
         rung_ids=ids, rung_labels=tuple(r.label for r in ladder.rungs), top=len(ids) - 1,
         weapons_rung=index[ladder.weapons_rung], military_rung=index[ladder.military_rung],
         serious_rung=index[ladder.serious_rung],
         ambiguous=tuple(r in ladder.ambiguous_ids for r in ids), main_rung=s.main_rung_index, horizon_days=s.horizon_days,
-        parties=tuple(parties), types=tuple(types), hotline=hotline,
-        mechanisms=_mechanisms(s, index), layers=layers,
+        parties=tuple(parties), types=tuple(types), hotline=_channel(s, h, index),
+        mechanisms=_mechanisms(s, index, any_channel), layers=layers,
         fallback_enabled=s.fallback.enabled, fallback_rung=index[s.fallback.trigger_rung_id(ladder)],
         fallback_days=_in_days(s.fallback.delay_hours, 24.0),
         fallback_probability=s.fallback.clarify_probability,
         tension_initial=s.tension.initial, tension_decay_per_day=math.log(2) / s.tension.half_life_days,
         tension_jump=tuple(s.tension.jump_by_rung.on(r) for r in ids),
         arrival_feedback=s.tension.arrival_feedback, escalation_feedback=s.tension.escalation_feedback,
-        shocks=shocks, defense_layers=frozenset(h.defense_layers),
+        shocks=shocks, defense_layers=defense,
         start=dt.datetime(s.start_date.year, s.start_date.month, s.start_date.day),
+        channels=channels, pair_channels=pair_channels, spillover=s.tension.spillover, n_pairs=n * (n - 1) // 2,
     )

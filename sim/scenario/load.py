@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from .extends import read_tree
+from .notices import notice_deprecated_keys
 from .problems import MISSING, Location, Problem, ScenarioError
 from .references import reference_problems
 from .schema import Scenario
@@ -302,6 +303,7 @@ def load_scenario(path: str | Path, sets: list[str] | None = None,
         raise ScenarioError([Problem(Location("--allow-extends", 1, 1), ("--allow-extends",),
                                      "cannot follow this path", str(allow_extends))]) from None
     raw, source = read_tree(path, (), root)
+    notice_deprecated_keys(raw, source)
     return _resolve(raw, source, path, list(sets or []))
 
 
@@ -312,4 +314,5 @@ def load_scenario_text(text: str, name: str = "<text>", sets: list[str] | None =
         raise ScenarioError([Problem(Location(name, 1, 1), (), "the top level must be a mapping")])
     if "extends" in raw:
         raise ScenarioError([Problem(source[("extends",)], ("extends",), "extends needs a file; use load_scenario")])
+    notice_deprecated_keys(raw, source)
     return _resolve(raw, source, None, list(sets or []))

@@ -1,5 +1,5 @@
-"""Parties: force layers, response posture (by layer), chain of command, rules of engagement and
-hotline policy."""
+"""Parties: force layers, response posture (by layer), chain of command, rules of engagement, hotline
+policy and alliances."""
 
 from __future__ import annotations
 
@@ -9,13 +9,40 @@ from .distributions import Duration, LogNormal
 from .fields import ByLayer, ByRung, Model, Name, Probability, RungByLayer, RungId, param
 from .ladder import Ladder
 
-__all__ = ["Force", "Posture", "PostureChanges", "HotlinePolicy", "Party"]
+__all__ = ["Force", "Posture", "PostureChanges", "HotlinePolicy", "Alliance", "Party"]
 
 
 class Force(Model):
-    units: int = param(1, ge=0, le=100_000, basis="assumption",
-                       doc="number of ships, aircraft or units in the area (descriptive)")
     label: str | None = Field(None, description="display name, e.g. 'China Coast Guard'")
+    units: int | None = Field(None, ge=0, le=100_000, exclude=True, deprecated=True,
+                              description="deprecated: has no effect (the model does not count ships or aircraft) "
+                              "and will be removed; delete it")
+
+
+class Alliance(Model):
+    """How an ally joins incidents that involve its partner."""
+
+    def join_rung_id(self, ladder: Ladder) -> str:
+        """The rung that may draw the ally in, resolved (default: the weapons rung)."""
+        return self.join_at_rung or ladder.weapons_rung
+
+    join_at_rung: RungId | None = param(None, basis="assumption",
+                                        doc="an incident involving the partner that first reaches this rung may "
+                                        "draw the ally in; default: the ladder's weapons_rung")
+    join_probability: Probability = param(0.5, basis="assumption",
+                                          doc="chance the ally joins once the rung is reached")
+    delay_hours: Duration = param(default_factory=lambda: LogNormal(dist="lognormal", median=6.0, p90=24.0),
+                                  unit="hours", basis="assumption",
+                                  doc="time from the rung being reached to the ally's forces or leaders joining")
+    layer: Name = param("navy", basis="assumption", doc="the ally's force layer that joins (one of its forces)")
+    deterrence_multiplier: float = param(1.0, ge=0.0, le=100.0, basis="assumption",
+                                         doc="factor on the opponent's escalation chance in the incident once the "
+                                         "ally has joined (below 1: deterred; above 1: provoked)")
+    resolve_multiplier: float = param(1.0, ge=0.0, le=100.0, basis="assumption",
+                                      doc="factor on the partner's escalation chance once the ally has joined "
+                                      "(above 1: emboldened, the entrapment worry)")
+    tension_jump: float = param(0.0, ge=0.0, le=100.0, unit="tension units", basis="assumption",
+                                doc="rise in tension between the ally and the opponent when the ally joins")
 
 
 class Posture(Model):
@@ -110,6 +137,10 @@ class Party(Model):
         doc="rules of engagement: the lowest rung from which a layer may deliberately step onto the weapons "
         "rung or above (e.g. the Feb 2021 China Coast Guard law lowers it for the coast guard)")
     hotline: HotlinePolicy = Field(default_factory=HotlinePolicy, description="hotline policy")
+    allied_with: dict[Name, Alliance] = param(
+        default_factory=dict, basis="assumption",
+        doc="partners this party may come to help, by party name: it may join incidents between a partner and "
+        "another party (US-Japan treaty, Art. 5; US-Philippines treaty, Art. IV); default: none")
 
     def command_rung_id(self, ladder: Ladder) -> str:
         """From this rung decisions go up the chain of command (default: the weapons rung)."""

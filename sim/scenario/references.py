@@ -38,6 +38,20 @@ def _layer(path: tuple[Any, ...], layer: str, party: str, layers: list[str]) -> 
         yield path, f"party {party} has no force layer with this name{suggest(layer, layers)}", layer
 
 
+def _coverage(base: tuple[Any, ...], channel: Any, all_layers: list[str], ids: list[str],
+              enabled: bool) -> Iterator[Finding]:
+    """Layers and rungs a hotline or channel names. The layers are checked only where the channel is on:
+    the default coverage of a hotline that does not exist need not match the parties' forces."""
+    for key in ("coverage", "defense_layers"):
+        if not enabled or getattr(channel, key) is None:
+            continue
+        for i, layer in enumerate(getattr(channel, key)):
+            if layer not in all_layers:
+                yield base + (key, i), f"no party has this force layer{suggest(layer, all_layers)}", layer
+    if channel.suspension is not None:
+        yield from _rung(base + ("suspension", "after_rung"), channel.suspension.after_rung, ids)
+
+
 def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[Finding]:
     """Every dangling or inconsistent reference in a schema-valid scenario."""
     found: list[Finding] = []
@@ -117,15 +131,28 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
         found += _by_rung(base + ("accident_probability",), kind.accident_probability.by_rung, ids)
 
     all_layers = sorted({layer for p in s.parties.values() for layer in p.forces})
-    for i, layer in enumerate(s.hotline.coverage):
-        if layer not in all_layers:
-            found.append((("hotline", "coverage", i), f"no party has this force layer{suggest(layer, all_layers)}",
-                          layer))
-    for i, layer in enumerate(s.hotline.defense_layers):
-        if layer not in all_layers:
-            found.append((("hotline", "defense_layers", i),
-                          f"no party has this force layer{suggest(layer, all_layers)}", layer))
-    found += _rung(("hotline", "suspension", "after_rung"), s.hotline.suspension.after_rung, ids)
+    inherited = not s.channels or any(c.coverage is None or c.defense_layers is None for c in s.channels.values())
+    found += _coverage(("hotline",), s.hotline, all_layers, ids, s.hotline.enabled and inherited)
+    for name, channel in s.channels.items():
+        base = ("channels", name)
+        for i, party in enumerate(channel.between):
+            if party not in s.parties:
+                found.append((base + ("between", i), f"no such party{suggest(party, party_names)}", party))
+        enabled = channel.enabled if channel.enabled is not None else s.hotline.enabled
+        found += _coverage(base, channel, all_layers, ids, enabled)
+    for name, party in s.parties.items():
+        for partner, alliance in party.allied_with.items():
+            here = ("parties", name, "allied_with", partner)
+            if partner not in s.parties:
+                found.append((here, f"no such party{suggest(partner, party_names)}", partner))
+            elif partner == name:
+                found.append((here, "a party cannot be its own ally", partner))
+            found += _layer(here + ("layer",), alliance.layer, name, list(party.forces))
+            found += _rung(here + ("join_at_rung",), alliance.join_at_rung, ids)
+    for k, shock in enumerate(s.shocks):
+        for i, party in enumerate(shock.between or []):
+            if party not in s.parties:
+                found.append((("shocks", k, "between", i), f"no such party{suggest(party, party_names)}", party))
     found += _rung(("hotline", "mechanisms", "moral_hazard", "below_rung"),
                    s.hotline.mechanisms.moral_hazard.below_rung, ids)
     found += _rung(("fallback", "trigger_rung"), s.fallback.trigger_rung, ids)

@@ -9,11 +9,12 @@ parties, channels); this module holds incidents, tension, shocks and the scenari
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from itertools import combinations
+from typing import Any, NamedTuple
 
 from pydantic import Field, field_validator, model_validator
 
-from .channels import Fallback, Hotline, Hours, Suspension
+from .channels import Channel, Fallback, Hotline, Hours, Mediator, Suspension
 from .distributions import Constant, Duration, LogNormal
 from .fields import ByLayer, ByRung, ByRungAmount, Model, Name, RungId, check_zone, param
 from .ladder import DEFAULT_RUNGS, Ladder, Rung
@@ -21,7 +22,8 @@ from .parties import HotlinePolicy, Party, Posture
 from .ranges import Ranges
 
 __all__ = [
-    "Scenario", "Ladder", "Rung", "Party", "Posture", "HotlinePolicy", "IncidentType", "Hotline",
+    "Scenario", "Ladder", "Rung", "Party", "Posture", "HotlinePolicy", "IncidentType", "Hotline", "Channel",
+    "ResolvedChannel",
     "Hours", "Suspension", "Fallback", "Tension", "Shock", "ByRung", "ByLayer", "DEFAULT_RUNGS",
 ]
 
@@ -60,6 +62,10 @@ class Tension(Model):
                                     doc="arrival rates are multiplied by (1 + feedback x tension)")
     escalation_feedback: float = param(0.3, ge=0.0, le=100.0, unit="1/tension unit", basis="assumption",
                                        doc="escalation chances are multiplied by (1 + feedback x tension)")
+    spillover: float = param(1.0, ge=0.0, le=1.0, unit="fraction", basis="assumption",
+                             doc="tension is kept per pair of parties; this share of a rise between two parties "
+                             "reaches every other pair (1: one level shared by all, as with two parties; 0: "
+                             "pairs apart)")
 
 
 class Shock(Model):
@@ -71,12 +77,29 @@ class Shock(Model):
                                 doc="rise in tension")
     suspends_hotline_days: Duration | None = param(None, unit="days", basis="fact",
                                                    doc="the hotline is suspended this long (none: not at all)")
+    between: list[Name] | None = param(None, min_length=2, max_length=2, basis="assumption",
+                                       doc="the two parties whose tension rises and whose channels are suspended "
+                                       "(tension.spillover carries a share to the other pairs); none: all pairs")
 
     @model_validator(mode="after")
     def _one_timing(self) -> Shock:
         if (self.at_day is None) == (self.rate_per_year is None):
             raise ValueError("give exactly one of at_day and rate_per_year")
         return self
+
+
+class ResolvedChannel(NamedTuple):
+    """A channel as the engine will see it: its parties and its settings with the template applied."""
+
+    name: str
+    a: str
+    b: str
+    label: str | None
+    settings: Hotline
+    mediator: Mediator | None
+    consultation: Any
+    answer_probability: float | None
+    answer_tension_sensitivity: float | None
 
 
 class Scenario(Model):
@@ -96,7 +119,12 @@ class Scenario(Model):
     ladder: Ladder = Field(default_factory=Ladder)
     parties: dict[Name, Party] = Field(min_length=2, max_length=10, description="parties by short name")
     incident_types: dict[Name, IncidentType] = Field(min_length=1, max_length=100)
-    hotline: Hotline = Field(default_factory=Hotline)
+    hotline: Hotline = Field(default_factory=Hotline, description="the hotline; with `channels`, the "
+                             "template each channel starts from")
+    channels: dict[Name, Channel] = param(
+        default_factory=dict, basis="assumption",
+        doc="channels by name, each joining two parties; calls between two parties try their channels in this "
+        "order. Default (none listed): one channel per pair of parties, each with the hotline's settings")
     fallback: Fallback = Field(default_factory=Fallback)
     tension: Tension = Field(default_factory=Tension)
     shocks: list[Shock] = Field(default_factory=list, max_length=100)
@@ -121,6 +149,16 @@ class Scenario(Model):
     def responder_of(self, kind: IncidentType) -> str:
         """The responding party of an incident type, resolved: the named one, or the other of two parties."""
         return kind.responder or next(p for p in self.parties if p != kind.initiator)
+
+    def resolved_channels(self) -> list[ResolvedChannel]:
+        """Every channel with its settings: those listed under `channels`, or by default one per pair of
+        parties with the `hotline:` settings (in the order of the parties)."""
+        if not self.channels:
+            return [ResolvedChannel(f"{a}_{b}", a, b, None, self.hotline, None, None, None, None)
+                    for a, b in combinations(self.parties, 2)]
+        return [ResolvedChannel(name, c.between[0], c.between[1], c.label, c.settings(self.hotline), c.mediator,
+                                c.prior_consultation_hours, c.answer_probability, c.answer_tension_sensitivity)
+                for name, c in self.channels.items()]
 
     @property
     def baseline_arm(self) -> str:

@@ -1,0 +1,45 @@
+"""Notices about keys that still work but are on their way out: one line each, said as a warning.
+
+A scenario file written for an earlier release keeps loading; the notice names the file, the lines and
+what to write instead. The command line prints these as `notice:` lines on standard error.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from .yaml_source import SourceMap
+
+__all__ = ["ScenarioNotice", "notice_deprecated_keys"]
+
+
+class ScenarioNotice(UserWarning):
+    """A key that still works but should be written differently (or removed)."""
+
+
+def _units_places(raw: dict[str, Any], source: SourceMap) -> dict[str, list[int]]:
+    """Lines holding `forces.<LAYER>.units`, by file (a parent named in `extends` may hold some)."""
+    places: dict[str, list[int]] = {}
+    parties = raw.get("parties")
+    if not isinstance(parties, dict):
+        return places
+    for name, party in parties.items():
+        forces = party.get("forces") if isinstance(party, dict) else None
+        if not isinstance(forces, dict):
+            continue
+        for layer, force in forces.items():
+            if isinstance(force, dict) and "units" in force:
+                where = source.get(("parties", name, "forces", layer, "units"))
+                file = where.file if where is not None else "<scenario>"
+                places.setdefault(file, []).append(where.line if where is not None else 0)
+    return places
+
+
+def notice_deprecated_keys(raw: dict[str, Any], source: SourceMap) -> None:
+    """Warn once per file and kind of deprecated key found in a scenario's raw data."""
+    for file, lines in _units_places(raw, source).items():
+        at = ", ".join(str(n) for n in sorted(set(lines)) if n) or "?"
+        warnings.warn(f"{file} (lines {at}): forces.<LAYER>.units has no effect (the model does not count ships "
+                      "or aircraft) and will be removed in the next release; delete it",
+                      ScenarioNotice, stacklevel=3)
