@@ -13,12 +13,14 @@ from typing import Any
 
 from ..engine.record import ANSWER_DELAY_EDGES_HOURS, ReplicationRecord
 
-__all__ = ["Layout", "Row", "COUNTS", "ANSWER_DELAY_LABELS"]
+__all__ = ["Layout", "Row", "COUNTS", "THIRD_PARTY_COUNTS", "ANSWER_DELAY_LABELS"]
 
 Row = dict[str, Any]
 
 COUNTS = ("incidents", "serious_incidents", "calls_placed", "calls_answered", "calls_answered_in_time",
           "calls_unanswered", "stand_downs", "threats", "events")
+# Columns only scenarios with allies or mediated channels have (so two-party tables keep their columns).
+THIRD_PARTY_COUNTS = ("calls_mediated", "allies_joined")
 
 
 def _delay_labels() -> tuple[str, ...]:
@@ -37,12 +39,17 @@ class Layout:
     rung_ids: tuple[str, ...]
     type_names: tuple[str, ...]
     layers: tuple[str, ...] = ()
+    third_parties: bool = False  # the scenario has allies or mediated channels: their counts are columns too
+
+    @property
+    def counts(self) -> tuple[str, ...]:
+        return COUNTS + THIRD_PARTY_COUNTS if self.third_parties else COUNTS
 
     @property
     def columns(self) -> list[str]:
         return (["arm", "replication", "seed", "highest_rung"]
                 + [f"first_day_{r}" for r in self.rung_ids]
-                + list(COUNTS)
+                + list(self.counts)
                 + [f"serious_{layer}" for layer in self.layers]
                 + [f"answer_delay_{label}" for label in ANSWER_DELAY_LABELS]
                 + ["answer_delay_hours_total"]
@@ -54,7 +61,7 @@ class Layout:
         row: Row = {"arm": arm, "replication": replication, "seed": seed, "highest_rung": rec.highest_rung}
         for rung, day in zip(self.rung_ids, rec.first_day, strict=True):
             row[f"first_day_{rung}"] = day
-        for name in COUNTS:
+        for name in self.counts:
             row[name] = getattr(rec, name)
         for layer, count in zip(self.layers, rec.serious_by_layer, strict=True):
             row[f"serious_{layer}"] = count

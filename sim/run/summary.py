@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.record import ANSWER_DELAY_EDGES_HOURS
-from .outcomes import ANSWER_DELAY_LABELS, COUNTS, Row
+from .outcomes import ANSWER_DELAY_LABELS, COUNTS, THIRD_PARTY_COUNTS, Row
 from .stats import PairedCounts, paired_difference, variance_reduction, wilson
 
 __all__ = ["Accumulator", "SummarySpec"]
@@ -36,6 +36,7 @@ class SummarySpec:
     horizon_days: float
     layers: tuple[str, ...] = ()
     bins: int = 73
+    third_parties: bool = False  # rows have calls_mediated and allies_joined
 
     @property
     def baseline(self) -> str:
@@ -108,6 +109,7 @@ class Accumulator:
         self._main_col = f"first_day_{spec.rung_ids[spec.main_rung]}"
         self._serious_days = f"days_at_or_above_{spec.rung_ids[spec.serious_rung]}"
         self._main_days = f"days_at_or_above_{spec.rung_ids[spec.main_rung]}"
+        self._counts = COUNT_OUTCOMES + THIRD_PARTY_COUNTS if spec.third_parties else COUNT_OUTCOMES
         self._summed = ([f"serious_{layer}" for layer in spec.layers]
                         + [f"answer_delay_{label}" for label in ANSWER_DELAY_LABELS])
 
@@ -125,7 +127,7 @@ class Accumulator:
         arm.n += 1
         highest = row["highest_rung"]
         arm.highest[highest] += 1
-        for name in COUNT_OUTCOMES:
+        for name in self._counts:
             arm.counts.setdefault(name, Counter())[row[name]] += 1
         for name in self._summed:
             arm.sums[name] += row.get(name, 0)
@@ -236,6 +238,8 @@ class Accumulator:
                 "calls_unanswered": outcomes.get("calls_unanswered", {}).get("total", 0),
                 "stand_downs": outcomes.get("stand_downs", {}).get("total", 0),
                 "threats": outcomes.get("threats", {}).get("total", 0),
+                **({name: outcomes.get(name, {}).get("total", 0) for name in THIRD_PARTY_COUNTS}
+                   if self.spec.third_parties else {}),
                 "answer_rate": answered / placed if placed else None,
                 "in_time_rate": in_time / placed if placed else None,
                 "answer_delay": self._answer_delay(arm, answered),

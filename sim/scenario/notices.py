@@ -39,7 +39,8 @@ def _units_places(raw: dict[str, Any], source: SourceMap) -> dict[str, list[int]
 def notice_deprecated_keys(raw: dict[str, Any], source: SourceMap) -> None:
     """Warn once per file and kind of deprecated key found in a scenario's raw data."""
     for file, lines in _units_places(raw, source).items():
-        at = ", ".join(str(n) for n in sorted(set(lines)) if n) or "?"
-        warnings.warn(f"{file} (lines {at}): forces.<LAYER>.units has no effect (the model does not count ships "
+        known = sorted({n for n in lines if n})
+        at = ("line " if len(known) == 1 else "lines ") + ", ".join(map(str, known)) if known else "somewhere"
+        warnings.warn(f"{file} ({at}): forces.<LAYER>.units has no effect (the model does not count ships "
                       "or aircraft) and will be removed in the next release; delete it",
                       ScenarioNotice, stacklevel=3)

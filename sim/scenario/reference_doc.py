@@ -12,12 +12,14 @@ _SECTIONS = [
     ("Top level", "Scenario"), ("ladder", "Ladder"), ("ladder.rungs[]", "Rung"), ("parties.<NAME>", "Party"),
     ("parties.<NAME>.forces.<LAYER>", "Force"), ("parties.<NAME>.posture", "Posture"),
     ("parties.<NAME>.posture_by_layer.<LAYER>", "PostureChanges"), ("parties.<NAME>.hotline", "HotlinePolicy"),
+    ("parties.<NAME>.allied_with.<PARTNER>", "Alliance"),
     ("incident_types.<NAME>", "IncidentType"), ("hotline", "Hotline"), ("hotline.hours", "Hours"),
     ("hotline.suspension", "Suspension"), ("hotline.mechanisms.clarification", "Clarification"),
     ("hotline.mechanisms.restraint", "Restraint"), ("hotline.mechanisms.stand_down", "StandDown"),
     ("hotline.mechanisms.buying_time", "BuyingTime"), ("hotline.mechanisms.silence", "Silence"),
     ("hotline.mechanisms.prevention", "Prevention"), ("hotline.mechanisms.moral_hazard", "MoralHazard"),
-    ("hotline.mechanisms.threats", "Threats"), ("fallback", "Fallback"), ("tension", "Tension"), ("shocks[]", "Shock"),
+    ("hotline.mechanisms.threats", "Threats"), ("channels.<NAME>", "Channel"), ("channels.<NAME>.mediator", "Mediator"),
+    ("fallback", "Fallback"), ("tension", "Tension"), ("shocks[]", "Shock"),
 ]
 
 
