@@ -90,7 +90,9 @@ def _arm_table(fig: Figure, summary: dict[str, Any], rect: list[float]) -> None:
         h = data["hotline"]
         rows.append([pretty_arm(arm), interval_text(data["p_reach"][serious]),
                      interval_text(data["p_reach"][main], digits=2), diff_text,
-                     f"{h['calls_placed']} / {h['calls_answered']} / {h['calls_answered_in_time']}"])
+                     f"{h['calls_placed']} / {h['calls_answered']} / {h['calls_answered_in_time']}"
+                     + (f"\n{h['calls_mediated']} mediated, {h['allies_joined']} ally joins"
+                        if "allies_joined" in h else "")])
     table = ax.table(cellText=rows, colLabels=header, loc="center", cellLoc="center",
                      colWidths=[0.2, 0.18, 0.22, 0.22, 0.18])
     table.auto_set_font_size(False)

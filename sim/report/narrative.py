@@ -57,6 +57,9 @@ def narrate(loaded: LoadedScenario, arm: str, replication: int, record: Replicat
     lines += ["", f"Outcome: highest rung {record.highest_rung} ({rungs[record.highest_rung].label}); "
               f"{record.incidents} incidents, {record.serious_incidents} serious; hotline calls placed "
               f"{record.calls_placed}, answered {record.calls_answered}, in time {record.calls_answered_in_time}."]
+    if record.allies_joined or record.calls_mediated:
+        lines.append(f"Allies joined {record.allies_joined} time(s); {record.calls_mediated} answered call(s) went "
+                     "through a mediator.")
     hidden = len({e.incident for e in log if e.incident >= 0}) - len(keep - {-1})
     if hidden > 0:
         lines.append(f"({hidden} routine incidents that went nowhere are not shown; --all shows them.)")

@@ -31,8 +31,8 @@ def why_impossible(scenario: Scenario, what: str) -> str | None:
     """Why an arm can never show `what` (a hotline pattern without a hotline, say), or None if it can."""
     if what not in ("in-time", "too-late"):
         return None
-    if not scenario.hotline.enabled:
-        return "it has no hotline (hotline.enabled is false)"
+    if not any(c.settings.enabled for c in scenario.resolved_channels()):
+        return "it has no hotline (hotline.enabled is false, and no channel is enabled)"
     policies = [p.hotline for p in scenario.parties.values()]
     if not any(p.calls and p.call_probability > 0 for p in policies):
         return "no party ever places a call (hotline.calls or call_probability)"
