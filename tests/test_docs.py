@@ -48,18 +48,41 @@ def test_key_reference_in_docs_matches_the_schema() -> None:
     assert block == key_reference(), "regenerate the key reference in docs/scenarios.md"
 
 
+def _complete_example(name: str) -> str:
+    """The whole scenario in docs/scenarios.md whose first line is `name: NAME` (and that has arms)."""
+    text = (REPO / "docs" / "scenarios.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    found = [b for b in blocks if b.startswith(f"name: {name}\n") and "arms:" in b]
+    assert len(found) == 1, f"docs/scenarios.md holds one whole scenario named {name!r}"
+    return found[0]
+
+
 def test_worked_example_validates_and_runs(tmp_path) -> None:
     from sim import load_scenario, run_experiment
 
-    text = (REPO / "docs" / "scenarios.md").read_text()
-    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
-    complete = [b for b in blocks if b.startswith("name:") and "arms:" in b]
-    assert complete, "the worked example ends with a whole scenario"
     path = tmp_path / "my.yaml"
-    path.write_text(complete[-1])
+    path.write_text(_complete_example("my first scenario"))
     loaded = load_scenario(path)
     assert list(loaded.arms) == ["no_hotline", "as_is", "rapid"]
     assert run_experiment(loaded, replications=2)["replications"] == 2
+
+
+def test_channels_example_validates_and_runs(tmp_path) -> None:
+    """The example with three parties, channels (one mediated) and an ally runs, and its results carry the
+    mediator and ally counts."""
+    from sim import load_scenario, run_experiment
+
+    path = tmp_path / "three.yaml"
+    path.write_text(_complete_example("three parties at a shoal"))
+    loaded = load_scenario(path)
+    scenario = loaded.scenario
+    assert len(scenario.parties) == 3 and scenario.parties["USA"].allied_with
+    assert any(c.mediator is not None for c in scenario.channels.values())
+    assert all(kind.responder for kind in scenario.incident_types.values())
+    summary = run_experiment(loaded, replications=2)
+    assert summary["replications"] == 2 and list(summary["arms"]) == list(loaded.arms)
+    for arm in summary["arms"].values():
+        assert {"calls_mediated", "allies_joined"} <= set(arm["outcomes"])
 
 
 def test_every_test_named_in_the_safety_table_exists() -> None:
