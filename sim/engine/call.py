@@ -136,38 +136,49 @@ def place_call(world: World, incident: Incident, caller: PartyParameters, callee
             if attempt == 0:
                 rec.calls_placed += 1
             u_ring, u_answer, u_after = draws(), draws(), draws()
-            relay = back = 0.0
-            if c.relay_days is not None:
+            back = 0.0
+            if c.relay_days is not None:  # the mediator passes the message on (its own time, not the line's)
                 relay, back = c.relay_days(draws()), c.relay_days(draws())
+                world.log_event("relay", incident, caller.name, f"{caller.label} asks {c.mediator} to pass the "
+                                "message on")
+                yield env.timeout(relay)
+                world.events += 1
+                if not incident.active or incident.clarified:
+                    return
+            answered = False
             if not c.queue_when_busy and line.lines.count >= line.lines.capacity:
                 world.log_event("busy", incident, caller.name, f"{caller.label} calls; every line is busy")
             else:
                 with line.lines.request() as held:
                     yield held
-                    if relay:
-                        world.log_event("relay", incident, caller.name, f"{caller.label} asks {c.label} to pass "
-                                        "the message on")
-                        yield env.timeout(relay)
-                        world.events += 1
                     world.log_event("call", incident, caller.name, f"{caller.label} calls {c.label}")
                     yield env.timeout(c.ring_days(u_ring))
                     world.events += 1
                     answer_p = 0.0
                     if callee.answers and line.suspended_until <= env.now:
                         answer_p = answer_p0 * math.exp(-sensitivity * tension.at(env.now))
-                    if u_answer < answer_p:
+                    answered = u_answer < answer_p
+                    if answered:
                         world.log_event("answer", incident, callee.name, f"{callee.label} answers")
                         rec.calls_answered += 1
                         rec.calls_mediated += c.relay_days is not None
                         hours = (env.now - decided_at) * 24.0
                         rec.answer_delay_bins[answer_delay_bin(hours)] += 1
                         rec.answer_delay_hours_total += hours
-                        yield env.timeout(c.call_days(u_after) + back)
+                        yield env.timeout(c.call_days(u_after))
                         world.events += 1
-                        if incident.active:
-                            rec.calls_answered_in_time += incident.decisions == decisions_at_call
-                            after_answer(world, incident, caller, draws, c.pair)
-                        return
+                        if not back:
+                            if incident.active:
+                                rec.calls_answered_in_time += incident.decisions == decisions_at_call
+                                after_answer(world, incident, caller, draws, c.pair)
+                            return
+                if answered:  # the answer comes back through the mediator, once the line is free again
+                    yield env.timeout(back)
+                    world.events += 1
+                    if incident.active:
+                        rec.calls_answered_in_time += incident.decisions == decisions_at_call
+                        after_answer(world, incident, caller, draws, c.pair)
+                    return
                 world.log_event("no_answer", incident, callee.name, f"{callee.label} does not answer")
             attempt += 1
             if attempt > c.max_retries:

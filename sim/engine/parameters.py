@@ -140,6 +140,7 @@ class HotlineParameters:
     b: int = 1
     pair: int = 0
     relay_days: Sampler | None = None  # a mediator relays each way; None: a direct line
+    mediator: str = ""  # who relays (for narratives)
     consultation_days: Sampler | None = None
     answer_probability: float | None = None
     answer_sensitivity: float | None = None

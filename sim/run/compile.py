@@ -69,6 +69,7 @@ def _channels(s: Scenario, index: dict[str, int]) -> tuple[tuple[HotlineParamete
         channels.append(_channel(
             s, c.settings, index, index=k, name=c.name, label=label, a=a, b=b, pair=pair,
             relay_days=_in_days(c.mediator.relay_hours, 24.0) if c.mediator else None,
+            mediator=c.mediator.label if c.mediator else "",
             consultation_days=_in_days(c.consultation, 24.0) if c.consultation is not None else None,
             answer_probability=c.answer_probability, answer_sensitivity=c.answer_tension_sensitivity))
         by_pair.setdefault(pair, []).append(k)
