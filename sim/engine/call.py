@@ -123,8 +123,11 @@ def place_call(world: World, incident: Incident, caller: PartyParameters, callee
         tension = world.tensions[c.pair]
         answer_p0 = c.answer_probability if c.answer_probability is not None else callee.answer_probability
         sensitivity = c.answer_sensitivity if c.answer_sensitivity is not None else callee.answer_sensitivity
+        last = n == len(channels) - 1
         attempt = 0
         while True:
+            if not last and line.next_open(env.now) > env.now:
+                break  # closed or suspended: the call goes on to the next channel instead of waiting
             while incident.active:
                 opening = line.next_open(env.now)
                 if opening <= env.now:
@@ -185,8 +188,8 @@ def place_call(world: World, incident: Incident, caller: PartyParameters, callee
                 break
             yield env.timeout(c.retry_days(u_after))
             world.events += 1
-        if incident.active and not incident.clarified:
-            after_silence(world, incident, caller, c.pair, last=n == len(channels) - 1)
+        if attempt and incident.active and not incident.clarified:
+            after_silence(world, incident, caller, c.pair, last=last)
 
 
 def after_answer(world: World, incident: Incident, caller: PartyParameters, draws: Draws, pair: int = 0) -> None:

@@ -50,6 +50,7 @@ class World:
         self._incident_blocks = [UniformBlocks(self.streams, Purpose.INCIDENT, Purpose.INCIDENT_OVERFLOW, j,
                                                INCIDENT_BLOCK) for j in range(n_types)]
         self._counts = [0] * n_types
+        self._renew = [False] * n_types  # an arrival's own incident raised its type's tension (see arrivals)
         self._last_day = [-1] * n_types
         # The world's crisis level is the highest rung among open incidents; time at each level is summed.
         self._open_at = [0] * n_rungs
@@ -109,8 +110,22 @@ class World:
                         else:
                             self._counts[kind.index] += 1
                     bound = rate  # tension only decays between jumps, so the current rate bounds the future
+                    if self._renew[kind.index]:  # the spawn itself raised tension: renew the bound now
+                        self._renew[kind.index] = False
+                        bound = base * (1.0 + feedback * tension.at(env.now))
             except simpy.Interrupt:
                 continue
+
+    def _tension_moved(self, proc: Any, j: int) -> None:
+        """Tension of type j's pair rose: its arrival process draws again from the new bound. When the
+        rise came from the arrival itself (its incident's start rung raises tension), the process cannot
+        be interrupted; it renews its bound as soon as the spawn returns (`_renew`)."""
+        if not proc.is_alive:
+            return
+        if self.env.active_process is proc:
+            self._renew[j] = True
+        else:
+            proc.interrupt()
 
     def spawn(self, kind: IncidentTypeParameters) -> Incident:
         j = kind.index
@@ -297,7 +312,7 @@ class World:
             elif kind.rate_per_day > 0:
                 proc = env.process(self.arrivals(kind))
                 if self.p.arrival_feedback:
-                    self.tension_of[kind.index].listen(lambda proc=proc: proc.interrupt() if proc.is_alive else None)
+                    self.tension_of[kind.index].listen(lambda proc=proc, j=kind.index: self._tension_moved(proc, j))
         for k in range(len(self.p.shocks)):
             env.process(self.shock(k))
         horizon = self.p.horizon_days

@@ -40,8 +40,25 @@ def assumption_lines(scenario: dict[str, Any]) -> list[str]:
     when = "around the clock" if hours.get("always_open") else (
         f"{hours.get('open_hour')}:00-{hours.get('close_hour')}:00 {hours.get('time_zone')}"
         + (" on weekdays" if hours.get("weekdays_only") else ""))
-    lines.append(f"Hotline (baseline settings): covers {', '.join(hotline.get('coverage', []))}; open {when}; "
+    channels = scenario.get("channels") or {}
+    what = "template of every channel" if channels else "baseline settings"
+    lines.append(f"Hotline ({what}): covers {', '.join(hotline.get('coverage', []))}; open {when}; "
                  f"{hotline.get('lines')} line(s); up to {hotline.get('max_retries')} redials.")
+    for name, c in channels.items():
+        via = (c.get("mediator") or {}).get("label")
+        enabled = hotline.get("enabled") if c.get("enabled") is None else c.get("enabled")
+        changed = [k for k in ("hours", "coverage", "ring_hours", "answer_probability", "suspension", "lines")
+                   if c.get(k) is not None]
+        lines.append(f"Channel {c.get('label') or name}: {' - '.join(c.get('between', []))}"
+                     + (f", through {via}" if via else ", direct") + ("" if enabled else ", off in the baseline")
+                     + (f"; own {', '.join(changed)}" if changed else "; the template's settings") + ".")
+    for name, party in scenario.get("parties", {}).items():
+        for partner, ally in (party.get("allied_with") or {}).items():
+            partner_label = scenario["parties"].get(partner, {}).get("label", partner)
+            lines.append(f"{party.get('label', name)} is {partner_label}'s ally (assumptions): joins at rung "
+                         f"'{ally.get('join_at_rung') or 'weapons'}' with probability {ally.get('join_probability')}; "
+                         f"then the opponent's escalation x{ally.get('deterrence_multiplier')}, the partner's "
+                         f"x{ally.get('resolve_multiplier')}.")
     for name, party in scenario.get("parties", {}).items():
         policy = party.get("hotline", {})
         consult = policy.get("prior_consultation_hours", {})

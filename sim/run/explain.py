@@ -38,8 +38,8 @@ MAX_EXACT_MECHANISMS = 8  # every one of the model's mechanisms: 2^8 subsets at 
 
 
 def mechanisms_on(s: Scenario) -> tuple[str, ...]:
-    """The mechanisms that act in an arm (none when its hotline does not exist)."""
-    if not s.hotline.enabled:
+    """The mechanisms that act in an arm (none when no channel exists: as `sim.run.compile` decides)."""
+    if not any(c.settings.enabled for c in s.resolved_channels()):
         return ()
     return tuple(s.hotline.mechanisms.enabled_names())
 

@@ -141,6 +141,12 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
         enabled = channel.enabled if channel.enabled is not None else s.hotline.enabled
         found += _coverage(base, channel, all_layers, ids, enabled)
     for name, party in s.parties.items():
+        for kind_name, kind in s.incident_types.items():
+            sides = (kind.initiator, kind.responder or (s.responder_of(kind) if len(s.parties) == 2 else None))
+            if name not in sides and all(side in party.allied_with for side in sides):
+                found.append((("parties", name, "allied_with", sides[1]),
+                              f"allied with both sides of incident type {kind_name} ({sides[0]} and {sides[1]}): "
+                              "an ally joins one side; drop one of the two alliances", sides[1]))
         for partner, alliance in party.allied_with.items():
             here = ("parties", name, "allied_with", partner)
             if partner not in s.parties:

@@ -87,6 +87,13 @@ class Shock(Model):
             raise ValueError("give exactly one of at_day and rate_per_year")
         return self
 
+    @field_validator("between")
+    @classmethod
+    def _two_parties(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and value[0] == value[1]:
+            raise ValueError(f"a shock concerns two different parties (got {value[0]!r} twice)")
+        return value
+
 
 class ResolvedChannel(NamedTuple):
     """A channel as the engine will see it: its parties and its settings with the template applied."""
