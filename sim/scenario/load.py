@@ -164,6 +164,9 @@ def _set_path(data: dict[str, Any], key: str, value: Any) -> str | None:
             if last:
                 node[part] = value
             else:
+                if node.get(part) is None and part in node:
+                    return (f"{'.'.join(map(str, here))} is not set in this scenario; set it as a whole, e.g. "
+                            f"{'.'.join(map(str, here))}={{...}}")
                 if not isinstance(node.get(part), dict | list):
                     return f"{'.'.join(map(str, here))} holds no fields to set"
                 node = node[part]
