@@ -13,6 +13,8 @@ from typing import Any
 
 from ..run.defaults import MAX_REPLICATIONS
 from ..run.executors import Executor
+from ..run.experiment import layout_for
+from ..run.outcomes import THIRD_PARTY_COUNTS
 from ..run.sweep import SWEEP_COLUMNS, Parameter, SweepPoint, run_point
 from ..scenario.load import LoadedScenario
 from ..version import __version__
@@ -22,8 +24,10 @@ from .run_folder import git_commit, load_recorded_scenario, package_versions
 __all__ = ["start_sweep", "resume_sweep", "SWEEP_CSV", "read_sweep_rows"]
 
 
-def _columns(params: list[Parameter]) -> list[str]:
-    return ["point", *[p.name for p in params], *SWEEP_COLUMNS[1:]]
+def _columns(params: list[Parameter], loaded: LoadedScenario) -> list[str]:
+    """The table's columns; a scenario with allies or mediators also gets their counts."""
+    extra = list(THIRD_PARTY_COUNTS) if layout_for(loaded).third_parties else []
+    return ["point", *[p.name for p in params], *SWEEP_COLUMNS[1:], *extra]
 
 
 def _committed(manifest: dict[str, Any]) -> dict[str, Any] | None:
@@ -49,7 +53,7 @@ def _save(folder: ResultsFolder, manifest: dict[str, Any]) -> None:
 def _run(folder: ResultsFolder, loaded: LoadedScenario, manifest: dict[str, Any], done: set[int],
          executor: Executor, on_point: Callable[[int, int], None] | None) -> dict[str, Any]:
     params = [Parameter.from_json(p) for p in manifest["params"]]
-    columns = _columns(params)
+    columns = _columns(params, loaded)
     points = [SweepPoint(i, v) for i, v in enumerate(manifest["points"])]
     started = time.monotonic()
     wall_before = float(manifest.get("wall_seconds") or 0.0)
@@ -101,7 +105,7 @@ def start_sweep(loaded: LoadedScenario, params: list[Parameter], points: list[di
             "workers": executor.workers, "start_time": utc_now().isoformat(), "end_time": None,
             "wall_seconds": 0.0, "status": "running", "points_done": 0,
         }
-        folder.start_table(_columns(params), SWEEP_CSV)
+        folder.start_table(_columns(params, loaded), SWEEP_CSV)
         _save(folder, manifest)
         return _run(folder, loaded, manifest, set(), executor, on_point)
     finally:
@@ -137,7 +141,7 @@ def resume_sweep(path: Path, executor: Executor, on_point: Callable[[int, int], 
             return manifest
         loaded = load_recorded_scenario(path, manifest)
         params = [Parameter.from_json(p) for p in manifest["params"]]
-        columns = _columns(params)
+        columns = _columns(params, loaded)
         arms = manifest["arms"]
         by_point: dict[int, list[dict[str, str]]] = {}
         for row in folder.trusted_rows(SWEEP_CSV, _committed(manifest)):

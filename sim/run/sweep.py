@@ -21,6 +21,7 @@ from ..scenario.problems import Location, Problem, ScenarioError
 from .defaults import MAX_SWEEP_POINTS
 from .executors import Executor
 from .experiment import Experiment, Plan, chunk_size_for
+from .outcomes import THIRD_PARTY_COUNTS
 
 __all__ = ["Parameter", "parse_param", "design_points", "SweepPoint", "run_point", "SWEEP_COLUMNS",
            "DESIGNS", "SensitivityUnavailable", "check_points", "point_scenario", "overrides",
@@ -224,6 +225,7 @@ def run_point(loaded: LoadedScenario, params: list[Parameter], point: SweepPoint
                "diff_main": diff["estimate"] if diff else 0.0, "diff_main_low": diff["ci_low"] if diff else 0.0,
                "diff_main_high": diff["ci_high"] if diff else 0.0,
                "calls_placed": data["hotline"]["calls_placed"], "calls_answered": data["hotline"]["calls_answered"],
-               "calls_answered_in_time": data["hotline"]["calls_answered_in_time"]}
+               "calls_answered_in_time": data["hotline"]["calls_answered_in_time"],
+               **{name: data["hotline"][name] for name in THIRD_PARTY_COUNTS if name in data["hotline"]}}
         rows.append(row)
     return rows
