@@ -379,3 +379,19 @@ def test_spillover_and_allies_are_documented_parameters() -> None:
         assert spec.get("basis") in ("fact", "assumption"), (model, key)
     assert defs["Tension"]["properties"]["spillover"]["unit"] == "fraction"
     assert not math.isnan(defs["Tension"]["properties"]["spillover"]["default"])
+
+
+def test_sweep_tables_of_scenarios_with_mediators_count_mediated_calls(write, cli, tmp_path: Path) -> None:
+    """sweep.csv gains calls_mediated and allies_joined where the scenario has a mediator or an ally, and
+    the mediated calls it counts are those of the run at each point."""
+    via = ("  via_c: {between: [B, A], answer_probability: 1, mediator: {label: C, relay_hours: 3},"
+           " call_duration_hours: 0}\n")
+    path = write(MEDIATED.replace("rate_per_year: 1\n", "rate_per_year: 50\n") + "channels:\n" + via)
+    status, _, err = cli("sweep", path, "--param", "channels.via_c.answer_probability=0,1", "--replications", "5",
+                         "--out", tmp_path / "sw", "--quiet")
+    assert status == 0, err
+    rows = (tmp_path / "sw" / "sweep.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    assert header[-2:] == ["calls_mediated", "allies_joined"]
+    mediated = [int(r.split(",")[-2]) for r in rows[1:]]
+    assert mediated[0] == 0 and mediated[1] > 0  # never answered at 0; answered through the mediator at 1
