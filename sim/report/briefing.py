@@ -55,7 +55,7 @@ def assumption_lines(scenario: dict[str, Any]) -> list[str]:
     for name, party in scenario.get("parties", {}).items():
         for partner, ally in (party.get("allied_with") or {}).items():
             partner_label = scenario["parties"].get(partner, {}).get("label", partner)
-            lines.append(f"{party.get('label', name)} is {partner_label}'s ally (assumptions): joins at rung "
+            lines.append(f"{party.get('label', name)}, an ally of {partner_label} (assumptions): joins at rung "
                          f"'{ally.get('join_at_rung') or 'weapons'}' with probability {ally.get('join_probability')}; "
                          f"then the opponent's escalation x{ally.get('deterrence_multiplier')}, the partner's "
                          f"x{ally.get('resolve_multiplier')}.")
