@@ -171,16 +171,12 @@ def place_call(world: World, incident: Incident, caller: PartyParameters, callee
                         yield env.timeout(c.call_days(u_after))
                         world.events += 1
                         if not back:
-                            if incident.active:
-                                rec.calls_answered_in_time += incident.decisions == decisions_at_call
-                                after_answer(world, incident, caller, draws, c.pair)
+                            _call_over(world, incident, caller, draws, c.pair, decisions_at_call)
                             return
                 if answered:  # the answer comes back through the mediator, once the line is free again
                     yield env.timeout(back)
                     world.events += 1
-                    if incident.active:
-                        rec.calls_answered_in_time += incident.decisions == decisions_at_call
-                        after_answer(world, incident, caller, draws, c.pair)
+                    _call_over(world, incident, caller, draws, c.pair, decisions_at_call)
                     return
                 world.log_event("no_answer", incident, callee.name, f"{callee.label} does not answer")
             attempt += 1
@@ -190,6 +186,15 @@ def place_call(world: World, incident: Incident, caller: PartyParameters, callee
             world.events += 1
         if attempt and incident.active and not incident.clarified:
             after_silence(world, incident, caller, c.pair, last=last)
+
+
+def _call_over(world: World, incident: Incident, caller: PartyParameters, draws: Draws, pair: int,
+               decisions_at_call: int) -> None:
+    """An answered call is over: if the incident is still open, count whether it came in time (no decision
+    was taken while it went on) and let the mechanisms act."""
+    if incident.active:
+        world.record.calls_answered_in_time += incident.decisions == decisions_at_call
+        after_answer(world, incident, caller, draws, pair)
 
 
 def after_answer(world: World, incident: Incident, caller: PartyParameters, draws: Draws, pair: int = 0) -> None:

@@ -198,7 +198,6 @@ class ModelParameters:
     horizon_days: float
     parties: tuple[PartyParameters, ...]
     types: tuple[IncidentTypeParameters, ...]
-    hotline: HotlineParameters  # the template (`hotline:`); calls go over `channels`
     mechanisms: MechanismParameters
     layers: tuple[str, ...]
     fallback_enabled: bool
@@ -211,7 +210,6 @@ class ModelParameters:
     arrival_feedback: float
     escalation_feedback: float
     shocks: tuple[ShockParameters, ...]
-    defense_layers: frozenset[str]
     start: dt.datetime
     channels: tuple[HotlineParameters, ...] = ()
     pair_channels: dict[int, tuple[int, ...]] | None = None  # pair -> its channels, in the order calls try them

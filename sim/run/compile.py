@@ -157,7 +157,6 @@ def compile_scenario(s: Scenario) -> ModelParameters:
     layers = tuple(dict.fromkeys(layer for p in s.parties.values() for layer in p.forces))
     prevention = h.mechanisms.prevention
     preventing = any_channel and prevention.enabled
-    defense = frozenset(h.defense_layers)
     types = []
     for j, (name, t) in enumerate(s.incident_types.items()):
         initiator = names.index(t.initiator)
@@ -195,7 +194,7 @@ def compile_scenario(s: Scenario) -> ModelParameters:
         weapons_rung=index[ladder.weapons_rung], military_rung=index[ladder.military_rung],
         serious_rung=index[ladder.serious_rung],
         ambiguous=tuple(r in ladder.ambiguous_ids for r in ids), main_rung=s.main_rung_index, horizon_days=s.horizon_days,
-        parties=tuple(parties), types=tuple(types), hotline=_channel(s, h, index),
+        parties=tuple(parties), types=tuple(types),
         mechanisms=_mechanisms(s, index, any_channel), layers=layers,
         fallback_enabled=s.fallback.enabled, fallback_rung=index[s.fallback.trigger_rung_id(ladder)],
         fallback_days=_in_days(s.fallback.delay_hours, 24.0),
@@ -203,7 +202,7 @@ def compile_scenario(s: Scenario) -> ModelParameters:
         tension_initial=s.tension.initial, tension_decay_per_day=math.log(2) / s.tension.half_life_days,
         tension_jump=tuple(s.tension.jump_by_rung.on(r) for r in ids),
         arrival_feedback=s.tension.arrival_feedback, escalation_feedback=s.tension.escalation_feedback,
-        shocks=shocks, defense_layers=defense,
+        shocks=shocks,
         start=dt.datetime(s.start_date.year, s.start_date.month, s.start_date.day),
         channels=channels, pair_channels=pair_channels, spillover=s.tension.spillover, n_pairs=n * (n - 1) // 2,
     )

@@ -99,11 +99,12 @@ def run_chunk(task: ChunkTask) -> list[Row]:
 
 def summary_spec(loaded: LoadedScenario, arms: tuple[str, ...]) -> SummarySpec:
     s = loaded.scenario
+    layout = layout_for(loaded)
     return SummarySpec(scenario=s.name, arms=arms, rung_ids=tuple(s.ladder.ids),
                        rung_labels=tuple(r.label for r in s.ladder.rungs),
                        type_names=tuple(s.incident_types), main_rung=s.main_rung_index,
                        serious_rung=s.ladder.index(s.ladder.serious_rung), horizon_days=s.horizon_days,
-                       layers=layout_for(loaded).layers, third_parties=layout_for(loaded).third_parties)
+                       layers=layout.layers, third_parties=layout.third_parties)
 
 
 def layout_for(loaded: LoadedScenario) -> Layout:
