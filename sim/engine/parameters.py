@@ -182,7 +182,7 @@ class ShockParameters:
     rate_per_day: float
     tension_jump: float
     suspension_days: Sampler | None
-    pairs: tuple[int, ...] | None = None  # pairs whose tension rises and channels are suspended; None: all
+    pair: int | None = None  # the pair whose tension rises and whose channels are suspended; None: all
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,15 +150,11 @@ class World:
             yield env.timeout(wait)
             self.events += 1
             self.log_event("shock", None, "", s.label)
-            if s.pairs is None:
-                self.tensions.jump(env.now, s.tension_jump, None)
-            else:
-                for pair in s.pairs:
-                    self.tensions.jump(env.now, s.tension_jump, pair)
+            self.tensions.jump(env.now, s.tension_jump, s.pair)  # pair None: every pair
             if s.suspension_days is not None:
                 days = s.suspension_days(float(gen.random()))
                 for channel in self.channels:
-                    if s.pairs is None or channel.p.pair in s.pairs:
+                    if s.pair is None or channel.p.pair == s.pair:
                         channel.suspend(env.now, days)
                 self.log_event("suspended", None, "", f"the hotline is suspended for {days:.0f} days")
             if s.at_day is not None:

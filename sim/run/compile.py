@@ -187,7 +187,7 @@ def compile_scenario(s: Scenario) -> ModelParameters:
         index=k, label=sh.label, at_day=sh.at_day,
         rate_per_day=(sh.rate_per_year or 0.0) / 365.25, tension_jump=sh.tension_jump,
         suspension_days=sh.suspends_hotline_days.sampler() if sh.suspends_hotline_days else None,
-        pairs=None if sh.between is None else (pair_index(names.index(sh.between[0]), names.index(sh.between[1]), n),),
+        pair=None if sh.between is None else pair_index(names.index(sh.between[0]), names.index(sh.between[1]), n),
     ) for k, sh in enumerate(s.shocks))
     return ModelParameters(
         rung_ids=ids, rung_labels=tuple(r.label for r in ladder.rungs), top=len(ids) - 1,
