@@ -6,12 +6,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sim import load_scenario
 from sim.engine import World, replication_seed, simulate
-from sim.engine.agenda import Agenda
-from sim.engine.quiet import Walk, can_climb, may_walk
+from sim.engine.agenda import Agenda, Settled
+from sim.engine.quiet import can_climb, may_walk
 from sim.folder.files import ResultsFolder
 from sim.folder.run_folder import start_run
 from sim.run.compile import compile_scenario
@@ -91,14 +92,21 @@ def _flagship_world() -> World:
     return World(params, replication_seed(4, 0))
 
 
-def test_a_walked_move_on_the_same_day_as_a_real_event_is_a_tie() -> None:
+def _settled_with_a_walked_end_on(day: float) -> Settled:
+    # One walked patrol, entered on day 1.0 and ending on `day` (owner 0).
+    return Settled(0, np.array([1.0, day]), np.array([0, 0]), np.array([1, -1]), np.array([0, 0]), {0: np.array([1.0])})
+
+
+@pytest.mark.parametrize("walked_end, tied", [(4.0, False), (5.0, True)])
+def test_a_walked_change_on_the_same_day_as_a_real_one_is_a_tie(walked_end: float, tied: bool,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     world = _flagship_world()
-    patrol = world.p.types[0]
-    world.agenda.enter_walked(patrol, 1.0, Walk([(5.0, 0, -1)], [5.0], None))
-    world.agenda.catch_up(4.0)
-    assert not world.agenda.tied
-    world.agenda.catch_up(5.0)  # something real happens on day 5.0 too: only the event queue could order them
-    assert world.agenda.tied
+    monkeypatch.setattr(world.agenda, "finish", lambda stop: _settled_with_a_walked_end_on(walked_end))
+    real = (np.array([2.0, 5.0]), np.array([3, 3]), np.array([1, -1]))  # a real incident on rung 3, days 2 to 5
+    days, rungs, signs = world._settle(10.0, *real)
+    assert world.agenda.tied is tied  # on day 5.0 only the event queue could order the two
+    assert days.tolist() == sorted(days.tolist()) and len(days) == 4
+    assert world.record.incidents == 1 and world.record.first_day[0] == 1.0
 
 
 def test_a_tied_replication_is_rerun_event_by_event(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,10 +115,10 @@ def test_a_tied_replication_is_rerun_event_by_event(monkeypatch: pytest.MonkeyPa
     finish = Agenda.finish
     paths: list[bool] = []
 
-    def tied_finish(self: Agenda, stop: float) -> int:
-        held = finish(self, stop)
+    def tied_finish(self: Agenda, stop: float) -> Settled:
+        settled = finish(self, stop)
         self.tied = True
-        return held
+        return settled
 
     original_run = World.run
 

@@ -1,47 +1,55 @@
-"""The agenda: what happens in a replication without events of its own, let happen in the order of days.
+"""The agenda: what a replication's fast path computed without events, and when it must defer to them.
 
-Walked incidents (`sim.engine.quiet`) and emulated arrivals (`sim.engine.traffic`) do not schedule
-events; their moves and arrivals wait here and are applied to the world - the crisis-level tracker and
-the record - in the order of their days, before anything that reads what they change happens: before a
-real incident moves, before tension jumps, and when the run stops. Events that would fall on exactly the
-same day as something else are ties only the event queue could order: the agenda marks the replication
-`tied` and `simulate` reruns it event by event.
+Walked incidents (`sim.engine.batch`, `sim.engine.quiet`) touch nothing but the record: they are counted,
+and their changes of rung go into the crisis level (`sim.engine.level`), which is computed once the run
+has stopped from every change sorted by day. What they read is the tension of their pair, so when it is
+about to jump the agenda asks each emulated arrival stream (`sim.engine.traffic.Traffic`) of that pair to
+keep what came before, and hands walked incidents still open back to their routines (`Incident.run`
+from the state `quiet.walk` reaches on the jump's day). Anything whose order only the event queue could
+decide - two things on exactly the same day, one of them walked - marks the replication `tied`, and
+`simulate` reruns it event by event.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
 
 from .incident import Incident
 from .parameters import IncidentTypeParameters
 from .quiet import Walk, walk
 from .routine import start_routine
-from .traffic import Traffic
+from .traffic import Batch, Traffic, settle_quiet_type
 
 if TYPE_CHECKING:
     from .world import World
 
-__all__ = ["Agenda"]
+__all__ = ["Agenda", "Settled"]
+
+
+class Settled(NamedTuple):
+    """What the walked incidents add once the run has stopped: engine events, their changes of rung
+    (day, rung, sign, owner) in each owner's own order, and their start days by incident type."""
+
+    events: int
+    d_day: np.ndarray
+    d_rung: np.ndarray
+    d_sign: np.ndarray
+    d_owner: np.ndarray
+    starts: dict[int, np.ndarray]
 
 
 class Agenda:
-    """Moves and arrivals of one replication waiting for their day."""
+    """The walked part of one replication."""
 
     def __init__(self, world: World):
         self.world = world
         self.tied = False
-        self.next_day = math.inf  # the earliest day on the agenda
         self.traffic: list[Traffic] = []
-        self._ops: list[tuple[float, int, int, int, int]] = []  # (day, serial, old, new or -1, owner)
-        self._serial = 0
-        self._event_days: list[float] = []
-        self._retracted_days: list[float] = []
-        # Walked incidents still open, handed back to their routines when tension jumps:
-        # (last day, owner, kind, number in type, start day, event days).
-        self._open: list[tuple[float, int, IncidentTypeParameters, int, float, list[float]]] = []
-        self._cancelled: dict[int, float] = {}  # owner -> day after which its walked moves were taken back
+        self.quiet_types: list[IncidentTypeParameters] = []  # settled after the run (`settle_quiet_type`)
 
     def event_at(self, day: float) -> Any:
         """An event processed on exactly `day`."""
@@ -55,82 +63,30 @@ class Agenda:
         heapq.heappush(queue, (day, 1, next(env._eid), event))  # 1: simpy.events.NORMAL
         return event
 
-    def enter_walked(self, kind: IncidentTypeParameters, day: float, course: Walk) -> None:
-        """An incident whose course was walked starts on `day`."""
-        world = self.world
-        number = world.enter_counted(kind, day)
-        owner = self._serial
-        ops = self._ops
-        for op_day, old, new in course.ops:
-            self._serial += 1
-            heapq.heappush(ops, (op_day, self._serial, old, new, owner))
-        self._event_days += course.event_days
-        last = course.ops[-1][0]
-        if world.p.escalation_feedback and last > day and world.can_climb[kind.index]:
-            self._open.append((last, owner, kind, number, day, course.event_days))
-
-    def refresh(self) -> None:
-        ops = self._ops
-        cancelled = self._cancelled
-        while ops and ops[0][4] in cancelled and ops[0][0] > cancelled[ops[0][4]]:
-            heapq.heappop(ops)
-        self.next_day = min([ops[0][0] if ops else math.inf] + [t.next_day for t in self.traffic])
-
-    def catch_up(self, now: float) -> None:
-        """Let everything on the agenda before `now` happen, in the order of its days."""
-        ops = self._ops
-        traffic = self.traffic
-        cancelled = self._cancelled
-        apply = self.world.apply_move
-        while True:
-            while ops and ops[0][4] in cancelled and ops[0][0] > cancelled[ops[0][4]]:
-                heapq.heappop(ops)  # taken back when its incident went back to its routine
-            day = ops[0][0] if ops else math.inf
-            first = None
-            for stream in traffic:
-                if stream.next_day < day:
-                    day, first = stream.next_day, stream
-                elif stream.next_day == day != math.inf:
-                    self.tied = True
-            if day >= now:
-                if day == now:
-                    self.tied = True
-                break
-            if first is not None:
-                first.arrive()
-                continue
-            day, _, old, new, owner = heapq.heappop(ops)
-            if ops and ops[0][0] == day and ops[0][4] != owner:
-                self.tied = True
-            apply(day, old, new)
-        self.next_day = day
-
     def before_jump(self, day: float, pairs: list[int]) -> None:
-        """Tension of `pairs` is about to jump on `day`: what came before happens with the old tension;
-        walked incidents still open go back to their routines (all of them: handing back never changes a
-        course); arrivals of incident types whose pair's tension changes are interrupted."""
-        if day >= self.next_day:
-            self.catch_up(day)
-        if self._open:
-            self._hand_back(day)
-        if self.world.p.arrival_feedback:
-            for stream in self.traffic:
-                if stream.kind.pair in pairs and not stream.interrupt():
-                    self.tied = True
-        self.refresh()
+        """Tension of `pairs` is about to jump on `day`."""
+        for stream in self.traffic:
+            if stream.kind.pair in pairs:
+                stream.before_jump(day)
 
-    def _hand_back(self, day: float) -> None:
+    def hand_back(self, batch: Batch, day: float) -> None:
+        """Walked incidents of `batch` open on `day` go back to their routines from the state they reach
+        then; their walked moves after `day` are taken back."""
         world = self.world
-        for last, owner, kind, number, start_day, event_days in self._open:
-            if last < day:
-                continue
-            if last == day or day in event_days:
+        kind = batch.kind
+        started = batch.starts < day
+        if (started & (batch.last == day)).any():
+            self.tied = True
+        open_now = np.flatnonzero(started & (batch.last > day) & (batch.cut == math.inf))
+        covered = world.covered[kind.index]
+        for i in open_now.tolist():
+            if (batch.e_day[batch.e_owner == i] == day).any():
                 self.tied = True
                 continue
-            self._cancelled[owner] = day
-            self._retracted_days += [d for d in event_days if d > day]
+            batch.cut[i] = day
+            number = int(batch.numbers[i])
             draws = world.block(kind, number)
-            course = walk(world, kind, world.covered[kind.index], start_day, draws, until=day)
+            course = walk(world, kind, covered, float(batch.starts[i]), draws, until=day)
             if not isinstance(course, Walk) or course.pending is None:
                 self.tied = True  # cannot happen: the same tension gives the same course up to `day`
                 continue
@@ -138,14 +94,32 @@ class Agenda:
             incident = Incident(world, kind, -1, number, draws)
             incident.rung = pending.rung
             incident.decisions = pending.decisions
-            incident.covered = world.covered[kind.index]
+            incident.covered = covered
             start_routine(incident.run(pending))
-        self._open = []
 
-    def finish(self, stop: float) -> int:
-        """Let the agenda happen up to the day the run stopped; return the engine events it held."""
-        self.catch_up(stop)
-        days = self._event_days
-        if stop in days:
-            self.tied = True
-        return sum(day < stop for day in days) - sum(day < stop for day in self._retracted_days)
+    def finish(self, stop: float) -> Settled:
+        """What the walked incidents add, up to the day the run stopped."""
+        world = self.world
+        batches = [settle_quiet_type(world, kind, stop) for kind in self.quiet_types]
+        for stream in self.traffic:
+            batches += stream.batches
+        events = 0
+        days, rungs, signs, owners = [], [], [], []
+        starts: dict[int, list[np.ndarray]] = {}
+        offset = 0
+        for b in batches:
+            events += int((b.cand_days < stop).sum())
+            if (b.cand_days == stop).any() or (b.e_day == stop).any() or (b.d_day == stop).any():
+                self.tied = True
+            events += int(((b.e_day < stop) & (b.e_day <= b.cut[b.e_owner])).sum())
+            keep = (b.d_day < stop) & (b.d_day <= b.cut[b.d_owner])
+            days.append(b.d_day[keep])
+            rungs.append(b.d_rung[keep])
+            signs.append(b.d_sign[keep])
+            owners.append(b.d_owner[keep] + offset)
+            offset += len(b.starts)
+            starts.setdefault(b.kind.index, []).append(b.starts[b.starts < stop])
+        empty_f, empty_i = np.empty(0), np.empty(0, dtype=np.int64)
+        return Settled(events, np.concatenate(days) if days else empty_f, np.concatenate(rungs) if rungs else empty_i,
+                       np.concatenate(signs) if signs else empty_i, np.concatenate(owners) if owners else empty_i,
+                       {j: np.concatenate(s) for j, s in starts.items()})

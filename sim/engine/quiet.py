@@ -77,10 +77,6 @@ def may_walk(p: ModelParameters, kind: IncidentTypeParameters) -> bool:
     start = kind.start_rung
     if start >= p.top or p.tension_jump[start] != 0.0:
         return False
-    if p.escalation_feedback and not p.arrival_feedback and can_climb(kind):
-        # Arrivals drawn ahead are walked with the tension as it stands; without arrival feedback a jump
-        # does not interrupt them, so their courses could read stale tension: run such types for real.
-        return False
     channels = p.channels_between(kind.initiator, kind.responder)
     if any(c.enabled and start >= c.suspend_rung for c in channels):
         return False

@@ -88,30 +88,52 @@ class Draws:
 
 
 class UniformBlocks:
-    """Blocks of `width` uniforms, block i for item i, from one stream generated lazily in chunks."""
+    """Blocks of `width` uniforms, block i for item i, from one stream generated lazily in chunks and kept as
+    rows of a 2-D array (so a batch of items can read its rows at once, `rows`)."""
 
-    __slots__ = ("_streams", "_gen", "_buf", "_width", "_chunk", "_purpose", "_overflow", "_sub")
+    __slots__ = ("_streams", "_gen", "_arr", "_n", "_width", "_chunk_items", "_purpose", "_overflow", "_sub")
 
     def __init__(self, streams: Streams, purpose: Purpose, overflow: Purpose, sub: int, width: int,
                  chunk_items: int = 64):
         self._streams = streams
         self._gen: np.random.Generator | None = None
-        self._buf: list[float] = []
+        self._arr = np.empty((0, width))
+        self._n = 0  # rows generated
         self._width = width
-        self._chunk = chunk_items * width
+        self._chunk_items = chunk_items
         self._purpose = purpose
         self._overflow = overflow
         self._sub = sub
 
     def release(self) -> None:
-        """Free the uniforms (in place, so that draws still held by suspended incidents let go too)."""
-        self._buf.clear()
+        """Free the uniforms."""
+        self._arr = np.empty((0, self._width))
+        self._n = 0
+        self._gen = None
+
+    def _ensure(self, items: int) -> None:
+        """Generate rows until there are at least `items` (the stream's numbers in order, a chunk at a time)."""
+        if items <= self._n:
+            return
+        if self._gen is None:
+            self._gen = self._streams.generator(int(self._purpose), self._sub)
+        chunks = -(-(items - self._n) // self._chunk_items)
+        fresh = self._gen.random(chunks * self._chunk_items * self._width).reshape(-1, self._width)
+        if self._n + len(fresh) > len(self._arr):
+            grown = np.empty((max(2 * len(self._arr), self._n + len(fresh)), self._width))
+            grown[:self._n] = self._arr[:self._n]
+            self._arr = grown
+        self._arr[self._n:self._n + len(fresh)] = fresh
+        self._n += len(fresh)
+
+    def rows(self, numbers: np.ndarray) -> np.ndarray:
+        """The blocks of items `numbers`, one row each (a copy)."""
+        if len(numbers):
+            self._ensure(int(numbers.max()) + 1)
+        return self._arr[numbers]
 
     def block(self, index: int) -> Draws:
         """Draws for item `index`: its own block, then its own overflow stream."""
-        start = index * self._width
-        while start + self._width > len(self._buf):
-            if self._gen is None:
-                self._gen = self._streams.generator(int(self._purpose), self._sub)
-            self._buf.extend(self._gen.random(self._chunk).tolist())
-        return Draws(self._buf, start, self._width, self._streams, (int(self._overflow), self._sub, index, 0))
+        self._ensure(index + 1)
+        return Draws(self._arr[index].tolist(), 0, self._width, self._streams,
+                     (int(self._overflow), self._sub, index, 0))

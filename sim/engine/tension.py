@@ -12,13 +12,23 @@ __all__ = ["Tension", "Tensions"]
 class Tension:
     """Exponentially decaying tension of one pair, evaluated lazily: level(t) = level0 * exp(-k (t - t0))."""
 
-    __slots__ = ("_level", "_since", "_decay", "_listeners")
+    __slots__ = ("_level", "_since", "_decay", "_listeners", "history")
 
     def __init__(self, initial: float, decay_per_day: float):
         self._level = initial
         self._since = 0.0
         self._decay = decay_per_day
         self._listeners: list[Callable[[], None]] = []
+        self.history: list[tuple[float, float]] = [(0.0, initial)]  # (since, level) after each rise
+
+    @property
+    def decay(self) -> float:
+        return self._decay
+
+    @property
+    def state(self) -> tuple[float, float, float]:
+        """(level, since, decay per day): what `at` reads until the next rise."""
+        return self._level, self._since, self._decay
 
     def at(self, day: float) -> float:
         if self._level == 0.0:
@@ -29,6 +39,7 @@ class Tension:
         """Raise the level now and tell listeners (arrival processes whose rate bounds just went stale)."""
         self._level = self.at(day) + amount
         self._since = day
+        self.history.append((day, self._level))
         for notify in self._listeners:
             notify()
 

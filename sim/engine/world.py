@@ -6,12 +6,14 @@ import math
 from collections.abc import Generator
 from typing import Any
 
+import numpy as np
 import simpy
 
 from .agenda import Agenda
 from .call import on_rung_reached
 from .hotline import Hotline
 from .incident import Incident
+from .level import days_at_levels, days_at_or_above
 from .parameters import IncidentTypeParameters, ModelParameters, PartyParameters
 from .quiet import can_climb, covered_at_start, may_walk
 from .record import LogEntry, ReplicationRecord
@@ -51,12 +53,12 @@ class World:
                                                INCIDENT_BLOCK) for j in range(n_types)]
         self._counts = [0] * n_types
         self._renew = [False] * n_types  # an arrival's own incident raised its type's tension (see arrivals)
-        self._last_day = [-1] * n_types
-        # The world's crisis level is the highest rung among open incidents; time at each level is summed.
-        self._open_at = [0] * n_rungs
-        self._level = -1
-        self._level_since = 0.0
-        self._time_at_level = [0.0] * n_rungs
+        self._entries: list[list[float]] = [[] for _ in range(n_types)]  # days incidents entered, by type
+        # Changes of rung of open incidents (day, rung, +1/-1) in the order they happened; the crisis level
+        # (the highest rung among open incidents) and the days at each level follow (sim.engine.level).
+        self._change_day: list[float] = []
+        self._change_rung: list[int] = []
+        self._change_sign: list[int] = []
         self._incident_no = 0
         self.agenda = Agenda(self)
         self.covered = [covered_at_start(params, kind) for kind in params.types]
@@ -127,10 +129,12 @@ class World:
         else:
             proc.interrupt()
 
-    def spawn(self, kind: IncidentTypeParameters) -> Incident:
+    def spawn(self, kind: IncidentTypeParameters, number: int | None = None) -> Incident:
+        """Start an incident of `kind`: the next number in its type, or `number` (an emulated arrival)."""
         j = kind.index
-        number = self._counts[j]
-        self._counts[j] = number + 1
+        if number is None:
+            number = self._counts[j]
+            self._counts[j] = number + 1
         self._incident_no += 1
         incident = Incident(self, kind, self._incident_no, number, self._incident_blocks[j].block(number))
         start_routine(incident.run())
@@ -160,34 +164,21 @@ class World:
             if s.at_day is not None:
                 return
 
-    def _set_level(self, highest_possible: int, now: float) -> None:
-        """Close the time spent at the current level at `now` and find the new one, scanning down from
-        `highest_possible` (no open incident stands above it)."""
-        if self._level >= 0:
-            self._time_at_level[self._level] += now - self._level_since
-        self._level_since = now
-        level = highest_possible
-        open_at = self._open_at
-        while level >= 0 and not open_at[level]:
-            level -= 1
-        self._level = level
+    def _change(self, now: float, rung: int, sign: int) -> None:
+        self._change_day.append(now)
+        self._change_rung.append(rung)
+        self._change_sign.append(sign)
 
     def enter(self, incident: Incident) -> None:
         kind = incident.kind
         j = kind.index
         rec = self.record
-        if self.env.now >= self.agenda.next_day:
-            self.agenda.catch_up(self.env.now)
+        now = self.env.now
         rec.incidents += 1
         rec.incidents_by_type[j] += 1
-        day = int(self.env.now)
-        if self._last_day[j] != day:
-            self._last_day[j] = day
-            rec.incident_days_by_type[j] += 1
+        self._entries[j].append(now)
         self.log_event("incident", incident, self.p.parties[kind.initiator].name, kind.label)
-        self._open_at[incident.rung] += 1
-        if incident.rung > self._level:
-            self._set_level(incident.rung, self.env.now)
+        self._change(now, incident.rung, 1)
         self._reach(incident, incident.rung, kind.initiator)
 
     def move(self, incident: Incident, new: int, mover: PartyParameters | None, accident: bool,
@@ -195,15 +186,9 @@ class World:
         """Put an incident on rung `new`: by a party's move (`mover`), or by an agreement (`note`)."""
         old = incident.rung
         now = self.env.now
-        if now >= self.agenda.next_day:
-            self.agenda.catch_up(now)
-        self._open_at[old] -= 1
-        self._open_at[new] += 1
+        self._change(now, old, -1)
+        self._change(now, new, 1)
         incident.rung = new
-        if new > self._level:
-            self._set_level(new, now)
-        elif old == self._level and not self._open_at[old]:
-            self._set_level(old, now)
         if self.record.log is not None and mover is None:
             self.log_event("stand_down", incident, "", f"{note}: down to rung {new} ({self.p.rung_labels[new]})")
         elif self.record.log is not None:
@@ -218,12 +203,7 @@ class World:
                 self._reach(incident, rung, mover.index)
 
     def leave(self, incident: Incident) -> None:
-        now = self.env.now
-        if now >= self.agenda.next_day:
-            self.agenda.catch_up(now)
-        self._open_at[incident.rung] -= 1
-        if incident.rung == self._level and not self._open_at[incident.rung]:
-            self._set_level(incident.rung, now)
+        self._change(self.env.now, incident.rung, -1)
 
     def _reach(self, incident: Incident, rung: int, actor: int) -> None:
         p = self.p
@@ -254,80 +234,45 @@ class World:
             rec.serious_incidents += 1
             rec.serious_by_layer[kind.layer_index] += 1
 
-    # --- what the agenda (sim.engine.agenda) lets happen ---------------------------------------------
-    def count_of(self, kind: IncidentTypeParameters) -> int:
-        """The number in its type the next incident of `kind` will take (it addresses its block)."""
-        return self._counts[kind.index]
-
+    # --- what the agenda (sim.engine.agenda) needs --------------------------------------------------
     def block(self, kind: IncidentTypeParameters, number: int) -> Draws:
         return self._incident_blocks[kind.index].block(number)
 
-    def skip_incident(self, kind: IncidentTypeParameters) -> None:
-        """Prevention thinned an arrival: it still takes its number (and its block)."""
-        self._counts[kind.index] += 1
-
-    def enter_counted(self, kind: IncidentTypeParameters, day: float) -> int:
-        """An incident whose course is walked starts on `day`: counted as `enter` counts it (entering its
-        start rung touches nothing else, `sim.engine.quiet.may_walk`). Returns its number in its type."""
-        j = kind.index
-        number = self._counts[j]
-        self._counts[j] = number + 1
-        self._incident_no += 1
-        rec = self.record
-        rec.incidents += 1
-        rec.incidents_by_type[j] += 1
-        if self._last_day[j] != int(day):
-            self._last_day[j] = int(day)
-            rec.incident_days_by_type[j] += 1
-        start = kind.start_rung
-        self._open_at[start] += 1
-        if start > self._level:
-            self._set_level(start, day)
-        self._count_reach(kind, start, day)
-        return number
-
-    def apply_move(self, day: float, old: int, new: int) -> None:
-        """A walked incident moves from rung `old` to `new` (-1: it ends) on `day`, as `move` and `leave`
-        would put it on the crisis-level tracker."""
-        open_at = self._open_at
-        open_at[old] -= 1
-        if new >= 0:
-            open_at[new] += 1
-            if new > self._level:
-                self._set_level(new, day)
-                return
-        if old == self._level and not open_at[old]:
-            self._set_level(old, day)
+    def blocks_of(self, kind: IncidentTypeParameters) -> UniformBlocks:
+        return self._incident_blocks[kind.index]
 
     # --- running ---------------------------------------------------------------------------------
     def run(self) -> ReplicationRecord:
         env = self.env
-        for kind in self.p.types:
-            if kind.rate_per_day > 0 and not self.exact and may_walk(self.p, kind):
-                self.agenda.traffic.append(Traffic(self, kind, self.covered[kind.index]))
+        p = self.p
+        for kind in p.types:
+            if kind.rate_per_day > 0 and not self.exact and may_walk(p, kind):
+                if self.can_climb[kind.index]:
+                    self.agenda.traffic.append(Traffic(self, kind))
+                else:
+                    self.agenda.quiet_types.append(kind)
             elif kind.rate_per_day > 0:
                 proc = env.process(self.arrivals(kind))
-                if self.p.arrival_feedback:
+                if p.arrival_feedback:
                     self.tension_of[kind.index].listen(lambda proc=proc, j=kind.index: self._tension_moved(proc, j))
-        for k in range(len(self.p.shocks)):
+        for k in range(len(p.shocks)):
             env.process(self.shock(k))
-        horizon = self.p.horizon_days
+        horizon = p.horizon_days
         env.process(self._horizon(horizon))
         if not self.exact:
             self.tensions.before_jump = self.agenda.before_jump
-            self.agenda.refresh()
         env.run(until=self.stop)
-        if not self.exact:
-            held = self.agenda.finish(env.now)  # lets the agenda's arrivals count their own events first
-            self.events += held
         end = min(env.now, horizon)
-        if self._level >= 0:
-            self._time_at_level[self._level] += end - self._level_since
+        days = np.asarray(self._change_day, dtype=float)
+        rungs = np.asarray(self._change_rung, dtype=np.int64)
+        signs = np.asarray(self._change_sign, dtype=np.int64)
+        if not self.exact:
+            days, rungs, signs = self._settle(env.now, days, rungs, signs)
         rec = self.record
-        total = 0.0
-        for r in range(len(self._time_at_level) - 1, -1, -1):
-            total += self._time_at_level[r]
-            rec.days_at_or_above[r] = total
+        rec.days_at_or_above = days_at_or_above(days_at_levels(days, rungs, signs, end, p.top + 1))
+        for j, entered in enumerate(self._entries):
+            if entered:
+                rec.incident_days_by_type[j] = int(np.unique(np.floor(entered)).size)
         rec.events = self.events
         # Suspended routines keep this world in reference cycles until the garbage collector runs; free
         # the large buffers now so memory stays flat however many replications a process runs.
@@ -335,6 +280,40 @@ class World:
             blocks.release()
         self.tensions.listeners_clear()
         return rec
+
+    def _settle(self, stop: float, days: np.ndarray, rungs: np.ndarray,
+                signs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Add what the walked incidents did up to `stop`; return every change of rung in the order of days."""
+        settled = self.agenda.finish(stop)
+        self.events += settled.events
+        rec = self.record
+        serious = self.p.serious_rung
+        for j, starts in settled.starts.items():
+            if not len(starts):
+                continue
+            kind = self.p.types[j]
+            n = len(starts)
+            rec.incidents += n
+            rec.incidents_by_type[j] += n
+            self._entries[j] += starts.tolist()
+            first_day = float(starts.min())
+            start = kind.start_rung
+            for r in range(start, -1, -1):
+                if math.isnan(rec.first_day[r]) or first_day < rec.first_day[r]:
+                    rec.first_day[r] = first_day
+            rec.highest_rung = max(rec.highest_rung, start)
+            if start >= serious:
+                rec.serious_incidents += n
+                rec.serious_by_layer[kind.layer_index] += n
+        all_days = np.concatenate([days, settled.d_day])
+        order = np.argsort(all_days, kind="stable")
+        owners = np.concatenate([np.full(len(days), -1), settled.d_owner])[order]
+        all_days = all_days[order]
+        same = all_days[1:] == all_days[:-1]
+        if (same & (owners[1:] != owners[:-1])).any():
+            self.agenda.tied = True  # a walked change on the day of another: only the event queue could order them
+        return (all_days, np.concatenate([rungs, settled.d_rung])[order],
+                np.concatenate([signs, settled.d_sign])[order])
 
     def _horizon(self, horizon: float) -> Generator[Any, Any, None]:
         yield self.env.timeout(horizon)

@@ -1,0 +1,56 @@
+"""The world's crisis level: the highest rung among open incidents, and the days spent at each level.
+
+Incidents put +1 on a rung when they enter or move onto it and -1 when they leave it or end. The level
+after each change is the highest rung with an incident on it (-1: none open). Time at a level is summed
+in the order the level changes, one piece (days since the last change) at a time, as a tracker updated
+event by event would sum it; `days_at_levels` computes that from the whole list of changes at once, which
+lets changes be recorded in any order and sorted afterwards. A change that leaves the level where it was
+adds nothing; one that passes through another level and back at the same instant adds a piece of 0.0
+there, which changes no sum.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["days_at_levels", "days_at_or_above"]
+
+
+def days_at_levels(days: np.ndarray, rungs: np.ndarray, signs: np.ndarray, end: float, n_rungs: int) -> list[float]:
+    """Days spent at each level up to `end`, given the changes (day, rung, +1 or -1) in the order they
+    happened."""
+    n = len(days)
+    totals = [0.0] * n_rungs
+    if n == 0:
+        return totals
+    counts = np.zeros((n_rungs, n), dtype=np.int64)
+    counts[rungs, np.arange(n)] = signs
+    np.cumsum(counts, axis=1, out=counts)
+    occupied = counts > 0
+    top_down = occupied[::-1]
+    level = np.where(top_down.any(axis=0), n_rungs - 1 - np.argmax(top_down, axis=0), -1)
+    before = np.empty_like(level)
+    before[0] = -1
+    before[1:] = level[:-1]
+    changes = np.flatnonzero(level != before)
+    if not len(changes):
+        return totals
+    at = days[changes]
+    levels = level[changes]  # the level from each change to the next
+    pieces = np.empty(len(changes))
+    pieces[:-1] = at[1:] - at[:-1]
+    pieces[-1] = end - at[-1]
+    for rung in np.unique(levels[levels >= 0]).tolist():
+        # Summed one piece after another, from 0.0, as the event-by-event tracker sums them.
+        totals[rung] = float(np.cumsum(pieces[levels == rung])[-1])
+    return totals
+
+
+def days_at_or_above(at_level: list[float]) -> list[float]:
+    """Days at or above each rung: the days at each level summed from the top down."""
+    out = [0.0] * len(at_level)
+    total = 0.0
+    for rung in range(len(at_level) - 1, -1, -1):
+        total += at_level[rung]
+        out[rung] = total
+    return out
