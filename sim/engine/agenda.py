@@ -22,7 +22,7 @@ from .incident import Incident
 from .parameters import IncidentTypeParameters
 from .quiet import Walk, walk
 from .routine import start_routine
-from .traffic import Batch, Traffic, settle_quiet_type
+from .traffic import Batch, Traffic, settle_quiet_types
 
 if TYPE_CHECKING:
     from .world import World
@@ -48,14 +48,16 @@ class Agenda:
     def __init__(self, world: World):
         self.world = world
         self.tied = False
-        self.traffic: list[Traffic] = []
-        self.quiet_types: list[IncidentTypeParameters] = []  # settled after the run (`settle_quiet_type`)
+        self.traffic: Traffic | None = None  # the walkable types whose incidents may climb
+        self.quiet_types: list[IncidentTypeParameters] = []  # settled after the run (`settle_quiet_types`)
+        self._resumes: set[int] = set()  # ids of events that only resume drawing arrivals (never a tie)
 
     def event_at(self, day: float) -> Any:
         """An event processed on exactly `day`."""
         env = self.world.env
         queue = env._queue
-        if any(item[0] == day for item in queue):
+        resumes = self._resumes
+        if any(item[0] == day and id(item[3]) not in resumes for item in queue):
             self.tied = True  # the event queue would order the two by when they were scheduled
         event = env.event()
         event._ok = True
@@ -63,23 +65,34 @@ class Agenda:
         heapq.heappush(queue, (day, 1, next(env._eid), event))  # 1: simpy.events.NORMAL
         return event
 
+    def resume_at(self, day: float) -> Any:
+        """An event on `day` that resumes drawing arrivals: it changes nothing that another event on the same
+        day reads, so its order among them does not matter."""
+        env = self.world.env
+        event = env.event()
+        event._ok = True
+        event._value = None
+        self._resumes.add(id(event))
+        event.callbacks.append(lambda e: self._resumes.discard(id(e)))
+        heapq.heappush(env._queue, (day, 1, next(env._eid), event))  # 1: simpy.events.NORMAL
+        return event
+
     def before_jump(self, day: float, pairs: list[int]) -> None:
         """Tension of `pairs` is about to jump on `day`."""
-        for stream in self.traffic:
-            if stream.kind.pair in pairs:
-                stream.before_jump(day)
+        if self.traffic is not None:
+            self.traffic.before_jump(day, pairs)
 
-    def hand_back(self, batch: Batch, day: float) -> None:
-        """Walked incidents of `batch` open on `day` go back to their routines from the state they reach
-        then; their walked moves after `day` are taken back."""
+    def hand_back(self, batch: Batch, day: float, affected: np.ndarray) -> None:
+        """Walked incidents of `batch` of the types `affected` (a mask by type index) open on `day` go back
+        to their routines from the state they reach then; their walked moves after `day` are taken back."""
         world = self.world
-        kind = batch.kind
-        started = batch.starts < day
+        started = (batch.starts < day) & affected[batch.types]
         if (started & (batch.last == day)).any():
             self.tied = True
         open_now = np.flatnonzero(started & (batch.last > day) & (batch.cut == math.inf))
-        covered = world.covered[kind.index]
         for i in open_now.tolist():
+            kind = world.p.types[int(batch.types[i])]
+            covered = world.covered[kind.index]
             if (batch.e_day[batch.e_owner == i] == day).any():
                 self.tied = True
                 continue
@@ -100,9 +113,9 @@ class Agenda:
     def finish(self, stop: float) -> Settled:
         """What the walked incidents add, up to the day the run stopped."""
         world = self.world
-        batches = [settle_quiet_type(world, kind, stop) for kind in self.quiet_types]
-        for stream in self.traffic:
-            batches += stream.batches
+        batches = [settle_quiet_types(world, self.quiet_types, stop)] if self.quiet_types else []
+        if self.traffic is not None:
+            batches += self.traffic.batches
         events = 0
         days, rungs, signs, owners = [], [], [], []
         starts: dict[int, list[np.ndarray]] = {}
@@ -118,7 +131,9 @@ class Agenda:
             signs.append(b.d_sign[keep])
             owners.append(b.d_owner[keep] + offset)
             offset += len(b.starts)
-            starts.setdefault(b.kind.index, []).append(b.starts[b.starts < stop])
+            started = b.starts < stop
+            for j in np.unique(b.types[started]).tolist():
+                starts.setdefault(j, []).append(b.starts[started & (b.types == j)])
         empty_f, empty_i = np.empty(0), np.empty(0, dtype=np.int64)
         return Settled(events, np.concatenate(days) if days else empty_f, np.concatenate(rungs) if rungs else empty_i,
                        np.concatenate(signs) if signs else empty_i, np.concatenate(owners) if owners else empty_i,

@@ -1,7 +1,8 @@
 """Many quiet incidents of one type walked at once: `sim.engine.quiet.walk`, one array operation per move.
 
-`walk_many` takes the start days of incidents of one type and their blocks of uniforms (one row each)
-and runs the arithmetic of `quiet.walk` for all of them together, move k of every incident in one step:
+`walk_many` takes the start days of incidents (of one or several types, `Kinds`) and their blocks of
+uniforms (one row each) and runs the arithmetic of `quiet.walk` for all of them together, move k of
+every incident in one step:
 the same IEEE operations on the same floats in the same order (numpy's +, -, *, / and comparisons round
 exactly as Python's do; delays come from the samplers' `many`, equal to their scalar calls; tension is
 read with `math.exp` element by element). An incident that would climb above its start rung is marked
@@ -11,22 +12,24 @@ which reads its overflow stream.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from ..quantiles import elementwise, normal_quantiles, standard_normal_quantiles
 from .decision import DOWN, HOLD, UP
 from .parameters import IncidentTypeParameters, Side
 
 if TYPE_CHECKING:
     from .tension import Tension
 
-__all__ = ["walk_many", "BatchWalk", "QUIET", "CLIMBED", "LONG", "MOVES_IN_BLOCK", "sample_many"]
+__all__ = ["walk_many", "Kinds", "BatchWalk", "QUIET", "CLIMBED", "LONG", "MOVES_IN_BLOCK", "sample_many"]
 
 QUIET, CLIMBED, LONG = 0, 1, 2
 MOVES_IN_BLOCK = 10  # a block holds two draws for durations and five for each of ten moves
 SMALL = 48  # fewer elements than this are cheaper one by one than through array operations
-FEW = 6  # when no more incidents than this are still going, `quiet.walk` finishes them one by one
+FEW = 12  # when no more incidents than this are still going, `quiet.walk` finishes them one by one
 
 
 class BatchWalk(NamedTuple):
@@ -53,46 +56,151 @@ def sample_many(sampler: object, u: np.ndarray) -> np.ndarray:
 
 
 def _tension_many(tension: Tension, days: np.ndarray) -> np.ndarray:
-    at = tension.at
-    return np.array([at(d) for d in days.tolist()], dtype=float)
+    """`tension.at` of every day (valid until the next rise), the same arithmetic written out."""
+    level, since, decay = tension.state
+    if level == 0.0:
+        return np.zeros(len(days))
+    return level * np.fromiter(map(math.exp, (-decay * (days - since)).tolist()), dtype=float, count=len(days))
 
 
-def walk_many(kind: IncidentTypeParameters, covered: bool, starts: np.ndarray, rows: np.ndarray,
-              tension: Tension, feedback: float, hazard: float, hazard_below: int, weapons: int,
-              ambiguous: tuple[bool, ...], climbable: bool) -> BatchWalk:
-    """Walk every incident of `kind` starting on `starts` (rows: their blocks) while it stays at or below
-    its start rung. `climbable` False: no move from the start rung down can go up (tension is not read)."""
+class Kinds:
+    """Incident types walked together, their numbers as arrays indexed by (type position, side, rung);
+    side 0 is the initiator's, 1 the responder's."""
+
+    def __init__(self, kinds: list[IncidentTypeParameters], covered: list[bool], tensions: list[Tension],
+                 hazard: float):
+        self.kinds = kinds
+        sides: list[tuple[Side, Side]] = [(k.initiator_side, k.responder_side) for k in kinds]
+        self.sides = sides
+        self.start = np.array([k.start_rung for k in kinds])
+        self.up = np.array([[side.up for side in pair] for pair in sides], dtype=float)
+        self.down = np.array([[side.down for side in pair] for pair in sides], dtype=float)
+        self.retaliation = np.array([[side.retaliation for side in pair] for pair in sides], dtype=float)
+        self.reciprocity = np.array([[side.reciprocity for side in pair] for pair in sides], dtype=float)
+        self.misperception = np.array([[side.misperception for side in pair] for pair in sides], dtype=float)
+        self.command_rung = np.array([[side.command_rung for side in pair] for pair in sides])
+        self.release_rung = np.array([[side.release_rung for side in pair] for pair in sides])
+        self.accident = np.array([k.accident for k in kinds], dtype=float)
+        self.hazardous = np.array([hazard != 1.0 and c for c in covered], dtype=bool)
+        self.tensions = tensions
+        # Types reading the same tension (a pair's) share one computation.
+        self.tension_groups: list[tuple[Tension, list[int]]] = []
+        for j, tension in enumerate(tensions):
+            for known, members in self.tension_groups:
+                if known is tension:
+                    members.append(j)
+                    break
+            else:
+                self.tension_groups.append((tension, [j]))
+
+
+def _by_type(samplers: list[object], t: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Each element's own type's sampler applied to it: log-normal ones (and constant ones) all in one
+    pass with parameters by element (the same arithmetic, element by element), others type by type."""
+    first = samplers[0]
+    if len(samplers) == 1 or all(s is first for s in samplers):
+        return sample_many(first, u)
+    lognormal = [getattr(s, "lognormal", None) for s in samplers]
+    if all(x is not None for x in lognormal) and len({x[2] for x in lognormal}) == 1 and len(u) >= SMALL:
+        eps = lognormal[0][2]
+        mu = np.array([x[0] for x in lognormal])[t]
+        sigma = np.array([x[1] for x in lognormal])[t]
+        return elementwise(math.exp, normal_quantiles(np.minimum(np.maximum(u, eps), 1.0 - eps), mu, sigma))
+    constant = [getattr(s, "constant", None) for s in samplers]
+    if all(x is not None for x in constant):
+        return np.array(constant, dtype=float)[t]
+    out = np.empty(len(u))
+    for j in np.unique(t).tolist():
+        mask = t == j
+        out[mask] = sample_many(samplers[j], u[mask])
+    return out
+
+
+def _tension_by_type(kinds: Kinds, t: np.ndarray, days: np.ndarray) -> np.ndarray:
+    if len(kinds.tension_groups) == 1:
+        return _tension_many(kinds.tension_groups[0][0], days)
+    out = np.empty(len(days))
+    for tension, members in kinds.tension_groups:
+        mask = np.isin(t, members)
+        out[mask] = _tension_many(tension, days[mask])
+    return out
+
+
+class _LogNormalDelays:
+    """Decision delays when every side's is log-normal: the standard normal quantiles of the uniforms of
+    several moves are computed at once (for the incidents still going when the first of them is needed),
+    and move k's delay is `exp(mu + (x * sigma))` with the mover's parameters, as `NormalDist(mu, sigma)
+    .inv_cdf` and `math.exp` compute it."""
+
+    BLOCKS = ((0, 2), (2, 5), (5, MOVES_IN_BLOCK))  # moves whose quantiles are computed together
+
+    def __init__(self, kinds: Kinds, rows: np.ndarray, eps: float):
+        self.rows = rows
+        self.eps = eps
+        self.x = np.empty((len(rows), MOVES_IN_BLOCK))
+        params = [[pair[side].delay_days.lognormal for pair in kinds.sides] for side in (0, 1)]  # type: ignore[attr-defined]
+        self.mu = [np.array([q[0] for q in by_kind]) for by_kind in params]
+        self.sigma = [np.array([q[1] for q in by_kind]) for by_kind in params]
+
+    def __call__(self, k: int, side: int, alive: np.ndarray, t: np.ndarray) -> np.ndarray:
+        for first, stop in self.BLOCKS:
+            if k == first:
+                u = self.rows[alive, 2 + 5 * first:2 + 5 * stop:5]
+                self.x[alive, first:stop] = standard_normal_quantiles(np.minimum(np.maximum(u, self.eps),
+                                                                                 1.0 - self.eps))
+        return elementwise(math.exp, self.mu[side][t] + (self.x[alive, k] * self.sigma[side][t]))
+
+    @staticmethod
+    def fits(kinds: Kinds) -> float | None:
+        """The clipping all delay samplers share if they are all log-normal, else None."""
+        params = [getattr(pair[side].delay_days, "lognormal", None) for pair in kinds.sides for side in (0, 1)]
+        if any(q is None for q in params) or len({q[2] for q in params}) != 1:  # type: ignore[index]
+            return None
+        return params[0][2]  # type: ignore[index]
+
+
+def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray, feedback: float, hazard: float,
+              hazard_below: int, weapons: int, ambiguous: tuple[bool, ...], climbable: bool) -> BatchWalk:
+    """Walk every incident (type position `t`, starting on `starts`, rows: their blocks) while it stays at
+    or below its start rung. `climbable` False: no move from the start rung down can go up (tension, a
+    provocation and hazards are not read)."""
     n = len(starts)
-    start = kind.start_rung
     status = np.full(n, QUIET, dtype=np.int8)
     last = np.full(n, np.nan)
     enter_owner = np.arange(n)
-    d_day, d_rung, d_sign, d_owner = [starts], [np.full(n, start)], [np.ones(n, dtype=np.int64)], [enter_owner]
+    start_of = kinds.start[t]
+    d_day, d_rung, d_sign, d_owner = [starts], [start_of], [np.ones(n, dtype=np.int64)], [enter_owner]
     e_day: list[np.ndarray] = []
     e_owner: list[np.ndarray] = []
 
     alive = enter_owner
     now = starts
-    end = starts + sample_many(kind.max_duration_days, rows[:, 0])
-    rung = np.full(n, start)
+    end = starts + _by_type([k.max_duration_days for k in kinds.kinds], t, rows[:, 0])
+    rung = start_of
+    start = start_of
     provoked = np.zeros(n, dtype=bool)
     misread = np.zeros(n, dtype=bool)
     other_down = np.zeros(n, dtype=bool)
-    sides: tuple[Side, Side] = (kind.initiator_side, kind.responder_side)
-    accident_at = np.asarray(kind.accident, dtype=float)
     ambiguous_at = np.asarray(ambiguous, dtype=bool)
-    hazardous = hazard != 1.0 and covered
+    eps = _LogNormalDelays.fits(kinds) if n >= SMALL else None
+    lognormal = _LogNormalDelays(kinds, rows, eps) if eps is not None else None
+    delay_samplers = [[pair[s].delay_days for pair in kinds.sides] for s in (0, 1)]
+    command_samplers = [[pair[s].command_days for pair in kinds.sides] for s in (0, 1)]
 
     for k in range(MOVES_IN_BLOCK):
         if len(alive) <= FEW:
             break
-        mover, other = (sides[1], sides[0]) if k % 2 == 0 else (sides[0], sides[1])
+        s = 1 if k % 2 == 0 else 0  # the mover's side: the responder moves first
         base = 2 + 5 * k
         u = rows[alive, base:base + 5]
-        delay = sample_many(mover.delay_days, u[:, 0])
-        chain = rung >= mover.command_rung
+        tt = t[alive]
+        if lognormal is not None:
+            delay = lognormal(k, s, alive, tt)
+        else:
+            delay = _by_type(delay_samplers[s], tt, u[:, 0])
+        chain = rung >= kinds.command_rung[tt, s]
         if chain.any():
-            delay[chain] = delay[chain] + sample_many(mover.command_days, u[chain, 1])
+            delay[chain] = delay[chain] + _by_type(command_samplers[s], tt[chain], u[chain, 1])
         ending = now + delay >= end
         day = np.where(ending, now + np.maximum(end - now, 0.0), now + delay)
         e_day.append(day)
@@ -105,29 +213,30 @@ def walk_many(kind: IncidentTypeParameters, covered: bool, starts: np.ndarray, r
             d_sign.append(np.full(int(ending.sum()), -1))
             d_owner.append(alive[ending])
             last[alive[ending]] = day[ending]
-        go = ~ending
-        alive, day, end, rung, u = alive[go], day[go], end[go], rung[go], u[go]
-        provoked, misread, other_down = provoked[go], misread[go], other_down[go]
-        if not len(alive):
-            break
+            go = ~ending
+            alive, day, end, rung, u, tt, start = alive[go], day[go], end[go], rung[go], u[go], tt[go], start[go]
+            provoked, misread, other_down = provoked[go], misread[go], other_down[go]
+            if not len(alive):
+                break
 
         # The decision (`sim.engine.decision.decide`, not clarified), element by element.
-        up_at = np.asarray(mover.up, dtype=float)[rung]
+        up_at = kinds.up[tt, s, rung]
         if climbable:
             if feedback:
-                up_at = up_at * (1.0 + feedback * _tension_many(tension, day))
-            up_at = np.where(provoked, up_at * mover.retaliation, up_at)
-            if hazardous:
-                up_at = np.where(rung < hazard_below, up_at * hazard, up_at)
-        down_at = np.asarray(mover.down, dtype=float)[rung]
-        down_at = np.where(other_down, down_at * mover.reciprocity, down_at)
+                up_at = up_at * (1.0 + feedback * _tension_by_type(kinds, tt, day))
+            up_at = np.where(provoked, up_at * kinds.retaliation[tt, s], up_at)
+            hazardous = kinds.hazardous[tt] & (rung < hazard_below)
+            if hazardous.any():
+                up_at = np.where(hazardous, up_at * hazard, up_at)
+        down_at = kinds.down[tt, s, rung]
+        down_at = np.where(other_down, down_at * kinds.reciprocity[tt, s], down_at)
         up_at = np.where(up_at > 1.0, 1.0, up_at)
         down_at = np.where(down_at > 1.0 - up_at, 1.0 - up_at, down_at)
         u_decide, u_accident = u[:, 2], u[:, 3]
         step = np.where(u_decide < up_at, UP, np.where(u_decide < up_at + down_at, DOWN, HOLD))
-        barred = (step == UP) & (rung + 1 >= weapons) & (rung < mover.release_rung)
+        barred = (step == UP) & (rung + 1 >= weapons) & (rung < kinds.release_rung[tt, s])
         step[barred] = HOLD
-        accident = (step != DOWN) & (u_accident < accident_at[rung])
+        accident = (step != DOWN) & (u_accident < kinds.accident[tt, rung])
         step = step + accident
 
         new = rung + step
@@ -150,7 +259,7 @@ def walk_many(kind: IncidentTypeParameters, covered: bool, starts: np.ndarray, r
         go = ~(climbs | ends)
         up_step = step > 0
         if up_step.any():
-            read = u[:, 4] < other.misperception
+            read = u[:, 4] < kinds.misperception[tt, 1 - s]
             provoked_next = ~accident | read
             misread_next = provoked_next & (accident | ambiguous_at[np.minimum(new, len(ambiguous_at) - 1)])
             provoked = np.where(up_step, provoked_next, False)
@@ -159,7 +268,7 @@ def walk_many(kind: IncidentTypeParameters, covered: bool, starts: np.ndarray, r
             provoked = np.zeros(len(alive), dtype=bool)
             misread = np.zeros(len(alive), dtype=bool)
         other_down = step == DOWN
-        alive, now, end, rung = alive[go], day[go], end[go], new[go]
+        alive, now, end, rung, start = alive[go], day[go], end[go], new[go], start[go]
         provoked, misread, other_down = provoked[go], misread[go], other_down[go]
 
     status[alive] = LONG

@@ -5,12 +5,13 @@ bound that tension feedback renews, and an interrupt when the tension of the typ
 pending candidate is dropped and drawing starts again from the jump with the new bound). `draw` runs that
 loop on the same uniforms without events. What happens to the accepted candidates is decided in batches:
 
-- `Traffic` (types whose incidents could climb): draws every candidate up to the horizon with the tension
-  as it stands and walks the accepted ones at once (`sim.engine.batch.walk_many`); an incident that would
-  climb gets a real event on exactly its day and runs event by event from its start. When the pair's
-  tension is about to jump, what was drawn after the jump is taken back (drawn again after it with arrival
-  feedback, walked again without), and walked incidents still open go back to their routines.
-- `settle_quiet_type` (types whose incidents can never climb, so never matter to anything but the record):
+- `Traffic` (the types whose incidents could climb, together): draws every type's candidates of a window
+  of days with the tension as it stands and walks the accepted ones of all types at once
+  (`sim.engine.batch.walk_many`); an incident that would climb gets a real event on exactly its day and
+  runs event by event from its start; an event at the window's end draws the next one. When a pair's
+  tension is about to jump, what its types drew after the jump is taken back (drawn again after it with
+  arrival feedback, walked again without), and their walked incidents still open go back to their routines.
+- `settle_quiet_types` (types whose incidents can never climb, so never matter to anything but the record):
   after the run, on the tension history it left, with the interrupts where the jumps were.
 """
 
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from .batch import CLIMBED, LONG, QUIET, walk_many
+from .batch import CLIMBED, LONG, QUIET, Kinds, walk_many
 from .parameters import IncidentTypeParameters
 from .quiet import Walk, walk
 from .streams import Purpose
@@ -29,9 +30,10 @@ from .streams import Purpose
 if TYPE_CHECKING:
     from .world import World
 
-__all__ = ["Traffic", "Batch", "ArrivalStream", "settle_quiet_type", "VECTOR_MIN"]
+__all__ = ["Traffic", "Batch", "ArrivalStream", "settle_quiet_types", "VECTOR_MIN"]
 
-VECTOR_MIN = 160  # fewer incidents than this are walked one by one: array operations cost more for them
+VECTOR_MIN = 120  # fewer incidents than this are walked one by one: array operations cost more for them
+WINDOW = 2048  # incidents expected in a window of days drawn and walked together (a jump retakes one)
 
 
 class ArrivalStream:
@@ -61,91 +63,107 @@ class Drawn(NamedTuple):
     days: list[float]
     accepted: list[bool]
     pairs: list[int]
-    pending: int  # the pair of the first candidate on or after `until` (it does not happen)
-    pending_day: float
+    pending: int  # the pair of the next candidate (drawn and on or after `until` when `complete`)
+    pending_day: float  # its day (inf when not drawn)
     last: float
     bound: float
+    complete: bool  # drawing reached `until` (else it stopped at its limit of accepted candidates)
 
 
 def draw(stream: ArrivalStream, pair: int, last: float, bound: float, base: float, feedback: float,
-         tension: tuple[float, float, float], until: float) -> Drawn:
-    """Candidates from `last` on, as `World.arrivals` draws them, up to (not including) `until`, with the
-    tension (level, since, decay per day) as it stands: `Tension.at` written out, the same arithmetic."""
+         tension: tuple[float, float, float], until: float, limit: float = math.inf) -> Drawn:
+    """Candidates from `last` on, as `World.arrivals` draws them, up to (not including) `until` or until
+    `limit` were accepted, with the tension (level, since, decay per day) as it stands: `Tension.at`
+    written out, the same arithmetic."""
     u = stream.u
     log, exp = math.log, math.exp
     level, since, decay = tension
     days: list[float] = []
     accepted: list[bool] = []
     pairs: list[int] = []
+    taken = 0
     while True:
         if len(u) < 2 * pair + 2:
             stream.more()
         day = last + -log(1.0 - u[2 * pair]) / bound
         if day >= until:
-            return Drawn(days, accepted, pairs, pair, day, last, bound)
+            return Drawn(days, accepted, pairs, pair, day, last, bound, True)
         if feedback:
             rate = base * (1.0 + feedback * (0.0 if level == 0.0 else level * exp(-decay * (day - since))))
         else:
             rate = base
         days.append(day)
-        accepted.append(u[2 * pair + 1] * bound < rate)
+        accept = u[2 * pair + 1] * bound < rate
+        accepted.append(accept)
         pairs.append(pair)
         bound = rate  # tension only decays between jumps, so the current rate bounds the future
         last = day
         pair += 1
+        if accept:
+            taken += 1
+            if taken >= limit:
+                return Drawn(days, accepted, pairs, pair, math.inf, last, bound, False)
 
 
 class Batch:
-    """Candidates of one type drawn together, and the incidents among them whose courses were walked.
-    `owner` indices run over the walked incidents; `cut[i]` is the day after which incident i's walked
-    moves were taken back (it went back to its routine), inf if none."""
+    """Candidates drawn together (of one or several types), and the incidents among them whose courses
+    were walked. `owner` indices run over the walked incidents; `cut[i]` is the day after which incident
+    i's walked moves were taken back (it went back to its routine), inf if none."""
 
-    __slots__ = ("kind", "cand_days", "starts", "numbers", "last", "d_day", "d_rung", "d_sign", "d_owner",
-                 "e_day", "e_owner", "cut", "max_last")
+    __slots__ = ("cand_days", "cand_types", "starts", "numbers", "types", "last", "d_day", "d_rung", "d_sign",
+                 "d_owner", "e_day", "e_owner", "cut", "max_last")
 
-    def __init__(self, kind: IncidentTypeParameters, cand_days: np.ndarray, starts: np.ndarray,
-                 numbers: np.ndarray, last: np.ndarray, deltas: tuple[np.ndarray, ...],
-                 events: tuple[np.ndarray, np.ndarray]):
-        self.kind = kind
-        self.cand_days = cand_days
-        self.starts = starts
-        self.numbers = numbers
-        self.last = last
+    def __init__(self, cand_days: np.ndarray, cand_types: np.ndarray, starts: np.ndarray, numbers: np.ndarray,
+                 types: np.ndarray, last: np.ndarray, deltas: list[np.ndarray], events: list[np.ndarray]):
+        self.cand_days, self.cand_types = cand_days, cand_types
+        self.starts, self.numbers, self.types, self.last = starts, numbers, types, last
         self.d_day, self.d_rung, self.d_sign, self.d_owner = deltas
         self.e_day, self.e_owner = events
         self.cut = np.full(len(starts), math.inf)
         self.max_last = float(last.max()) if len(last) else -math.inf
 
-    def truncate(self, day: float) -> None:
-        """Keep only what happened before `day` (candidates and incidents started before it)."""
-        self.cand_days = self.cand_days[self.cand_days < day]
-        keep = self.starts < day
+    def truncate(self, day: float, affected: np.ndarray) -> None:
+        """Of the types `affected` (a mask by type index), keep only what happened before `day`."""
+        cand_keep = (self.cand_days < day) | ~affected[self.cand_types]
+        self.cand_days, self.cand_types = self.cand_days[cand_keep], self.cand_types[cand_keep]
+        keep = (self.starts < day) | ~affected[self.types]
         if keep.all():
             return
         index = np.cumsum(keep) - 1
-        self.starts, self.numbers, self.last, self.cut = (self.starts[keep], self.numbers[keep], self.last[keep],
-                                                          self.cut[keep])
+        self.starts, self.numbers, self.types = self.starts[keep], self.numbers[keep], self.types[keep]
+        self.last, self.cut = self.last[keep], self.cut[keep]
         d = keep[self.d_owner]
-        self.d_day, self.d_rung, self.d_sign, self.d_owner = (self.d_day[d], self.d_rung[d], self.d_sign[d],
-                                                              index[self.d_owner[d]])
+        self.d_day, self.d_rung, self.d_sign = self.d_day[d], self.d_rung[d], self.d_sign[d]
+        self.d_owner = index[self.d_owner[d]]
         e = keep[self.e_owner]
         self.e_day, self.e_owner = self.e_day[e], index[self.e_owner[e]]
         self.max_last = float(self.last.max()) if len(self.last) else -math.inf
 
 
-def _walked(world: World, kind: IncidentTypeParameters, starts: np.ndarray, numbers: np.ndarray,
-            climbable: bool) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
-    """Walk the incidents starting on `starts`: status and last day per incident, and the level changes
-    (day, rung, sign, owner) and engine events (day, owner) of the quiet ones. Few incidents are walked
-    one by one (`quiet.walk`); many at once (`walk_many`), the long ones among them one by one."""
+class Accepted(NamedTuple):
+    """Accepted candidates to walk: type position in the group (`t`), type index, day, number in type."""
+
+    t: np.ndarray
+    types: np.ndarray
+    days: np.ndarray
+    numbers: np.ndarray
+
+
+def _walk_all(world: World, kinds: Kinds, a: Accepted, climbable: bool
+              ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """Walk the incidents of `a`: status and last day of each, and the level changes (day, rung, sign,
+    owner) and engine events (day, owner) of the quiet ones. Few incidents are walked one by one
+    (`quiet.walk`); many at once (`walk_many`), the long ones among them one by one."""
     p = world.p
-    covered = world.covered[kind.index]
-    n = len(starts)
+    n = len(a.days)
     if n >= VECTOR_MIN:
         mech = p.mechanisms
-        rows = world.blocks_of(kind).rows(numbers)
-        w = walk_many(kind, covered, starts, rows, world.tension_of[kind.index], p.escalation_feedback,
-                      mech.hazard_multiplier, mech.hazard_below_rung, p.weapons_rung, p.ambiguous, climbable)
+        rows = np.empty((n, world.block_width))
+        for j in np.unique(a.types).tolist():
+            mask = a.types == j
+            rows[mask] = world.blocks_of(p.types[j]).rows(a.numbers[mask])
+        w = walk_many(kinds, a.t, a.days, rows, p.escalation_feedback, mech.hazard_multiplier,
+                      mech.hazard_below_rung, p.weapons_rung, p.ambiguous, climbable)
         status, last = w.status.copy(), w.last.copy()
         quiet = status[w.d_owner] == QUIET
         quiet_e = status[w.e_owner] == QUIET
@@ -160,15 +178,16 @@ def _walked(world: World, kind: IncidentTypeParameters, starts: np.ndarray, numb
     owners: list[int] = []
     e_days: list[float] = []
     e_owners: list[int] = []
-    start = kind.start_rung
     for i in np.flatnonzero(status == LONG).tolist():
-        course = walk(world, kind, covered, float(starts[i]), world.block(kind, int(numbers[i])))
+        kind = p.types[int(a.types[i])]
+        start_day = float(a.days[i])
+        course = walk(world, kind, world.covered[kind.index], start_day, world.block(kind, int(a.numbers[i])))
         if not isinstance(course, Walk):
             status[i] = CLIMBED
             continue
         status[i] = QUIET
-        days.append(float(starts[i]))
-        rungs.append(start)
+        days.append(start_day)
+        rungs.append(kind.start_rung)
         signs.append(1)
         owners.append(i)
         for op_day, old, new in course.ops:
@@ -188,130 +207,179 @@ def _walked(world: World, kind: IncidentTypeParameters, starts: np.ndarray, numb
                   np.asarray(signs, dtype=np.int64), np.asarray(owners, dtype=np.int64)]
     e_one_by_one = [np.asarray(e_days, dtype=float), np.asarray(e_owners, dtype=np.int64)]
     if d:
-        return (status, last, [np.concatenate([a, b]) for a, b in zip(d, one_by_one, strict=True)],
-                [np.concatenate([a, b]) for a, b in zip(e, e_one_by_one, strict=True)])
+        return (status, last, [np.concatenate([x, y]) for x, y in zip(d, one_by_one, strict=True)],
+                [np.concatenate([x, y]) for x, y in zip(e, e_one_by_one, strict=True)])
     return status, last, one_by_one, e_one_by_one
 
 
-def make_batch(world: World, kind: IncidentTypeParameters, cand_days: np.ndarray, starts: np.ndarray,
-               numbers: np.ndarray, climbable: bool) -> tuple[Batch, np.ndarray]:
-    """A batch of walked incidents (renumbered among the quiet ones), and the positions of those that climb."""
-    status, last, d, e = _walked(world, kind, starts, numbers, climbable)
+def make_batch(world: World, kinds: Kinds, cand_days: np.ndarray, cand_types: np.ndarray, a: Accepted,
+               climbable: bool) -> tuple[Batch, np.ndarray]:
+    """A batch of walked incidents (renumbered among the quiet ones), and the positions in `a` of those
+    that climb."""
+    status, last, d, e = _walk_all(world, kinds, a, climbable)
     quiet = status == QUIET
     index = np.cumsum(quiet) - 1
     owner_ok = quiet[d[3]]
-    deltas = (d[0][owner_ok], d[1][owner_ok].astype(np.int64), d[2][owner_ok].astype(np.int64),
-              index[d[3][owner_ok]])
+    deltas = [d[0][owner_ok], d[1][owner_ok], d[2][owner_ok], index[d[3][owner_ok]]]
     e_ok = quiet[e[1]]
-    events = (e[0][e_ok], index[e[1][e_ok]])
-    batch = Batch(kind, cand_days, starts[quiet], numbers[quiet], last[quiet], deltas, events)
+    events = [e[0][e_ok], index[e[1][e_ok]]]
+    batch = Batch(cand_days, cand_types, a.days[quiet], a.numbers[quiet], a.types[quiet], last[quiet], deltas,
+                  events)
     return batch, np.flatnonzero(status == CLIMBED)
 
 
-class Traffic:
-    """The arrivals of one walkable incident type whose incidents can climb, emulated in batches."""
+class _Stream:
+    """One type's arrivals in a `Traffic`: where drawing stands, and what the current window drew."""
 
-    __slots__ = ("world", "kind", "stream", "_pair", "_last", "_bound", "_number", "_prevented", "_base",
-                 "_feedback", "_keep", "_tension", "batches", "_generation", "_tail", "_renewing")
+    __slots__ = ("kind", "arrivals", "pair", "last", "bound", "number", "prevented", "tail", "generation")
 
     def __init__(self, world: World, kind: IncidentTypeParameters):
-        self.world = world
         self.kind = kind
-        self.stream = ArrivalStream(world, kind)
-        self._base = kind.rate_per_day
-        self._feedback = world.p.arrival_feedback
-        self._keep = kind.prevention_rate_factor
-        self._tension = world.tension_of[kind.index]
-        self._pair = 0
-        self._last = 0.0
-        self._bound = self._base * (1.0 + self._feedback * self._tension.at(0.0))
-        self._number = 0  # the number in its type of the next accepted candidate
-        self._prevented = 0  # prevention uniforms used
+        self.arrivals = ArrivalStream(world, kind)
+        self.pair = 0  # the next candidate's uniforms
+        self.last = 0.0  # the day of the last candidate drawn (or of the last jump)
+        fb = world.p.arrival_feedback
+        self.bound = kind.rate_per_day * (1.0 + fb * world.tension_of[kind.index].at(0.0))
+        self.number = 0  # the number in its type of the next accepted candidate
+        self.prevented = 0  # prevention uniforms used
+        # The current window's draw, the position from which it is walked, and the number and prevention
+        # uniform of the first accepted candidate from there.
+        self.tail: tuple[Drawn, int, int, int] | None = None
+        self.generation = 0  # bumped when what it drew is taken back (its real arrivals lapse)
+
+
+class Traffic:
+    """The arrivals of the walkable incident types whose incidents can climb, emulated window by window."""
+
+    def __init__(self, world: World, kinds: list[IncidentTypeParameters]):
+        self.world = world
+        self.streams = [_Stream(world, kind) for kind in kinds]
+        self.kinds = Kinds(kinds, [world.covered[k.index] for k in kinds], [world.tension_of[k.index] for k in kinds],
+                           world.p.mechanisms.hazard_multiplier)
+        self.pairs = {kind.pair for kind in kinds}
         self.batches: list[Batch] = []
-        self._generation = 0  # bumped when what was drawn ahead is taken back (its real arrivals lapse)
-        # What the current batch drew, the position from which it was last walked, and the number and
-        # prevention uniform of the first accepted candidate from there.
-        self._tail: tuple[Drawn, int, int, int] | None = None
+        self._feedback = world.p.arrival_feedback
+        self._span = WINDOW / sum(kind.rate_per_day for kind in kinds)  # days in a window
+        self.window_end = 0.0
         self._renewing = False  # a jump happened on this instant; drawing or walking again comes after it
-        self._draw_batch()
+        self._next_window()
 
-    def _draw_batch(self) -> None:
-        horizon = self.world.p.horizon_days
-        drawn = draw(self.stream, self._pair, self._last, self._bound, self._base, self._feedback,
-                     self._tension.state, horizon)
-        if drawn.pending_day == horizon:
+    def _draw(self, s: _Stream, until: float) -> None:
+        """Draw stream `s` on from where it stands, up to `until`; where it stands moves to there."""
+        kind = s.kind
+        tension = self.world.tension_of[kind.index]
+        drawn = draw(s.arrivals, s.pair, s.last, s.bound, kind.rate_per_day, self._feedback, tension.state, until)
+        if drawn.pending_day == self.world.p.horizon_days:
             self.world.agenda.tied = True
-        self._tail = (drawn, 0, self._number, self._prevented)
-        self._walk_from(drawn, 0, self._number, self._prevented)
+        s.tail = (drawn, 0, s.number, s.prevented)
+        taken = sum(drawn.accepted)
+        s.number += taken
+        if kind.prevention_rate_factor < 1.0:
+            s.prevented += taken
+        s.pair, s.last, s.bound = drawn.pending, drawn.last, drawn.bound
 
-    def _walk_from(self, drawn: Drawn, first: int, number: int, prevented: int) -> None:
-        """Walk the accepted candidates from position `first` of `drawn`, numbered from `number`."""
-        world, kind = self.world, self.kind
-        days = np.asarray(drawn.days[first:], dtype=float)
-        accepted = np.asarray(drawn.accepted[first:], dtype=bool)
-        numbers = number + np.cumsum(accepted) - 1
-        kept = accepted.copy()
-        if self._keep < 1.0 and accepted.any():
-            u = np.asarray(self.stream.prevention(prevented, int(accepted.sum())))
-            kept[accepted] = u < self._keep
-        batch, climbers = make_batch(world, kind, days, days[kept], numbers[kept], True)
+    def _next_window(self) -> None:
+        world = self.world
+        horizon = world.p.horizon_days
+        self.window_end = end = min(horizon, self.window_end + self._span)
+        for s in self.streams:
+            self._draw(s, end)
+        self._walk(range(len(self.streams)))
+        if end < horizon:
+            event = world.agenda.resume_at(end)
+            event.callbacks.append(lambda _e: self._next_window())
+
+    def _walk(self, positions: range | list[int]) -> None:
+        """Walk the accepted candidates of the tails of the streams at `positions`, all at once."""
+        world = self.world
+        ts, types, days, numbers, cand_days, cand_types = [], [], [], [], [], []
+        for t in positions:
+            s = self.streams[t]
+            assert s.tail is not None
+            drawn, first, number, prevented = s.tail
+            day = np.asarray(drawn.days[first:], dtype=float)
+            accepted = np.asarray(drawn.accepted[first:], dtype=bool)
+            cand_days.append(day)
+            cand_types.append(np.full(len(day), s.kind.index))
+            numbered = number + np.cumsum(accepted) - 1
+            kept = accepted.copy()
+            keep = s.kind.prevention_rate_factor
+            if keep < 1.0 and accepted.any():
+                kept[accepted] = np.asarray(s.arrivals.prevention(prevented, int(accepted.sum()))) < keep
+            ts.append(np.full(int(kept.sum()), t))
+            types.append(np.full(int(kept.sum()), s.kind.index))
+            days.append(day[kept])
+            numbers.append(numbered[kept])
+        a = Accepted(np.concatenate(ts), np.concatenate(types), np.concatenate(days), np.concatenate(numbers))
+        batch, climbers = make_batch(world, self.kinds, np.concatenate(cand_days), np.concatenate(cand_types), a,
+                                     True)
         self.batches.append(batch)
-        generation = self._generation
-        starts, nums = days[kept], numbers[kept]
         for i in climbers.tolist():
-            event = world.agenda.event_at(float(starts[i]))
-            event.callbacks.append(lambda _e, n=int(nums[i]), g=generation: self._arrive_for_real(n, g))
+            s = self.streams[int(a.t[i])]
+            event = world.agenda.event_at(float(a.days[i]))
+            event.callbacks.append(lambda _e, s=s, n=int(a.numbers[i]), g=s.generation: self._arrive(s, n, g))
 
-    def _arrive_for_real(self, number: int, generation: int) -> None:
-        if generation == self._generation:
-            self.world.spawn(self.kind, number)
+    def _arrive(self, s: _Stream, number: int, generation: int) -> None:
+        if generation == s.generation:
+            self.world.spawn(s.kind, number)
 
-    def before_jump(self, day: float) -> None:
-        """The pair's tension is about to jump on `day` (nothing later has happened): keep what came before,
-        hand back walked incidents still open, and draw (or walk) again after the jump."""
+    def before_jump(self, day: float, pairs: list[int]) -> None:
+        """The tension of `pairs` is about to jump on `day` (nothing later has happened): for their types,
+        keep what came before, hand back walked incidents still open, and draw (or walk) again after it."""
         agenda = self.world.agenda
+        hit = [t for t, s in enumerate(self.streams) if s.kind.pair in pairs]
+        if not hit:
+            return
         if self._renewing:
             # A second rise on the same instant. Without arrival feedback the walks are redone after both;
             # with it, each rise would interrupt the process again: leave that to the event queue.
             agenda.tied = agenda.tied or bool(self._feedback)
             return
-        assert self._tail is not None
-        drawn, offset, number0, prevented0 = self._tail
-        current = self.batches[-1]
-        if (current.cand_days == day).any():
-            agenda.tied = True
+        affected = np.zeros(len(self.world.p.types), dtype=bool)
+        for t in hit:
+            affected[self.streams[t].kind.index] = True
+        for batch in self.batches[-2:]:
+            if ((batch.cand_days == day) & affected[batch.cand_types]).any():
+                agenda.tied = True
         for batch in self.batches:
             if batch.max_last > day:
-                agenda.hand_back(batch, day)
-        current.truncate(day)
-        happened = int(np.searchsorted(np.asarray(drawn.days), day, side="left"))
-        accepted_before = sum(drawn.accepted[offset:happened])
-        self._generation += 1
-        prevented = prevented0 + (accepted_before if self._keep < 1.0 else 0)
-        number = number0 + accepted_before
-        if self._feedback:
-            pending = drawn.pairs[happened] if happened < len(drawn.pairs) else drawn.pending
-            self._pair, self._last, self._number, self._prevented = pending + 1, day, number, prevented
-            self._tail = None
-        else:
-            self._tail = (drawn, happened, number, prevented)
+                agenda.hand_back(batch, day, affected)
+        self.batches[-1].truncate(day, affected)
+        for t in hit:
+            s = self.streams[t]
+            assert s.tail is not None
+            drawn, offset, number, prevented = s.tail
+            if drawn.pending_day == day:
+                agenda.tied = True
+            happened = int(np.searchsorted(np.asarray(drawn.days), day, side="left"))
+            before = sum(drawn.accepted[offset:happened])
+            number += before
+            if s.kind.prevention_rate_factor < 1.0:
+                prevented += before
+            s.generation += 1
+            if self._feedback:
+                pending = drawn.pairs[happened] if happened < len(drawn.pairs) else drawn.pending
+                s.pair, s.last, s.number, s.prevented = pending + 1, day, number, prevented
+                s.tail = None
+            else:
+                s.tail = (drawn, happened, number, prevented)
         self._renewing = True
         env = self.world.env
         event = env.event()
         event._ok = True
         event._value = None
-        event.callbacks.append(lambda _e: self._renew())
+        event.callbacks.append(lambda _e: self._renew(hit))
         env.schedule(event, 0)  # simpy.events.URGENT: after the jump, before anything else on its day
 
-    def _renew(self) -> None:
+    def _renew(self, hit: list[int]) -> None:
         self._renewing = False
         if self._feedback:
-            self._bound = self._base * (1.0 + self._feedback * self._tension.at(self._last))
-            self._draw_batch()
-        else:
-            assert self._tail is not None
-            drawn, offset, number, prevented = self._tail
-            self._walk_from(drawn, offset, number, prevented)
+            for t in hit:
+                s = self.streams[t]
+                kind = s.kind
+                s.bound = kind.rate_per_day * (1.0 + self._feedback * self.world.tension_of[kind.index].at(s.last))
+                self._draw(s, self.window_end)
+        self._walk(hit)
 
 
 def _at(level: float, since: float, decay: float, day: float) -> float:
@@ -319,18 +387,16 @@ def _at(level: float, since: float, decay: float, day: float) -> float:
     return 0.0 if level == 0.0 else level * math.exp(-decay * (day - since))
 
 
-def settle_quiet_type(world: World, kind: IncidentTypeParameters, stop: float) -> Batch:
-    """The arrivals of a type whose incidents never climb, up to `stop`, on the tension history of its pair
-    (interrupted where it jumped, as the arrival process was), and their walked courses."""
+def _drawn_until(world: World, kind: IncidentTypeParameters, stream: ArrivalStream,
+                 stop: float) -> tuple[list[float], list[bool]]:
+    """The candidates of `kind` up to `stop` on the tension history of its pair, interrupted where it rose."""
     agenda = world.agenda
-    stream = ArrivalStream(world, kind)
     base, feedback = kind.rate_per_day, world.p.arrival_feedback
     tension = world.tension_of[kind.index]
     history = tension.history
     decay = tension.decay
     segment = 0
     since, level = history[0]
-
     pair, last = 0, 0.0
     bound = base * (1.0 + feedback * _at(level, since, decay, 0.0))
     days: list[float] = []
@@ -344,7 +410,7 @@ def settle_quiet_type(world: World, kind: IncidentTypeParameters, stop: float) -
         if drawn.pending_day == until:
             agenda.tied = True
         if jump >= stop:
-            break
+            return days, accepted
         # Interrupted at the jump: the pending candidate is dropped; drawing starts again from the jump.
         segment += 1
         since, level = history[segment]
@@ -352,13 +418,32 @@ def settle_quiet_type(world: World, kind: IncidentTypeParameters, stop: float) -
             agenda.tied = True  # two rises at one instant: each interrupts; leave it to the event queue
         pair, last = drawn.pending + 1, jump
         bound = base * (1.0 + feedback * _at(level, since, decay, jump))
-    day_arr = np.asarray(days, dtype=float)
-    acc = np.asarray(accepted, dtype=bool)
-    numbers = np.cumsum(acc) - 1
-    kept = acc.copy()
-    if kind.prevention_rate_factor < 1.0 and acc.any():
-        kept[acc] = np.asarray(stream.prevention(0, int(acc.sum()))) < kind.prevention_rate_factor
-    batch, climbers = make_batch(world, kind, day_arr, day_arr[kept], numbers[kept], False)
+
+
+def settle_quiet_types(world: World, kinds: list[IncidentTypeParameters], stop: float) -> Batch:
+    """The arrivals up to `stop` of types whose incidents never climb, on the tension history of their
+    pairs (interrupted where it rose, as their arrival processes were), and their walked courses."""
+    ts, types, days, numbers, cand_days, cand_types = [], [], [], [], [], []
+    for t, kind in enumerate(kinds):
+        stream = ArrivalStream(world, kind)
+        drawn_days, drawn_accepted = _drawn_until(world, kind, stream, stop)
+        day = np.asarray(drawn_days, dtype=float)
+        accepted = np.asarray(drawn_accepted, dtype=bool)
+        numbered = np.cumsum(accepted) - 1
+        kept = accepted.copy()
+        keep = kind.prevention_rate_factor
+        if keep < 1.0 and accepted.any():
+            kept[accepted] = np.asarray(stream.prevention(0, int(accepted.sum()))) < keep
+        cand_days.append(day)
+        cand_types.append(np.full(len(day), kind.index))
+        ts.append(np.full(int(kept.sum()), t))
+        types.append(np.full(int(kept.sum()), kind.index))
+        days.append(day[kept])
+        numbers.append(numbered[kept])
+    table = Kinds(kinds, [world.covered[k.index] for k in kinds], [world.tension_of[k.index] for k in kinds],
+                  world.p.mechanisms.hazard_multiplier)
+    a = Accepted(np.concatenate(ts), np.concatenate(types), np.concatenate(days), np.concatenate(numbers))
+    batch, climbers = make_batch(world, table, np.concatenate(cand_days), np.concatenate(cand_types), a, False)
     if len(climbers):  # cannot happen: no move of such an incident goes up
-        agenda.tied = True
+        world.agenda.tied = True
     return batch

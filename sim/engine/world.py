@@ -238,6 +238,8 @@ class World:
     def block(self, kind: IncidentTypeParameters, number: int) -> Draws:
         return self._incident_blocks[kind.index].block(number)
 
+    block_width = INCIDENT_BLOCK
+
     def blocks_of(self, kind: IncidentTypeParameters) -> UniformBlocks:
         return self._incident_blocks[kind.index]
 
@@ -245,16 +247,19 @@ class World:
     def run(self) -> ReplicationRecord:
         env = self.env
         p = self.p
+        climbing: list[IncidentTypeParameters] = []
         for kind in p.types:
             if kind.rate_per_day > 0 and not self.exact and may_walk(p, kind):
                 if self.can_climb[kind.index]:
-                    self.agenda.traffic.append(Traffic(self, kind))
+                    climbing.append(kind)
                 else:
                     self.agenda.quiet_types.append(kind)
             elif kind.rate_per_day > 0:
                 proc = env.process(self.arrivals(kind))
                 if p.arrival_feedback:
                     self.tension_of[kind.index].listen(lambda proc=proc, j=kind.index: self._tension_moved(proc, j))
+        if climbing:
+            self.agenda.traffic = Traffic(self, climbing)
         for k in range(len(p.shocks)):
             env.process(self.shock(k))
         horizon = p.horizon_days
