@@ -82,6 +82,7 @@ class Kinds:
         self.release_rung = np.array([[side.release_rung for side in pair] for pair in sides])
         self.accident = np.array([k.accident for k in kinds], dtype=float)
         self.hazardous = np.array([hazard != 1.0 and c for c in covered], dtype=bool)
+        self._barred: dict[int, np.ndarray] = {}
         self.tensions = tensions
         # Types reading the same tension (a pair's) share one computation.
         self.tension_groups: list[tuple[Tension, list[int]]] = []
@@ -92,6 +93,15 @@ class Kinds:
                     break
             else:
                 self.tension_groups.append((tension, [j]))
+
+
+    def barred(self, weapons: int) -> np.ndarray:
+        """(type, side, rung): a step up from the rung is held by the rules of engagement."""
+        if weapons not in self._barred:
+            rungs = np.arange(self.up.shape[2])
+            self._barred[weapons] = (rungs + 1 >= weapons)[None, None, :] & (rungs[None, None, :] <
+                                                                              self.release_rung[:, :, None])
+        return self._barred[weapons]
 
 
 def _by_type(samplers: list[object], t: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -163,7 +173,10 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
               hazard_below: int, weapons: int, ambiguous: tuple[bool, ...], climbable: bool) -> BatchWalk:
     """Walk every incident (type position `t`, starting on `starts`, rows: their blocks) while it stays at
     or below its start rung. `climbable` False: no move from the start rung down can go up (tension, a
-    provocation and hazards are not read)."""
+    provocation and hazards are not read).
+
+    Each step is one move of every incident still going: its delay and day, then the decision; incidents
+    whose move ends them (the course has run, a stand-down at the bottom) or would climb drop out."""
     n = len(starts)
     status = np.full(n, QUIET, dtype=np.int8)
     last = np.full(n, np.nan)
@@ -173,15 +186,14 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
     e_day: list[np.ndarray] = []
     e_owner: list[np.ndarray] = []
 
-    alive = enter_owner
+    alive, tt = enter_owner, t
     now = starts
     end = starts + _by_type([k.max_duration_days for k in kinds.kinds], t, rows[:, 0])
-    rung = start_of
-    start = start_of
+    rung = start = start_of
     provoked = np.zeros(n, dtype=bool)
-    misread = np.zeros(n, dtype=bool)
     other_down = np.zeros(n, dtype=bool)
-    ambiguous_at = np.asarray(ambiguous, dtype=bool)
+    barred_at = kinds.barred(weapons)
+    hazardous_at = kinds.hazardous if climbable and kinds.hazardous.any() else None
     eps = _LogNormalDelays.fits(kinds) if n >= SMALL else None
     lognormal = _LogNormalDelays(kinds, rows, eps) if eps is not None else None
     delay_samplers = [[pair[s].delay_days for pair in kinds.sides] for s in (0, 1)]
@@ -193,7 +205,6 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
         s = 1 if k % 2 == 0 else 0  # the mover's side: the responder moves first
         base = 2 + 5 * k
         u = rows[alive, base:base + 5]
-        tt = t[alive]
         if lognormal is not None:
             delay = lognormal(k, s, alive, tt)
         else:
@@ -201,77 +212,72 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
         chain = rung >= kinds.command_rung[tt, s]
         if chain.any():
             delay[chain] = delay[chain] + _by_type(command_samplers[s], tt[chain], u[chain, 1])
-        ending = now + delay >= end
+        ending = now + delay >= end  # the incident runs its course and ends on this day
         day = np.where(ending, now + np.maximum(end - now, 0.0), now + delay)
         e_day.append(day)
         e_owner.append(alive)
 
-        # Incidents that run their course end here.
-        if ending.any():
-            d_day.append(day[ending])
-            d_rung.append(rung[ending])
-            d_sign.append(np.full(int(ending.sum()), -1))
-            d_owner.append(alive[ending])
-            last[alive[ending]] = day[ending]
-            go = ~ending
-            alive, day, end, rung, u, tt, start = alive[go], day[go], end[go], rung[go], u[go], tt[go], start[go]
-            provoked, misread, other_down = provoked[go], misread[go], other_down[go]
-            if not len(alive):
-                break
-
-        # The decision (`sim.engine.decision.decide`, not clarified), element by element.
+        # The decision (`sim.engine.decision.decide`, not clarified), element by element; it is computed
+        # for the ending incidents too and thrown away.
         up_at = kinds.up[tt, s, rung]
         if climbable:
             if feedback:
                 up_at = up_at * (1.0 + feedback * _tension_by_type(kinds, tt, day))
             up_at = np.where(provoked, up_at * kinds.retaliation[tt, s], up_at)
-            hazardous = kinds.hazardous[tt] & (rung < hazard_below)
-            if hazardous.any():
+            if hazardous_at is not None:
+                hazardous = hazardous_at[tt] & (rung < hazard_below)
                 up_at = np.where(hazardous, up_at * hazard, up_at)
         down_at = kinds.down[tt, s, rung]
         down_at = np.where(other_down, down_at * kinds.reciprocity[tt, s], down_at)
         up_at = np.where(up_at > 1.0, 1.0, up_at)
-        down_at = np.where(down_at > 1.0 - up_at, 1.0 - up_at, down_at)
-        u_decide, u_accident = u[:, 2], u[:, 3]
+        room = 1.0 - up_at
+        down_at = np.where(down_at > room, room, down_at)
+        u_decide = u[:, 2]
         step = np.where(u_decide < up_at, UP, np.where(u_decide < up_at + down_at, DOWN, HOLD))
-        barred = (step == UP) & (rung + 1 >= weapons) & (rung < kinds.release_rung[tt, s])
-        step[barred] = HOLD
-        accident = (step != DOWN) & (u_accident < kinds.accident[tt, rung])
-        step = step + accident
+        step[(step == UP) & barred_at[tt, s, rung]] = HOLD  # rules of engagement
+        accident = (step != DOWN) & (u[:, 3] < kinds.accident[tt, rung])
+        step += accident
 
         new = rung + step
-        climbs = new > start
+        decided = ~ending
+        climbs = decided & (new > start)
         status[alive[climbs]] = CLIMBED
-        stands_down = (step == DOWN) & (rung == 0)  # the incident ends where it is
-        moves = (step != 0) & ~climbs & ~stands_down
+        down = step == DOWN
+        stands_down = decided & down & (rung == 0)  # the incident ends where it is
+        moves = decided & (step != 0) & ~climbs & ~stands_down
         if moves.any():
-            d_day += [day[moves], day[moves]]
+            at, who = day[moves], alive[moves]
+            d_day += [at, at]
             d_rung += [rung[moves], new[moves]]
-            d_sign += [np.full(int(moves.sum()), -1), np.ones(int(moves.sum()), dtype=np.int64)]
-            d_owner += [alive[moves], alive[moves]]
-        ends = stands_down | (moves & (new == 0) & (step == DOWN))
-        if ends.any():
-            d_day.append(day[ends])
-            d_rung.append(np.zeros(int(ends.sum()), dtype=np.int64))
-            d_sign.append(np.full(int(ends.sum()), -1))
-            d_owner.append(alive[ends])
-            last[alive[ends]] = day[ends]
-        go = ~(climbs | ends)
+            d_sign += [_minus(len(at)), _plus(len(at))]
+            d_owner += [who, who]
+        ends = ending | stands_down | (moves & (new == 0) & down)
+        at, who = day[ends], alive[ends]
+        d_day.append(at)
+        d_rung.append(np.where(ending[ends], rung[ends], 0))
+        d_sign.append(_minus(len(at)))
+        d_owner.append(who)
+        last[who] = at
+        go = ~(ends | climbs)
         up_step = step > 0
-        if up_step.any():
-            read = u[:, 4] < kinds.misperception[tt, 1 - s]
-            provoked_next = ~accident | read
-            misread_next = provoked_next & (accident | ambiguous_at[np.minimum(new, len(ambiguous_at) - 1)])
-            provoked = np.where(up_step, provoked_next, False)
-            misread = np.where(up_step, misread_next, False)
-        else:
-            provoked = np.zeros(len(alive), dtype=bool)
-            misread = np.zeros(len(alive), dtype=bool)
-        other_down = step == DOWN
-        alive, now, end, rung, start = alive[go], day[go], end[go], new[go], start[go]
-        provoked, misread, other_down = provoked[go], misread[go], other_down[go]
+        provoked = up_step & (~accident | (u[:, 4] < kinds.misperception[tt, 1 - s]))
+        other_down = down
+        alive, tt, now, end, rung, start = alive[go], tt[go], day[go], end[go], new[go], start[go]
+        provoked, other_down = provoked[go], other_down[go]
 
     status[alive] = LONG
     return BatchWalk(status, last, np.concatenate(d_day), np.concatenate(d_rung), np.concatenate(d_sign),
                      np.concatenate(d_owner), np.concatenate(e_day) if e_day else np.empty(0),
                      np.concatenate(e_owner) if e_owner else np.empty(0, dtype=np.int64))
+
+
+_MINUS = np.full(1 << 14, -1, dtype=np.int64)  # views of these stand for runs of -1 and +1
+_PLUS = np.ones(1 << 14, dtype=np.int64)
+
+
+def _minus(n: int) -> np.ndarray:
+    return _MINUS[:n] if n <= len(_MINUS) else np.full(n, -1, dtype=np.int64)
+
+
+def _plus(n: int) -> np.ndarray:
+    return _PLUS[:n] if n <= len(_PLUS) else np.ones(n, dtype=np.int64)

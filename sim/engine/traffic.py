@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from ..quantiles import elementwise
 from .batch import CLIMBED, LONG, QUIET, Kinds, walk_many
 from .parameters import IncidentTypeParameters
 from .quiet import Walk, walk
@@ -60,49 +61,91 @@ class ArrivalStream:
 
 
 class Drawn(NamedTuple):
-    days: list[float]
-    accepted: list[bool]
-    pairs: list[int]
-    pending: int  # the pair of the next candidate (drawn and on or after `until` when `complete`)
-    pending_day: float  # its day (inf when not drawn)
+    days: np.ndarray
+    accepted: np.ndarray  # bool, by candidate
+    first: int  # the pair of uniforms of the first candidate (the others follow in order)
+    pending: int  # the pair of the candidate on or after `until` (it does not happen)
+    pending_day: float
     last: float
     bound: float
-    complete: bool  # drawing reached `until` (else it stopped at its limit of accepted candidates)
 
 
 def draw(stream: ArrivalStream, pair: int, last: float, bound: float, base: float, feedback: float,
-         tension: tuple[float, float, float], until: float, limit: float = math.inf) -> Drawn:
-    """Candidates from `last` on, as `World.arrivals` draws them, up to (not including) `until` or until
-    `limit` were accepted, with the tension (level, since, decay per day) as it stands: `Tension.at`
-    written out, the same arithmetic."""
+         tension: tuple[float, float, float], until: float) -> Drawn:
+    """Candidates from `last` on, as `World.arrivals` draws them, up to (not including) `until`, with the
+    tension (level, since, decay per day) as it stands: `Tension.at` written out, the same arithmetic.
+    The loop finds the days (each gap divided by the bound the last candidate's rate set); acceptance,
+    `u * bound < rate`, is then compared for all candidates at once."""
+    level, since, decay = tension
+    if not feedback or level == 0.0:
+        return _draw_steady(stream, pair, last, bound, base * (1.0 + feedback * 0.0) if feedback else base, until)
     u = stream.u
     log, exp = math.log, math.exp
-    level, since, decay = tension
+    first = pair
     days: list[float] = []
-    accepted: list[bool] = []
-    pairs: list[int] = []
-    taken = 0
+    rates: list[float] = []
+    bound0 = bound
+    varies = bool(feedback) and level != 0.0
     while True:
         if len(u) < 2 * pair + 2:
             stream.more()
         day = last + -log(1.0 - u[2 * pair]) / bound
         if day >= until:
-            return Drawn(days, accepted, pairs, pair, day, last, bound, True)
-        if feedback:
-            rate = base * (1.0 + feedback * (0.0 if level == 0.0 else level * exp(-decay * (day - since))))
+            break
+        if varies:
+            bound = base * (1.0 + feedback * (level * exp(-decay * (day - since))))
+        elif feedback:
+            bound = base * (1.0 + feedback * 0.0)
         else:
-            rate = base
+            bound = base
         days.append(day)
-        accept = u[2 * pair + 1] * bound < rate
-        accepted.append(accept)
-        pairs.append(pair)
-        bound = rate  # tension only decays between jumps, so the current rate bounds the future
+        rates.append(bound)  # this candidate's rate, the next one's bound
         last = day
         pair += 1
-        if accept:
-            taken += 1
-            if taken >= limit:
-                return Drawn(days, accepted, pairs, pair, math.inf, last, bound, False)
+    n = len(days)
+    rate = np.asarray(rates, dtype=float)
+    bounds = np.empty(n)
+    if n:
+        bounds[0] = bound0
+        bounds[1:] = rate[:-1]
+    u_accept = np.asarray(u[2 * first + 1:2 * pair:2], dtype=float)
+    return Drawn(np.asarray(days, dtype=float), u_accept * bounds < rate, first, pair, day, last, bound)
+
+
+def _draw_steady(stream: ArrivalStream, pair: int, last: float, bound: float, rate: float, until: float) -> Drawn:
+    """`draw` while the rate stands still (no tension, or no feedback): the days are a running sum of
+    the gaps (`np.cumsum` adds them one after another, as the loop does), computed a stretch at a time."""
+    first = pair
+    bound0 = bound
+    stretches: list[np.ndarray] = []
+    while True:
+        want = int((until - last) * rate * 1.25) + 16 if until < math.inf else 64
+        while len(stream.u) < 2 * (pair + want):
+            stream.more()
+        u_gap = np.asarray(stream.u[2 * pair:2 * (pair + want):2], dtype=float)
+        steps = -elementwise(math.log, 1.0 - u_gap) / np.where(np.arange(want) == 0, bound, rate)
+        steps[0] = last + steps[0]
+        days = np.cumsum(steps)
+        inside = int(np.searchsorted(days, until, side="left"))  # days before `until`
+        if inside < want:
+            stretches.append(days[:inside])
+            pair += inside
+            pending_day = float(days[inside])
+            if inside:
+                last = float(days[inside - 1])
+                bound = rate
+            break
+        stretches.append(days)
+        pair += want
+        last = float(days[-1])
+        bound = rate
+    all_days = np.concatenate(stretches)
+    n = len(all_days)
+    bounds = np.full(n, rate)
+    if n:
+        bounds[0] = bound0
+    u_accept = np.asarray(stream.u[2 * first + 1:2 * pair:2], dtype=float)
+    return Drawn(all_days, u_accept * bounds < rate, first, pair, pending_day, last, bound)
 
 
 class Batch:
@@ -272,7 +315,7 @@ class Traffic:
         if drawn.pending_day == self.world.p.horizon_days:
             self.world.agenda.tied = True
         s.tail = (drawn, 0, s.number, s.prevented)
-        taken = sum(drawn.accepted)
+        taken = int(drawn.accepted.sum())
         s.number += taken
         if kind.prevention_rate_factor < 1.0:
             s.prevented += taken
@@ -297,8 +340,8 @@ class Traffic:
             s = self.streams[t]
             assert s.tail is not None
             drawn, first, number, prevented = s.tail
-            day = np.asarray(drawn.days[first:], dtype=float)
-            accepted = np.asarray(drawn.accepted[first:], dtype=bool)
+            day = drawn.days[first:]
+            accepted = drawn.accepted[first:]
             cand_days.append(day)
             cand_types.append(np.full(len(day), s.kind.index))
             numbered = number + np.cumsum(accepted) - 1
@@ -351,14 +394,14 @@ class Traffic:
             drawn, offset, number, prevented = s.tail
             if drawn.pending_day == day:
                 agenda.tied = True
-            happened = int(np.searchsorted(np.asarray(drawn.days), day, side="left"))
-            before = sum(drawn.accepted[offset:happened])
+            happened = int(np.searchsorted(drawn.days, day, side="left"))
+            before = int(drawn.accepted[offset:happened].sum())
             number += before
             if s.kind.prevention_rate_factor < 1.0:
                 prevented += before
             s.generation += 1
             if self._feedback:
-                pending = drawn.pairs[happened] if happened < len(drawn.pairs) else drawn.pending
+                pending = drawn.first + happened  # the first candidate on or after the jump
                 s.pair, s.last, s.number, s.prevented = pending + 1, day, number, prevented
                 s.tail = None
             else:
@@ -388,7 +431,7 @@ def _at(level: float, since: float, decay: float, day: float) -> float:
 
 
 def _drawn_until(world: World, kind: IncidentTypeParameters, stream: ArrivalStream,
-                 stop: float) -> tuple[list[float], list[bool]]:
+                 stop: float) -> tuple[np.ndarray, np.ndarray]:
     """The candidates of `kind` up to `stop` on the tension history of its pair, interrupted where it rose."""
     agenda = world.agenda
     base, feedback = kind.rate_per_day, world.p.arrival_feedback
@@ -399,18 +442,18 @@ def _drawn_until(world: World, kind: IncidentTypeParameters, stream: ArrivalStre
     since, level = history[0]
     pair, last = 0, 0.0
     bound = base * (1.0 + feedback * _at(level, since, decay, 0.0))
-    days: list[float] = []
-    accepted: list[bool] = []
+    days: list[np.ndarray] = []
+    accepted: list[np.ndarray] = []
     while True:
         jump = history[segment + 1][0] if feedback and segment + 1 < len(history) else math.inf
         until = min(jump, stop)
         drawn = draw(stream, pair, last, bound, base, feedback, (level, since, decay), until)
-        days += drawn.days
-        accepted += drawn.accepted
+        days.append(drawn.days)
+        accepted.append(drawn.accepted)
         if drawn.pending_day == until:
             agenda.tied = True
         if jump >= stop:
-            return days, accepted
+            return np.concatenate(days), np.concatenate(accepted)
         # Interrupted at the jump: the pending candidate is dropped; drawing starts again from the jump.
         segment += 1
         since, level = history[segment]
@@ -426,9 +469,7 @@ def settle_quiet_types(world: World, kinds: list[IncidentTypeParameters], stop: 
     ts, types, days, numbers, cand_days, cand_types = [], [], [], [], [], []
     for t, kind in enumerate(kinds):
         stream = ArrivalStream(world, kind)
-        drawn_days, drawn_accepted = _drawn_until(world, kind, stream, stop)
-        day = np.asarray(drawn_days, dtype=float)
-        accepted = np.asarray(drawn_accepted, dtype=bool)
+        day, accepted = _drawn_until(world, kind, stream, stop)
         numbered = np.cumsum(accepted) - 1
         kept = accepted.copy()
         keep = kind.prevention_rate_factor
