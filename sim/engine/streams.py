@@ -127,9 +127,14 @@ class UniformBlocks:
         self._n += len(fresh)
 
     def rows(self, numbers: np.ndarray) -> np.ndarray:
-        """The blocks of items `numbers`, one row each (a copy)."""
-        if len(numbers):
-            self._ensure(int(numbers.max()) + 1)
+        """The blocks of items `numbers` (increasing), one row each; read only (a view when they follow
+        one another)."""
+        if not len(numbers):
+            return self._arr[:0]
+        first, last = int(numbers[0]), int(numbers[-1])
+        self._ensure(last + 1)
+        if last - first + 1 == len(numbers):
+            return self._arr[first:last + 1]
         return self._arr[numbers]
 
     def block(self, index: int) -> Draws:

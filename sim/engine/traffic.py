@@ -201,10 +201,12 @@ def _walk_all(world: World, kinds: Kinds, a: Accepted, climbable: bool
     n = len(a.days)
     if n >= VECTOR_MIN:
         mech = p.mechanisms
-        rows = np.empty((n, world.block_width))
-        for j in np.unique(a.types).tolist():
-            mask = a.types == j
-            rows[mask] = world.blocks_of(p.types[j]).rows(a.numbers[mask])
+        # `a` holds each type's incidents together, so their blocks can be put one type after another.
+        cuts = np.flatnonzero(a.types[1:] != a.types[:-1]) + 1
+        bounds = [0, *cuts.tolist(), n]
+        parts = [world.blocks_of(p.types[int(a.types[lo])]).rows(a.numbers[lo:hi])
+                 for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+        rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
         w = walk_many(kinds, a.t, a.days, rows, p.escalation_feedback, mech.hazard_multiplier,
                       mech.hazard_below_rung, p.weapons_rung, p.ambiguous, climbable)
         status, last = w.status.copy(), w.last.copy()
