@@ -117,14 +117,13 @@ class UniformBlocks:
             return
         if self._gen is None:
             self._gen = self._streams.generator(int(self._purpose), self._sub)
-        chunks = -(-(items - self._n) // self._chunk_items)
-        fresh = self._gen.random(chunks * self._chunk_items * self._width).reshape(-1, self._width)
-        if self._n + len(fresh) > len(self._arr):
-            grown = np.empty((max(2 * len(self._arr), self._n + len(fresh)), self._width))
+        fresh = -(-(items - self._n) // self._chunk_items) * self._chunk_items
+        if self._n + fresh > len(self._arr):
+            grown = np.empty((max(2 * len(self._arr), self._n + fresh), self._width))
             grown[:self._n] = self._arr[:self._n]
             self._arr = grown
-        self._arr[self._n:self._n + len(fresh)] = fresh
-        self._n += len(fresh)
+        self._gen.random(out=self._arr[self._n:self._n + fresh].reshape(-1))  # rows are contiguous
+        self._n += fresh
 
     def rows(self, numbers: np.ndarray) -> np.ndarray:
         """The blocks of items `numbers` (increasing), one row each; read only (a view when they follow

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from ..quantiles import elementwise
 from .batch import CLIMBED, LONG, QUIET, Kinds, walk_many
 from .parameters import IncidentTypeParameters
 from .quiet import Walk, walk
@@ -41,17 +40,21 @@ class ArrivalStream:
     """The uniforms `World.arrivals` reads for one type (two per candidate, in order) and those of its
     prevention (one per accepted candidate that happens)."""
 
-    __slots__ = ("u", "_gen", "prevent", "_prevent_gen")
+    __slots__ = ("u", "gaps", "_gen", "prevent", "_prevent_gen")
 
     def __init__(self, world: World, kind: IncidentTypeParameters):
         self.u: list[float] = []
+        self.gaps: list[float] = []  # -log(1 - u) of each candidate's first uniform: its gap at rate 1
         self._gen = world.streams.generator(int(Purpose.ARRIVAL), kind.index)
         self.prevent: list[float] = []
         self._prevent_gen = (world.streams.generator(int(Purpose.PREVENTION), kind.index)
                              if kind.prevention_rate_factor < 1.0 else None)
 
     def more(self) -> None:
-        self.u += self._gen.random(512).tolist()
+        fresh = self._gen.random(512)
+        self.u += fresh.tolist()
+        log = math.log
+        self.gaps += [-log(1.0 - x) for x in fresh[0::2].tolist()]
 
     def prevention(self, first: int, count: int) -> list[float]:
         assert self._prevent_gen is not None
@@ -80,24 +83,19 @@ def draw(stream: ArrivalStream, pair: int, last: float, bound: float, base: floa
     if not feedback or level == 0.0:
         return _draw_steady(stream, pair, last, bound, base * (1.0 + feedback * 0.0) if feedback else base, until)
     u = stream.u
-    log, exp = math.log, math.exp
+    gaps = stream.gaps
+    exp = math.exp
     first = pair
     days: list[float] = []
     rates: list[float] = []
     bound0 = bound
-    varies = bool(feedback) and level != 0.0
     while True:
-        if len(u) < 2 * pair + 2:
+        if pair >= len(gaps):
             stream.more()
-        day = last + -log(1.0 - u[2 * pair]) / bound
+        day = last + gaps[pair] / bound
         if day >= until:
             break
-        if varies:
-            bound = base * (1.0 + feedback * (level * exp(-decay * (day - since))))
-        elif feedback:
-            bound = base * (1.0 + feedback * 0.0)
-        else:
-            bound = base
+        bound = base * (1.0 + feedback * (level * exp(-decay * (day - since))))
         days.append(day)
         rates.append(bound)  # this candidate's rate, the next one's bound
         last = day
@@ -120,10 +118,9 @@ def _draw_steady(stream: ArrivalStream, pair: int, last: float, bound: float, ra
     stretches: list[np.ndarray] = []
     while True:
         want = int((until - last) * rate * 1.25) + 16 if until < math.inf else 64
-        while len(stream.u) < 2 * (pair + want):
+        while len(stream.gaps) < pair + want:
             stream.more()
-        u_gap = np.asarray(stream.u[2 * pair:2 * (pair + want):2], dtype=float)
-        steps = -elementwise(math.log, 1.0 - u_gap) / np.where(np.arange(want) == 0, bound, rate)
+        steps = np.asarray(stream.gaps[pair:pair + want], dtype=float) / np.where(np.arange(want) == 0, bound, rate)
         steps[0] = last + steps[0]
         days = np.cumsum(steps)
         inside = int(np.searchsorted(days, until, side="left"))  # days before `until`
