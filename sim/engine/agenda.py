@@ -50,14 +50,16 @@ class Agenda:
         self.tied = False
         self.traffic: Traffic | None = None  # the walkable types whose incidents may climb
         self.quiet_types: list[IncidentTypeParameters] = []  # settled after the run (`settle_quiet_types`)
-        self._resumes: set[int] = set()  # ids of events that only resume drawing arrivals (never a tie)
+        # Ids of events whose order among others on their day cannot matter (never a tie): those that only
+        # resume drawing arrivals, and arrivals taken back when tension jumped (they lapse).
+        self.orderless: set[int] = set()
 
     def event_at(self, day: float) -> Any:
         """An event processed on exactly `day`."""
         env = self.world.env
         queue = env._queue
-        resumes = self._resumes
-        if any(item[0] == day and id(item[3]) not in resumes for item in queue):
+        orderless = self.orderless
+        if any(item[0] == day and id(item[3]) not in orderless for item in queue):
             self.tied = True  # the event queue would order the two by when they were scheduled
         event = env.event()
         event._ok = True
@@ -72,8 +74,8 @@ class Agenda:
         event = env.event()
         event._ok = True
         event._value = None
-        self._resumes.add(id(event))
-        event.callbacks.append(lambda e: self._resumes.discard(id(e)))
+        self.orderless.add(id(event))
+        event.callbacks.append(lambda e: self.orderless.discard(id(e)))
         heapq.heappush(env._queue, (day, 1, next(env._eid), event))  # 1: simpy.events.NORMAL
         return event
 

@@ -18,7 +18,7 @@ loop on the same uniforms without events. What happens to the accepted candidate
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -273,7 +273,8 @@ def make_batch(world: World, kinds: Kinds, cand_days: np.ndarray, cand_types: np
 class _Stream:
     """One type's arrivals in a `Traffic`: where drawing stands, and what the current window drew."""
 
-    __slots__ = ("kind", "arrivals", "pair", "last", "bound", "number", "prevented", "tail", "generation")
+    __slots__ = ("kind", "arrivals", "pair", "last", "bound", "number", "prevented", "tail", "generation",
+                 "pending")
 
     def __init__(self, world: World, kind: IncidentTypeParameters):
         self.kind = kind
@@ -288,6 +289,7 @@ class _Stream:
         # uniform of the first accepted candidate from there.
         self.tail: tuple[Drawn, int, int, int] | None = None
         self.generation = 0  # bumped when what it drew is taken back (its real arrivals lapse)
+        self.pending: list[Any] = []  # events of its real arrivals still to come
 
 
 class Traffic:
@@ -359,11 +361,15 @@ class Traffic:
         for i in climbers.tolist():
             s = self.streams[int(a.t[i])]
             event = world.agenda.event_at(float(a.days[i]))
-            event.callbacks.append(lambda _e, s=s, n=int(a.numbers[i]), g=s.generation: self._arrive(s, n, g))
+            event.callbacks.append(lambda e, s=s, n=int(a.numbers[i]), g=s.generation: self._arrive(e, s, n, g))
+            s.pending.append(event)
 
-    def _arrive(self, s: _Stream, number: int, generation: int) -> None:
+    def _arrive(self, event: Any, s: _Stream, number: int, generation: int) -> None:
         if generation == s.generation:
+            s.pending.remove(event)
             self.world.spawn(s.kind, number)
+        else:
+            self.world.agenda.orderless.discard(id(event))
 
     def before_jump(self, day: float, pairs: list[int]) -> None:
         """The tension of `pairs` is about to jump on `day` (nothing later has happened): for their types,
@@ -399,6 +405,9 @@ class Traffic:
             if s.kind.prevention_rate_factor < 1.0:
                 prevented += before
             s.generation += 1
+            for lapsed in s.pending:  # arrivals taken back: their events stay queued but do nothing
+                agenda.orderless.add(id(lapsed))
+            s.pending = []
             if self._feedback:
                 pending = drawn.first + happened  # the first candidate on or after the jump
                 s.pair, s.last, s.number, s.prevented = pending + 1, day, number, prevented

@@ -186,8 +186,9 @@ class World:
         """Put an incident on rung `new`: by a party's move (`mover`), or by an agreement (`note`)."""
         old = incident.rung
         now = self.env.now
-        self._change(now, old, -1)
-        self._change(now, new, 1)
+        if new != old:  # a move onto the rung it is on changes no level (and must not split a piece of time)
+            self._change(now, old, -1)
+            self._change(now, new, 1)
         incident.rung = new
         if self.record.log is not None and mover is None:
             self.log_event("stand_down", incident, "", f"{note}: down to rung {new} ({self.p.rung_labels[new]})")

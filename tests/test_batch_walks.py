@@ -1,0 +1,252 @@
+"""The pieces of the fast path that work on arrays give, element by element, the very floats of the scalar
+code they stand for: samplers and normal quantiles, the crisis-level sums, walks of many incidents at once.
+Equality is exact (==, bit for bit): the fast path is exact by construction only if each piece is."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from statistics import NormalDist
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter
+
+from sim import load_scenario
+from sim.engine import World, replication_seed, simulate
+from sim.engine import batch as batch_module
+from sim.engine import traffic as traffic_module
+from sim.engine.batch import CLIMBED, LONG, QUIET, Kinds, walk_many
+from sim.engine.level import days_at_levels
+from sim.engine.quiet import Walk, can_climb, may_walk, walk
+from sim.quantiles import normal_quantiles, standard_normal_quantiles
+from sim.run.compile import compile_scenario
+from sim.scenario.distributions import Duration
+
+from .conftest import REPO
+
+DURATION = TypeAdapter(Duration)
+EDGES = [0.0, 1e-300, 1e-13, 1e-12, 0.07499999999999999, 0.075, 0.0750000000001, 0.5, 0.925, 0.9250000000001,
+         1 - 1e-12, 1 - 2 ** -53]
+
+
+def _uniforms(seed: int, n: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.concatenate([rng.random(n), rng.random(200) * 1e-10, 1 - rng.random(200) * 1e-10, EDGES])
+
+
+def test_normal_quantiles_are_the_floats_normaldist_gives() -> None:
+    p = _uniforms(1, 200_000)[1:-1]  # inv_cdf is defined on (0, 1)
+    p = p[(p > 0.0) & (p < 1.0)]
+    expected = np.array([NormalDist(0.3, 1.7).inv_cdf(x) for x in p.tolist()])
+    assert np.array_equal(normal_quantiles(p, 0.3, 1.7), expected)
+    # The standard quantile x is what inv_cdf computes before it returns mu + (x * sigma).
+    x = standard_normal_quantiles(p.reshape(2, -1) if len(p) % 2 == 0 else p)
+    assert np.array_equal(0.3 + (x.ravel() * 1.7), expected)
+
+
+SPECS = st.one_of(
+    st.floats(0.0, 50.0),
+    st.builds(lambda m: {"dist": "exponential", "mean": m}, st.floats(0.01, 100.0)),
+    st.builds(lambda m, f: {"dist": "lognormal", "median": m, "p90": m * f}, st.floats(0.01, 100.0),
+              st.floats(1.01, 20.0)),
+    st.builds(lambda lo, w: {"dist": "uniform", "low": lo, "high": lo + w}, st.floats(0.0, 10.0),
+              st.floats(0.0, 10.0)),
+    st.builds(lambda lo, a, b: {"dist": "triangular", "low": lo, "mode": lo + a, "high": lo + a + b + 0.1},
+              st.floats(0.0, 10.0), st.floats(0.0, 10.0), st.floats(0.0, 10.0)),
+    st.builds(lambda k, m: {"dist": "gamma", "shape": k, "mean": m}, st.floats(0.2, 10.0), st.floats(0.1, 50.0)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(spec=SPECS, scale=st.sampled_from([1.0, 1 / 24, 1 / 1440]), seed=st.integers(0, 2 ** 32 - 1))
+def test_a_sampler_maps_an_array_to_the_floats_its_scalar_calls_give(spec: object, scale: float, seed: int) -> None:
+    sampler = DURATION.validate_python(spec).sampler(scale)
+    u = _uniforms(seed, 2_000)
+    assert np.array_equal(sampler.many(u), np.array([sampler(x) for x in u.tolist()]))
+
+
+# --- the crisis level ------------------------------------------------------------------------------
+def _tracked_event_by_event(events: list[tuple[float, str, int, int]], end: float, n_rungs: int) -> list[float]:
+    """The tracker the engine kept before `sim.engine.level`: updated at each enter, move and leave."""
+    open_at = [0] * n_rungs
+    level, since = -1, 0.0
+    time = [0.0] * n_rungs
+
+    def set_level(highest: int, now: float) -> None:
+        nonlocal level, since
+        if level >= 0:
+            time[level] += now - since
+        since = now
+        level = highest
+        while level >= 0 and not open_at[level]:
+            level -= 1
+
+    for day, what, old, new in events:
+        if what == "enter":
+            open_at[new] += 1
+            if new > level:
+                set_level(new, day)
+        elif what == "move":
+            open_at[old] -= 1
+            open_at[new] += 1
+            if new > level:
+                set_level(new, day)
+            elif old == level and not open_at[old]:
+                set_level(old, day)
+        else:
+            open_at[old] -= 1
+            if old == level and not open_at[old]:
+                set_level(old, day)
+    if level >= 0:
+        time[level] += end - since
+    return time
+
+
+@st.composite
+def _histories(draw: st.DrawFn) -> tuple[list[tuple[float, str, int, int]], float]:
+    """Incidents entering, moving and leaving, in the order of their days (ties included)."""
+    n_rungs = 6
+    steps = draw(st.lists(st.tuples(st.sampled_from([0.0, 0.0, 0.25, 1e-9, 3.7, 10.0]), st.integers(0, 2),
+                                    st.integers(0, n_rungs - 1), st.integers(0, 50)), min_size=1, max_size=80))
+    day = 0.0
+    open_rungs: list[int] = []
+    events = []
+    for gap, action, rung, pick in steps:
+        day += gap
+        if action == 0 or not open_rungs:
+            open_rungs.append(rung)
+            events.append((day, "enter", -1, rung))
+        elif action == 1:
+            i = pick % len(open_rungs)
+            events.append((day, "move", open_rungs[i], rung))
+            open_rungs[i] = rung
+        else:
+            events.append((day, "leave", open_rungs.pop(pick % len(open_rungs)), -1))
+    return events, day + draw(st.sampled_from([0.0, 0.5, 100.0]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(history=_histories())
+def test_days_at_levels_are_the_sums_an_event_by_event_tracker_makes(
+        history: tuple[list[tuple[float, str, int, int]], float]) -> None:
+    events, end = history
+    days, rungs, signs = [], [], []
+    for day, what, old, new in events:
+        if what == "move" and old == new:
+            continue  # World.move records nothing for a move onto the rung an incident is on
+        if what != "enter":
+            days.append(day), rungs.append(old), signs.append(-1)
+        if what != "leave":
+            days.append(day), rungs.append(new), signs.append(1)
+    got = days_at_levels(np.array(days), np.array(rungs), np.array(signs), end, 6)
+    assert got == _tracked_event_by_event(events, end, 6)  # the same floats, not merely close ones
+
+
+# --- walks of many incidents -------------------------------------------------------------------------
+def _world(path: Path, arm: str, sets: list[str] | None = None) -> World:
+    params = compile_scenario(load_scenario(path, sets or []).arms[arm])
+    world = World(params, replication_seed(11, 3))
+    world.tensions.jump(0.0, 1.5, None)  # tension feedback reads a level that is not zero
+    return world
+
+
+@pytest.mark.parametrize("path, arm", [(REPO / "scenarios" / "senkaku_baseline.yaml", "no_hotline"),
+                                       (REPO / "tests" / "golden" / "hot_scenario.yaml", "no_hotline")],
+                         ids=["flagship", "hot"])
+def test_walk_many_walks_every_incident_as_quiet_walk_does(path: Path, arm: str) -> None:
+    world = _world(path, arm)
+    p = world.p
+    kinds = [k for k in p.types if may_walk(p, k)]
+    assert kinds, "the scenario has walkable incident types"
+    table = Kinds(kinds, [world.covered[k.index] for k in kinds], [world.tension_of[k.index] for k in kinds],
+                  p.mechanisms.hazard_multiplier)
+    rng = np.random.default_rng(5)
+    per_type = 150
+    t = np.repeat(np.arange(len(kinds)), per_type)
+    numbers = np.tile(np.arange(per_type), len(kinds))
+    starts = rng.random(len(t)) * 300.0
+    rows = np.concatenate([world.blocks_of(k).rows(np.arange(per_type)) for k in kinds])
+    climbable = any(can_climb(k) for k in kinds)
+    w = walk_many(table, t, starts, rows, p.escalation_feedback, p.mechanisms.hazard_multiplier,
+                  p.mechanisms.hazard_below_rung, p.weapons_rung, p.ambiguous, climbable)
+    seen = {QUIET: 0, CLIMBED: 0}
+    for i in range(len(t)):
+        kind = kinds[int(t[i])]
+        course = walk(world, kind, world.covered[kind.index], float(starts[i]), world.block(kind, int(numbers[i])))
+        if w.status[i] == LONG:
+            continue  # more moves than the block holds: walked one by one by the caller
+        seen[int(w.status[i])] += 1
+        if w.status[i] == CLIMBED:
+            assert not isinstance(course, Walk)
+            continue
+        assert isinstance(course, Walk)
+        expected = [(float(starts[i]), kind.start_rung, 1)]
+        for day, old, new in course.ops:
+            expected.append((day, old, -1))
+            if new >= 0:
+                expected.append((day, new, 1))
+        mine = w.d_owner == i
+        assert list(zip(w.d_day[mine].tolist(), w.d_rung[mine].tolist(), w.d_sign[mine].tolist(),
+                        strict=True)) == expected
+        assert w.e_day[w.e_owner == i].tolist() == course.event_days
+        assert w.last[i] == course.ops[-1][0]
+    assert seen[QUIET] > 100
+
+
+# --- windows, jumps and hand-backs, made frequent ----------------------------------------------------
+@pytest.mark.parametrize("path", [REPO / "scenarios" / "senkaku_baseline.yaml",
+                                  REPO / "scenarios" / "senkaku_alliance.yaml",
+                                  REPO / "tests" / "golden" / "hot_scenario.yaml"],
+                         ids=lambda p: p.stem)
+def test_tiny_windows_and_batches_change_nothing(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Windows of a few incidents, batches walked at once from two incidents on, tails walked together to the
+    # end: every resume, truncation, redraw and hand-back path runs many times a replication.
+    monkeypatch.setattr(traffic_module, "WINDOW", 6)
+    monkeypatch.setattr(traffic_module, "VECTOR_MIN", 2)
+    monkeypatch.setattr(batch_module, "FEW", 0)
+    monkeypatch.setattr(batch_module, "SMALL", 1)
+    loaded = load_scenario(path, ["horizon_days=120"])
+    for arm in loaded.arms:
+        params = compile_scenario(loaded.arms[arm])
+        for k in range(4):
+            seed = replication_seed(9, k)
+            assert simulate(params, seed) == simulate(params, seed, exact=True), (arm, k)
+
+
+def test_without_arrival_feedback_walks_after_a_jump_are_redone_not_redrawn() -> None:
+    sets = ["tension.arrival_feedback=0", "tension.escalation_feedback=2.0", "horizon_days=200",
+            "incident_types.air_intercept.rate_per_year=3000", "incident_types.fishing_pursuit.rate_per_year=400"]
+    params = compile_scenario(load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml", sets).arms["no_hotline"])
+    jumped = 0
+    for k in range(6):
+        seed = replication_seed(21, k)
+        world = World(params, seed)
+        fast = world.run()
+        jumped += len(world.tensions[0].history) > 1
+        assert not world.agenda.tied
+        assert fast == simulate(params, seed, exact=True)
+    assert jumped >= 2, "the test needs replications in which tension jumps"
+
+
+def test_a_rate_that_never_moves_is_drawn_as_a_running_sum_with_the_same_days() -> None:
+    world = _world(REPO / "scenarios" / "senkaku_baseline.yaml", "no_hotline")
+    kind = world.p.types[3]
+    base = kind.rate_per_day
+    steady = traffic_module.draw(traffic_module.ArrivalStream(world, kind), 0, 0.0, base * 1.3, base, 0.2,
+                                 (0.0, 0.0, math.log(2) / 45), 200.0)
+    # The loop, written out: each gap divided by the bound the last candidate set, one after another.
+    stream = traffic_module.ArrivalStream(world, kind)
+    stream.more()
+    while len(stream.u) < 4 * len(steady.days) + 8:
+        stream.more()
+    day, bound, days = 0.0, base * 1.3, []
+    for i in range(len(steady.days) + 1):
+        day = day + -math.log(1.0 - stream.u[2 * i]) / bound
+        if day >= 200.0:
+            break
+        days.append(day)
+        bound = base * (1.0 + 0.2 * 0.0)
+    assert steady.days.tolist() == days and steady.pending == len(days)
