@@ -193,6 +193,10 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
     provoked = np.zeros(n, dtype=bool)
     other_down = np.zeros(n, dtype=bool)
     barred_at = kinds.barred(weapons)
+    top_start = int(kinds.start.max())
+    # Moves below the start rungs only: skip what cannot happen there.
+    chains = bool((kinds.command_rung <= top_start).any())
+    bars = bool(barred_at[:, :, :top_start + 1].any())
     hazardous_at = kinds.hazardous if climbable and kinds.hazardous.any() else None
     eps = _LogNormalDelays.fits(kinds) if n >= SMALL else None
     lognormal = _LogNormalDelays(kinds, rows, eps) if eps is not None else None
@@ -209,9 +213,10 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
             delay = lognormal(k, s, alive, tt)
         else:
             delay = _by_type(delay_samplers[s], tt, u[:, 0])
-        chain = rung >= kinds.command_rung[tt, s]
-        if chain.any():
-            delay[chain] = delay[chain] + _by_type(command_samplers[s], tt[chain], u[chain, 1])
+        if chains:
+            chain = rung >= kinds.command_rung[tt, s]
+            if chain.any():
+                delay[chain] = delay[chain] + _by_type(command_samplers[s], tt[chain], u[chain, 1])
         ending = now + delay >= end  # the incident runs its course and ends on this day
         day = np.where(ending, now + np.maximum(end - now, 0.0), now + delay)
         e_day.append(day)
@@ -234,7 +239,8 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
         down_at = np.where(down_at > room, room, down_at)
         u_decide = u[:, 2]
         step = np.where(u_decide < up_at, UP, np.where(u_decide < up_at + down_at, DOWN, HOLD))
-        step[(step == UP) & barred_at[tt, s, rung]] = HOLD  # rules of engagement
+        if bars:
+            step[(step == UP) & barred_at[tt, s, rung]] = HOLD  # rules of engagement
         accident = (step != DOWN) & (u[:, 3] < kinds.accident[tt, rung])
         step += accident
 
