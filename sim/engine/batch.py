@@ -196,6 +196,10 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
     top_start = int(kinds.start.max())
     # Moves below the start rungs only: skip what cannot happen there.
     chains = bool((kinds.command_rung <= top_start).any())
+    # Incidents that start on the bottom rung and can never go up (types settled after the run, mostly).
+    bottom_only = (not climbable and top_start == 0 and not kinds.up[:, :, 0].any()
+                   and not kinds.accident[:, 0].any())
+    bottom_down = np.minimum(kinds.down[:, :, 0], 1.0)  # p_down, clamped to 1 - p_up with p_up = 0
     bars = bool(barred_at[:, :, :top_start + 1].any())
     hazardous_at = kinds.hazardous if climbable and kinds.hazardous.any() else None
     eps = _LogNormalDelays.fits(kinds) if n >= SMALL else None
@@ -221,6 +225,21 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
         day = np.where(ending, now + np.maximum(end - now, 0.0), now + delay)
         e_day.append(day)
         e_owner.append(alive)
+
+        if bottom_only:
+            # On the bottom rung, with no chance to go up and no accident, `decide` only ever steps down
+            # (ending the incident) or holds, and the mover is never told the other stepped down.
+            ends = ending | (u[:, 2] < bottom_down[tt, s])
+            at, who = day[ends], alive[ends]
+            d_day.append(at)
+            d_rung.append(_zeros(len(at)))
+            d_sign.append(_minus(len(at)))
+            d_owner.append(who)
+            last[who] = at
+            go = ~ends
+            alive, tt, now, end = alive[go], tt[go], day[go], end[go]
+            rung, start, provoked, other_down = rung[go], start[go], provoked[go], other_down[go]
+            continue
 
         # The decision (`sim.engine.decision.decide`, not clarified), element by element; it is computed
         # for the ending incidents too and thrown away.
@@ -279,10 +298,15 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
 
 _MINUS = np.full(1 << 14, -1, dtype=np.int64)  # views of these stand for runs of -1 and +1
 _PLUS = np.ones(1 << 14, dtype=np.int64)
+_ZEROS = np.zeros(1 << 14, dtype=np.int64)
 
 
 def _minus(n: int) -> np.ndarray:
     return _MINUS[:n] if n <= len(_MINUS) else np.full(n, -1, dtype=np.int64)
+
+
+def _zeros(n: int) -> np.ndarray:
+    return _ZEROS[:n] if n <= len(_ZEROS) else np.zeros(n, dtype=np.int64)
 
 
 def _plus(n: int) -> np.ndarray:
