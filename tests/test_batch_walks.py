@@ -172,28 +172,37 @@ def test_walk_many_walks_every_incident_as_quiet_walk_does(path: Path, arm: str)
     climbable = any(can_climb(k) for k in kinds)
     w = walk_many(table, t, starts, rows, p.escalation_feedback, p.mechanisms.hazard_multiplier,
                   p.mechanisms.hazard_below_rung, p.weapons_rung, p.ambiguous, climbable)
-    seen = {QUIET: 0, CLIMBED: 0}
+    resume = dict(w.resume)
+    seen = {QUIET: 0, CLIMBED: 0, LONG: 0}
     for i in range(len(t)):
         kind = kinds[int(t[i])]
-        course = walk(world, kind, world.covered[kind.index], float(starts[i]), world.block(kind, int(numbers[i])))
-        if w.status[i] == LONG:
-            continue  # more moves than the block holds: walked one by one by the caller
+        covered = world.covered[kind.index]
+        course = walk(world, kind, covered, float(starts[i]), world.block(kind, int(numbers[i])))
         seen[int(w.status[i])] += 1
-        if w.status[i] == CLIMBED:
+        mine = w.d_owner == i
+        got = list(zip(w.d_day[mine].tolist(), w.d_rung[mine].tolist(), w.d_sign[mine].tolist(), strict=True))
+        events = w.e_day[w.e_owner == i].tolist()
+        if w.status[i] == LONG:  # the rest, one by one from where the batch left it
+            rest = walk(world, kind, covered, float(starts[i]), world.block(kind, int(numbers[i])),
+                        resume=resume[i])
+            assert isinstance(rest, Walk) == isinstance(course, Walk)
+            if not isinstance(rest, Walk):
+                continue
+            for day, old, new in rest.ops:
+                got += [(day, old, -1)] + ([(day, new, 1)] if new >= 0 else [])
+            events += rest.event_days
+        elif w.status[i] == CLIMBED:
             assert not isinstance(course, Walk)
             continue
         assert isinstance(course, Walk)
         expected = [(float(starts[i]), kind.start_rung, 1)]
         for day, old, new in course.ops:
-            expected.append((day, old, -1))
-            if new >= 0:
-                expected.append((day, new, 1))
-        mine = w.d_owner == i
-        assert list(zip(w.d_day[mine].tolist(), w.d_rung[mine].tolist(), w.d_sign[mine].tolist(),
-                        strict=True)) == expected
-        assert w.e_day[w.e_owner == i].tolist() == course.event_days
-        assert w.last[i] == course.ops[-1][0]
-    assert seen[QUIET] > 100
+            expected += [(day, old, -1)] + ([(day, new, 1)] if new >= 0 else [])
+        assert got == expected
+        assert events == course.event_days
+        if w.status[i] == QUIET:
+            assert w.last[i] == course.ops[-1][0]
+    assert seen[QUIET] > 100 and seen[LONG] > 0
 
 
 # --- windows, jumps and hand-backs, made frequent ----------------------------------------------------

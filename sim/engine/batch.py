@@ -6,8 +6,9 @@ every incident in one step:
 the same IEEE operations on the same floats in the same order (numpy's +, -, *, / and comparisons round
 exactly as Python's do; delays come from the samplers' `many`, equal to their scalar calls; tension is
 read with `math.exp` element by element). An incident that would climb above its start rung is marked
-CLIMBED; one still going after the ten moves its block holds is marked LONG and walked by `quiet.walk`,
-which reads its overflow stream.
+CLIMBED; the last few of a batch still going (and any still going after the ten moves its block holds)
+are marked LONG, with the state to go on from one by one (`quiet.walk(..., resume=...)`, which reads the
+overflow stream when the block runs out).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 from ..quantiles import elementwise, normal_quantiles, standard_normal_quantiles
 from .decision import DOWN, HOLD, UP
 from .parameters import IncidentTypeParameters, Side
+from .quiet import Resume
 
 if TYPE_CHECKING:
     from .tension import Tension
@@ -29,7 +31,7 @@ __all__ = ["walk_many", "Kinds", "BatchWalk", "QUIET", "CLIMBED", "LONG", "MOVES
 QUIET, CLIMBED, LONG = 0, 1, 2
 MOVES_IN_BLOCK = 10  # a block holds two draws for durations and five for each of ten moves
 SMALL = 48  # fewer elements than this are cheaper one by one than through array operations
-FEW = 6  # when no more incidents than this are still going, `quiet.walk` finishes them one by one
+FEW = 60  # when no more incidents than this are still going, `quiet.walk` takes each on from where it is
 
 
 class BatchWalk(NamedTuple):
@@ -45,6 +47,7 @@ class BatchWalk(NamedTuple):
     d_owner: np.ndarray
     e_day: np.ndarray
     e_owner: np.ndarray
+    resume: list[tuple[int, Resume]]  # the LONG ones: owner, and where to go on one by one
 
 
 def sample_many(sampler: object, u: np.ndarray) -> np.ndarray:
@@ -290,10 +293,15 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
         alive, tt, now, end, rung, start = alive[go], tt[go], day[go], end[go], new[go], start[go]
         provoked, other_down = provoked[go], other_down[go]
 
+    else:
+        k = MOVES_IN_BLOCK
     status[alive] = LONG
+    resume = [(i, Resume(k, d, e, r, p, o)) for i, d, e, r, p, o in
+              zip(alive.tolist(), now.tolist(), end.tolist(), rung.tolist(), provoked.tolist(), other_down.tolist(),
+                  strict=True)]
     return BatchWalk(status, last, np.concatenate(d_day), np.concatenate(d_rung), np.concatenate(d_sign),
                      np.concatenate(d_owner), np.concatenate(e_day) if e_day else np.empty(0),
-                     np.concatenate(e_owner) if e_owner else np.empty(0, dtype=np.int64))
+                     np.concatenate(e_owner) if e_owner else np.empty(0, dtype=np.int64), resume)
 
 
 _MINUS = np.full(1 << 14, -1, dtype=np.int64)  # views of these stand for runs of -1 and +1

@@ -22,7 +22,7 @@ from .streams import Draws
 if TYPE_CHECKING:
     from .world import World
 
-__all__ = ["walk", "Walk", "Pending", "may_walk", "can_climb", "covered_at_start", "CLIMBS", "TIED"]
+__all__ = ["walk", "Walk", "Pending", "Resume", "may_walk", "can_climb", "covered_at_start", "CLIMBS", "TIED"]
 
 
 class Pending(NamedTuple):
@@ -89,10 +89,23 @@ def may_walk(p: ModelParameters, kind: IncidentTypeParameters) -> bool:
     return not may_call
 
 
+class Resume(NamedTuple):
+    """Where a walk of many incidents left one (`sim.engine.batch`): before its move `move`, on `day`,
+    on `rung`, with its course ending by `end`, provoked or told the other stepped down."""
+
+    move: int
+    day: float
+    end: float
+    rung: int
+    provoked: bool
+    other_stepped_down: bool
+
+
 def walk(world: World, kind: IncidentTypeParameters, covered: bool, start_day: float, draws: Draws,
-         until: float = math.inf) -> Walk | str:
+         until: float = math.inf, resume: Resume | None = None) -> Walk | str:
     """The course of an incident of `kind` started on `start_day`, as `Incident.run` would run it while
-    it stays at or below its start rung; CLIMBS if it would climb, TIED if a move falls on `until`."""
+    it stays at or below its start rung; CLIMBS if it would climb, TIED if a move falls on `until`. With
+    `resume`, the rest of it from there (its moves and event days from that move on; `draws` fresh)."""
     p = world.p
     tension = world.tension_of[kind.index]
     feedback = p.escalation_feedback
@@ -100,14 +113,24 @@ def walk(world: World, kind: IncidentTypeParameters, covered: bool, start_day: f
     hazard, hazard_below = mech.hazard_multiplier, mech.hazard_below_rung
     weapons, ambiguous, accident_at = p.weapons_rung, p.ambiguous, kind.accident
     start = kind.start_rung
-    now = start_day
-    end = now + kind.max_duration_days(draws())
-    u_crisis = draws()
     mover, other = kind.responder_side, kind.initiator_side
     mover_index = 1
-    situation = _CALM
-    rung = start
-    decisions = 0
+    if resume is None:
+        now = start_day
+        end = now + kind.max_duration_days(draws())
+        u_crisis = draws()
+        situation = _CALM
+        rung = start
+        decisions = 0
+    else:
+        draws.skip(2 + 5 * resume.move)
+        u_crisis = math.nan  # only a pending state (a hand-back) needs it, and a resumed walk has none
+        now, end, rung = resume.day, resume.end, resume.rung
+        situation = Situation(resume.provoked, False, resume.other_stepped_down)  # misread: read if clarified
+        decisions = resume.move
+        if resume.move % 2:
+            mover, other = other, mover
+            mover_index = 0
     ops: list[tuple[float, int, int]] = []
     days: list[float] = []
     while True:

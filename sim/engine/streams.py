@@ -70,6 +70,11 @@ class Draws:
             return self._buf[pos]
         return self._overflow()
 
+    def skip(self, n: int) -> None:
+        """Pass over the next `n` draws of a fresh block (they were read elsewhere)."""
+        assert self._pos + n <= self._end
+        self._pos += n
+
     def five(self) -> list[float]:
         """The next five draws at once (one call instead of five on the hot path of a move)."""
         pos = self._pos

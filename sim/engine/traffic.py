@@ -192,8 +192,9 @@ class Accepted(NamedTuple):
 def _walk_all(world: World, kinds: Kinds, a: Accepted, climbable: bool
               ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
     """Walk the incidents of `a`: status and last day of each, and the level changes (day, rung, sign,
-    owner) and engine events (day, owner) of the quiet ones. Few incidents are walked one by one
-    (`quiet.walk`); many at once (`walk_many`), the long ones among them one by one."""
+    owner) and engine events (day, owner), of the climbing ones too (the caller keeps the quiet ones'). Few
+    incidents are walked one by one (`quiet.walk`); many at once (`walk_many`), and the last few of those
+    go on one by one from where it left them."""
     p = world.p
     n = len(a.days)
     if n >= VECTOR_MIN:
@@ -207,31 +208,34 @@ def _walk_all(world: World, kinds: Kinds, a: Accepted, climbable: bool
         w = walk_many(kinds, a.t, a.days, rows, p.escalation_feedback, mech.hazard_multiplier,
                       mech.hazard_below_rung, p.weapons_rung, p.ambiguous, climbable)
         status, last = w.status.copy(), w.last.copy()
-        quiet = status[w.d_owner] == QUIET
-        quiet_e = status[w.e_owner] == QUIET
-        d = [w.d_day[quiet], w.d_rung[quiet], w.d_sign[quiet], w.d_owner[quiet]]
-        e = [w.e_day[quiet_e], w.e_owner[quiet_e]]
+        # Changes of incidents that climb are dropped by the caller, by their final status.
+        d = [w.d_day, w.d_rung, w.d_sign, w.d_owner]
+        e = [w.e_day, w.e_owner]
+        todo = w.resume
     else:
         status, last = np.full(n, LONG, dtype=np.int8), np.full(n, np.nan)
         d, e = [], []
+        todo = [(i, None) for i in range(n)]
     days: list[float] = []
     rungs: list[int] = []
     signs: list[int] = []
     owners: list[int] = []
     e_days: list[float] = []
     e_owners: list[int] = []
-    for i in np.flatnonzero(status == LONG).tolist():
+    for i, resume in todo:
         kind = p.types[int(a.types[i])]
         start_day = float(a.days[i])
-        course = walk(world, kind, world.covered[kind.index], start_day, world.block(kind, int(a.numbers[i])))
+        course = walk(world, kind, world.covered[kind.index], start_day, world.block(kind, int(a.numbers[i])),
+                      resume=resume)
         if not isinstance(course, Walk):
             status[i] = CLIMBED
             continue
         status[i] = QUIET
-        days.append(start_day)
-        rungs.append(kind.start_rung)
-        signs.append(1)
-        owners.append(i)
+        if resume is None:  # walked from its start: it enters too
+            days.append(start_day)
+            rungs.append(kind.start_rung)
+            signs.append(1)
+            owners.append(i)
         for op_day, old, new in course.ops:
             days.append(op_day)
             rungs.append(old)
