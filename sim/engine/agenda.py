@@ -134,7 +134,7 @@ class Agenda:
             owners.append(b.d_owner[keep] + offset)
             offset += len(b.starts)
             started = b.starts < stop
-            for j in np.unique(b.types[started]).tolist():
+            for j in np.flatnonzero(np.bincount(b.types[started])).tolist():
                 starts.setdefault(j, []).append(b.starts[started & (b.types == j)])
         empty_f, empty_i = np.empty(0), np.empty(0, dtype=np.int64)
         return Settled(events, np.concatenate(days) if days else empty_f, np.concatenate(rungs) if rungs else empty_i,

@@ -23,12 +23,13 @@ def days_at_levels(days: np.ndarray, rungs: np.ndarray, signs: np.ndarray, end: 
     totals = [0.0] * n_rungs
     if n == 0:
         return totals
-    counts = np.zeros((n_rungs, n), dtype=np.int64)
-    counts[rungs, np.arange(n)] = signs
+    counts = np.zeros((n_rungs, n), dtype=np.int32)  # open incidents on each rung after each change
+    counts[n_rungs - 1 - rungs, np.arange(n)] = signs  # the top rung first
     np.cumsum(counts, axis=1, out=counts)
-    occupied = counts > 0
-    top_down = occupied[::-1]
-    level = np.where(top_down.any(axis=0), n_rungs - 1 - np.argmax(top_down, axis=0), -1)
+    occupied = np.empty((n_rungs + 1, n), dtype=bool)
+    np.greater(counts, 0, out=occupied[:n_rungs])
+    occupied[n_rungs] = True  # below the bottom rung: "none open", level -1
+    level = n_rungs - 1 - np.argmax(occupied, axis=0)
     before = np.empty_like(level)
     before[0] = -1
     before[1:] = level[:-1]
