@@ -51,7 +51,8 @@ class ArrivalStream:
                              if kind.prevention_rate_factor < 1.0 else None)
 
     def more(self) -> None:
-        fresh = self._gen.random(512)
+        # The stream's numbers in order, in growing chunks (how many at a time changes none of them).
+        fresh = self._gen.random(max(512, len(self.u)))
         self.u += fresh.tolist()
         log = math.log
         self.gaps += [-log(1.0 - x) for x in fresh[0::2].tolist()]
