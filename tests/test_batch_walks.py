@@ -16,8 +16,10 @@ from pydantic import TypeAdapter
 
 from sim import load_scenario
 from sim.engine import World, replication_seed, simulate
+from sim.engine import arrivals as arrivals_module
 from sim.engine import batch as batch_module
 from sim.engine import traffic as traffic_module
+from sim.engine import walked as walked_module
 from sim.engine.batch import CLIMBED, LONG, QUIET, Kinds, walk_many
 from sim.engine.level import days_at_levels
 from sim.engine.quiet import Walk, can_climb, may_walk, walk
@@ -212,7 +214,7 @@ def test_tiny_windows_and_batches_change_nothing(path: Path, monkeypatch: pytest
     # Windows of a few incidents, batches walked at once from two incidents on, tails walked together to the
     # end: every resume, truncation, redraw and hand-back path runs many times a replication.
     monkeypatch.setattr(traffic_module, "WINDOW", 6)
-    monkeypatch.setattr(traffic_module, "VECTOR_MIN", 2)
+    monkeypatch.setattr(walked_module, "VECTOR_MIN", 2)
     monkeypatch.setattr(batch_module, "FEW", 0)
     monkeypatch.setattr(batch_module, "SMALL", 1)
     loaded = load_scenario(path, [f"horizon_days={min(load_scenario(path).scenario.horizon_days, 120.0)}"])
@@ -242,10 +244,10 @@ def test_a_rate_that_never_moves_is_drawn_as_a_running_sum_with_the_same_days() 
     world = _world(REPO / "scenarios" / "senkaku_baseline.yaml", "no_hotline")
     kind = world.p.types[3]
     base = kind.rate_per_day
-    steady = traffic_module.draw(traffic_module.ArrivalStream(world, kind), 0, 0.0, base * 1.3, base, 0.2,
+    steady = arrivals_module.draw(arrivals_module.ArrivalStream(world, kind), 0, 0.0, base * 1.3, base, 0.2,
                                  (0.0, 0.0, math.log(2) / 45), 200.0)
     # The loop, written out: each gap divided by the bound the last candidate set, one after another.
-    stream = traffic_module.ArrivalStream(world, kind)
+    stream = arrivals_module.ArrivalStream(world, kind)
     stream.more()
     while len(stream.u) < 4 * len(steady.days) + 8:
         stream.more()
@@ -257,3 +259,30 @@ def test_a_rate_that_never_moves_is_drawn_as_a_running_sum_with_the_same_days() 
         days.append(day)
         bound = base * (1.0 + 0.2 * 0.0)
     assert steady.days.tolist() == days and steady.pending == len(days)
+
+
+@pytest.mark.parametrize("tiny", [False, True], ids=["windows as shipped", "tiny windows"])
+def test_prevention_thinning_across_windows_and_jumps_changes_nothing(tiny: bool,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # Prevention thins accepted arrivals on a stream of its own, one uniform per arrival that happens:
+    # what is taken back at a jump must give its uniforms back. Rates five times the flagship's, so that
+    # tension jumps several times a year.
+    if tiny:
+        monkeypatch.setattr(traffic_module, "WINDOW", 8)
+        monkeypatch.setattr(walked_module, "VECTOR_MIN", 2)
+    sets = ["hotline.mechanisms.prevention.rate_factor=0.6", "horizon_days=200",
+            *[f"incident_types.{t}.rate_per_year={r * 5}" for t, r in
+              (("cz_presence", 1060), ("ts_entry", 30), ("fishing_pursuit", 14), ("air_intercept", 520))]]
+    loaded = load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml", sets)
+    jumped = 0
+    for arm in ("hotline_as_is", "hotline_with_coast_guard"):
+        params = compile_scenario(loaded.arms[arm])
+        assert any(k.prevention_rate_factor < 1.0 for k in params.types)
+        for k in range(3):
+            seed = replication_seed(31, k)
+            world = World(params, seed)
+            world.run()
+            jumped += len(world.tensions[0].history) > 1
+            assert not world.agenda.tied  # else the comparison below would test the event-by-event path twice
+            assert simulate(params, seed) == simulate(params, seed, exact=True), (arm, k)
+    assert jumped >= 2

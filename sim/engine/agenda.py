@@ -22,7 +22,8 @@ from .incident import Incident
 from .parameters import IncidentTypeParameters
 from .quiet import Walk, walk
 from .routine import start_routine
-from .traffic import Batch, Traffic, settle_quiet_types
+from .traffic import Traffic, settle_quiet_types
+from .walked import Batch
 
 if TYPE_CHECKING:
     from .world import World

@@ -1,0 +1,171 @@
+"""Emulated arrivals: the candidates `World.arrivals` draws, on the same uniforms, without events.
+
+`World.arrivals` draws candidates by thinning (two uniforms each: the gap and the acceptance), with a rate
+bound that each candidate's rate renews (tension only decays between jumps), and an interrupt when the
+tension of the type's pair rises (the pending candidate is dropped and drawing starts again from the rise
+with the new bound). `draw` runs that loop with the tension as it stands; `drawn_until` replays it over
+a whole run on the tension history the run left, interrupts included.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from .parameters import IncidentTypeParameters
+from .streams import Purpose
+
+if TYPE_CHECKING:
+    from .world import World
+
+__all__ = ["ArrivalStream", "Drawn", "draw", "drawn_until"]
+
+
+class ArrivalStream:
+    """The uniforms `World.arrivals` reads for one type (two per candidate, in order) and those of its
+    prevention (one per accepted candidate that happens)."""
+
+    __slots__ = ("u", "gaps", "_gen", "prevent", "_prevent_gen")
+
+    def __init__(self, world: World, kind: IncidentTypeParameters):
+        self.u: list[float] = []
+        self.gaps: list[float] = []  # -log(1 - u) of each candidate's first uniform: its gap at rate 1
+        self._gen = world.streams.generator(int(Purpose.ARRIVAL), kind.index)
+        self.prevent: list[float] = []
+        self._prevent_gen = (world.streams.generator(int(Purpose.PREVENTION), kind.index)
+                             if kind.prevention_rate_factor < 1.0 else None)
+
+    def more(self) -> None:
+        # The stream's numbers in order, in growing chunks (how many at a time changes none of them).
+        fresh = self._gen.random(max(512, len(self.u)))
+        self.u += fresh.tolist()
+        log = math.log
+        self.gaps += [-log(1.0 - x) for x in fresh[0::2].tolist()]
+
+    def prevention(self, first: int, count: int) -> list[float]:
+        assert self._prevent_gen is not None
+        while len(self.prevent) < first + count:
+            self.prevent += self._prevent_gen.random(512).tolist()
+        return self.prevent[first:first + count]
+
+
+class Drawn(NamedTuple):
+    days: np.ndarray
+    accepted: np.ndarray  # bool, by candidate
+    first: int  # the pair of uniforms of the first candidate (the others follow in order)
+    pending: int  # the pair of the candidate on or after `until` (it does not happen)
+    pending_day: float
+    last: float
+    bound: float
+
+
+def draw(stream: ArrivalStream, pair: int, last: float, bound: float, base: float, feedback: float,
+         tension: tuple[float, float, float], until: float) -> Drawn:
+    """Candidates from `last` on, as `World.arrivals` draws them, up to (not including) `until`, with the
+    tension (level, since, decay per day) as it stands: `Tension.at` written out, the same arithmetic.
+    The loop finds the days (each gap divided by the bound the last candidate's rate set); acceptance,
+    `u * bound < rate`, is then compared for all candidates at once."""
+    level, since, decay = tension
+    if not feedback or level == 0.0:
+        return _draw_steady(stream, pair, last, bound, base * (1.0 + feedback * 0.0) if feedback else base, until)
+    u = stream.u
+    gaps = stream.gaps
+    exp = math.exp
+    first = pair
+    days: list[float] = []
+    rates: list[float] = []
+    bound0 = bound
+    while True:
+        if pair >= len(gaps):
+            stream.more()
+        day = last + gaps[pair] / bound
+        if day >= until:
+            break
+        bound = base * (1.0 + feedback * (level * exp(-decay * (day - since))))
+        days.append(day)
+        rates.append(bound)  # this candidate's rate, the next one's bound
+        last = day
+        pair += 1
+    n = len(days)
+    rate = np.asarray(rates, dtype=float)
+    bounds = np.empty(n)
+    if n:
+        bounds[0] = bound0
+        bounds[1:] = rate[:-1]
+    u_accept = np.asarray(u[2 * first + 1:2 * pair:2], dtype=float)
+    return Drawn(np.asarray(days, dtype=float), u_accept * bounds < rate, first, pair, day, last, bound)
+
+
+def _draw_steady(stream: ArrivalStream, pair: int, last: float, bound: float, rate: float, until: float) -> Drawn:
+    """`draw` while the rate stands still (no tension, or no feedback): the days are a running sum of
+    the gaps (`np.cumsum` adds them one after another, as the loop does), computed a stretch at a time."""
+    first = pair
+    bound0 = bound
+    stretches: list[np.ndarray] = []
+    while True:
+        want = int((until - last) * rate * 1.25) + 16 if until < math.inf else 64
+        while len(stream.gaps) < pair + want:
+            stream.more()
+        steps = np.asarray(stream.gaps[pair:pair + want], dtype=float) / np.where(np.arange(want) == 0, bound, rate)
+        steps[0] = last + steps[0]
+        days = np.cumsum(steps)
+        inside = int(np.searchsorted(days, until, side="left"))  # days before `until`
+        if inside < want:
+            stretches.append(days[:inside])
+            pair += inside
+            pending_day = float(days[inside])
+            if inside:
+                last = float(days[inside - 1])
+                bound = rate
+            break
+        stretches.append(days)
+        pair += want
+        last = float(days[-1])
+        bound = rate
+    all_days = np.concatenate(stretches)
+    n = len(all_days)
+    bounds = np.full(n, rate)
+    if n:
+        bounds[0] = bound0
+    u_accept = np.asarray(stream.u[2 * first + 1:2 * pair:2], dtype=float)
+    return Drawn(all_days, u_accept * bounds < rate, first, pair, pending_day, last, bound)
+
+
+def _at(level: float, since: float, decay: float, day: float) -> float:
+    """`Tension.at` for a past state of the tension."""
+    return 0.0 if level == 0.0 else level * math.exp(-decay * (day - since))
+
+
+def drawn_until(world: World, kind: IncidentTypeParameters, stream: ArrivalStream,
+                 stop: float) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates of `kind` up to `stop` on the tension history of its pair, interrupted where it rose."""
+    agenda = world.agenda
+    base, feedback = kind.rate_per_day, world.p.arrival_feedback
+    tension = world.tension_of[kind.index]
+    history = tension.history
+    decay = tension.decay
+    segment = 0
+    since, level = history[0]
+    pair, last = 0, 0.0
+    bound = base * (1.0 + feedback * _at(level, since, decay, 0.0))
+    days: list[np.ndarray] = []
+    accepted: list[np.ndarray] = []
+    while True:
+        jump = history[segment + 1][0] if feedback and segment + 1 < len(history) else math.inf
+        until = min(jump, stop)
+        drawn = draw(stream, pair, last, bound, base, feedback, (level, since, decay), until)
+        days.append(drawn.days)
+        accepted.append(drawn.accepted)
+        if drawn.pending_day == until:
+            agenda.tied = True
+        if jump >= stop:
+            return np.concatenate(days), np.concatenate(accepted)
+        # Interrupted at the jump: the pending candidate is dropped; drawing starts again from the jump.
+        segment += 1
+        since, level = history[segment]
+        if segment + 1 < len(history) and history[segment + 1][0] == jump:
+            agenda.tied = True  # two rises at one instant: each interrupts; leave it to the event queue
+        pair, last = drawn.pending + 1, jump
+        bound = base * (1.0 + feedback * _at(level, since, decay, jump))

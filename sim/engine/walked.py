@@ -1,0 +1,153 @@
+"""Walked incidents in batches: who is walked how, and what a batch keeps of them.
+
+`walk_all` walks a batch of accepted candidates (of one or several types): many at once on arrays
+(`sim.engine.batch.walk_many`), the last few of those and small batches one by one (`sim.engine.quiet.walk`).
+A `Batch` keeps the candidates' days (their arrival events count), the quiet incidents' changes of rung and
+event days, and what was taken back when tension jumped.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from .batch import CLIMBED, LONG, QUIET, Kinds, walk_many
+from .quiet import Walk, walk
+
+if TYPE_CHECKING:
+    from .world import World
+
+__all__ = ["Batch", "Accepted", "make_batch", "VECTOR_MIN"]
+
+VECTOR_MIN = 120  # fewer incidents than this are walked one by one: array operations cost more for them
+
+
+class Batch:
+    """Candidates drawn together (of one or several types), and the incidents among them whose courses
+    were walked. `owner` indices run over the walked incidents; `cut[i]` is the day after which incident
+    i's walked moves were taken back (it went back to its routine), inf if none."""
+
+    __slots__ = ("cand_days", "cand_types", "starts", "numbers", "types", "last", "d_day", "d_rung", "d_sign",
+                 "d_owner", "e_day", "e_owner", "cut", "max_last")
+
+    def __init__(self, cand_days: np.ndarray, cand_types: np.ndarray, starts: np.ndarray, numbers: np.ndarray,
+                 types: np.ndarray, last: np.ndarray, deltas: list[np.ndarray], events: list[np.ndarray]):
+        self.cand_days, self.cand_types = cand_days, cand_types
+        self.starts, self.numbers, self.types, self.last = starts, numbers, types, last
+        self.d_day, self.d_rung, self.d_sign, self.d_owner = deltas
+        self.e_day, self.e_owner = events
+        self.cut = np.full(len(starts), math.inf)
+        self.max_last = float(last.max()) if len(last) else -math.inf
+
+    def truncate(self, day: float, affected: np.ndarray) -> None:
+        """Of the types `affected` (a mask by type index), keep only what happened before `day`."""
+        cand_keep = (self.cand_days < day) | ~affected[self.cand_types]
+        self.cand_days, self.cand_types = self.cand_days[cand_keep], self.cand_types[cand_keep]
+        keep = (self.starts < day) | ~affected[self.types]
+        if keep.all():
+            return
+        index = np.cumsum(keep) - 1
+        self.starts, self.numbers, self.types = self.starts[keep], self.numbers[keep], self.types[keep]
+        self.last, self.cut = self.last[keep], self.cut[keep]
+        d = keep[self.d_owner]
+        self.d_day, self.d_rung, self.d_sign = self.d_day[d], self.d_rung[d], self.d_sign[d]
+        self.d_owner = index[self.d_owner[d]]
+        e = keep[self.e_owner]
+        self.e_day, self.e_owner = self.e_day[e], index[self.e_owner[e]]
+        self.max_last = float(self.last.max()) if len(self.last) else -math.inf
+
+
+class Accepted(NamedTuple):
+    """Accepted candidates to walk: type position in the group (`t`), type index, day, number in type."""
+
+    t: np.ndarray
+    types: np.ndarray
+    days: np.ndarray
+    numbers: np.ndarray
+
+
+def walk_all(world: World, kinds: Kinds, a: Accepted, climbable: bool
+              ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """Walk the incidents of `a`: status and last day of each, and the level changes (day, rung, sign,
+    owner) and engine events (day, owner), of the climbing ones too (the caller keeps the quiet ones'). Few
+    incidents are walked one by one (`quiet.walk`); many at once (`walk_many`), and the last few of those
+    go on one by one from where it left them."""
+    p = world.p
+    n = len(a.days)
+    if n >= VECTOR_MIN:
+        mech = p.mechanisms
+        # `a` holds each type's incidents together, so their blocks can be put one type after another.
+        cuts = np.flatnonzero(a.types[1:] != a.types[:-1]) + 1
+        bounds = [0, *cuts.tolist(), n]
+        parts = [world.blocks_of(p.types[int(a.types[lo])]).rows(a.numbers[lo:hi])
+                 for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+        rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        w = walk_many(kinds, a.t, a.days, rows, p.escalation_feedback, mech.hazard_multiplier,
+                      mech.hazard_below_rung, p.weapons_rung, p.ambiguous, climbable)
+        status, last = w.status.copy(), w.last.copy()
+        # Changes of incidents that climb are dropped by the caller, by their final status.
+        d = [w.d_day, w.d_rung, w.d_sign, w.d_owner]
+        e = [w.e_day, w.e_owner]
+        todo = w.resume
+    else:
+        status, last = np.full(n, LONG, dtype=np.int8), np.full(n, np.nan)
+        d, e = [], []
+        todo = [(i, None) for i in range(n)]
+    days: list[float] = []
+    rungs: list[int] = []
+    signs: list[int] = []
+    owners: list[int] = []
+    e_days: list[float] = []
+    e_owners: list[int] = []
+    for i, resume in todo:
+        kind = p.types[int(a.types[i])]
+        start_day = float(a.days[i])
+        course = walk(world, kind, world.covered[kind.index], start_day, world.block(kind, int(a.numbers[i])),
+                      resume=resume)
+        if not isinstance(course, Walk):
+            status[i] = CLIMBED
+            continue
+        status[i] = QUIET
+        if resume is None:  # walked from its start: it enters too
+            days.append(start_day)
+            rungs.append(kind.start_rung)
+            signs.append(1)
+            owners.append(i)
+        for op_day, old, new in course.ops:
+            days.append(op_day)
+            rungs.append(old)
+            signs.append(-1)
+            owners.append(i)
+            if new >= 0:
+                days.append(op_day)
+                rungs.append(new)
+                signs.append(1)
+                owners.append(i)
+        last[i] = course.ops[-1][0]
+        e_days += course.event_days
+        e_owners += [i] * len(course.event_days)
+    one_by_one = [np.asarray(days, dtype=float), np.asarray(rungs, dtype=np.int64),
+                  np.asarray(signs, dtype=np.int64), np.asarray(owners, dtype=np.int64)]
+    e_one_by_one = [np.asarray(e_days, dtype=float), np.asarray(e_owners, dtype=np.int64)]
+    if d:
+        return (status, last, [np.concatenate([x, y]) for x, y in zip(d, one_by_one, strict=True)],
+                [np.concatenate([x, y]) for x, y in zip(e, e_one_by_one, strict=True)])
+    return status, last, one_by_one, e_one_by_one
+
+
+def make_batch(world: World, kinds: Kinds, cand_days: np.ndarray, cand_types: np.ndarray, a: Accepted,
+               climbable: bool) -> tuple[Batch, np.ndarray]:
+    """A batch of walked incidents (renumbered among the quiet ones), and the positions in `a` of those
+    that climb."""
+    status, last, d, e = walk_all(world, kinds, a, climbable)
+    quiet = status == QUIET
+    index = np.cumsum(quiet) - 1
+    owner_ok = quiet[d[3]]
+    deltas = [d[0][owner_ok], d[1][owner_ok], d[2][owner_ok], index[d[3][owner_ok]]]
+    e_ok = quiet[e[1]]
+    events = [e[0][e_ok], index[e[1][e_ok]]]
+    batch = Batch(cand_days, cand_types, a.days[quiet], a.numbers[quiet], a.types[quiet], last[quiet], deltas,
+                  events)
+    return batch, np.flatnonzero(status == CLIMBED)
