@@ -3,9 +3,9 @@
 Walked incidents (`sim.engine.batch`, `sim.engine.quiet`) touch nothing but the record: they are counted,
 and their changes of rung go into the crisis level (`sim.engine.level`), which is computed once the run
 has stopped from every change sorted by day. What they read is the tension of their pair, so when it is
-about to jump the agenda asks each emulated arrival stream (`sim.engine.traffic.Traffic`) of that pair to
-keep what came before, and hands walked incidents still open back to their routines (`Incident.run`
-from the state `quiet.walk` reaches on the jump's day). Anything whose order only the event queue could
+about to jump the agenda asks the emulated arrivals (`sim.engine.traffic.Traffic`) to keep, for that
+pair's types, what came before, and hands walked incidents still open back to their routines
+(`Incident.run` from the state `quiet.walk` reaches on the jump's day). Anything whose order only the event queue could
 decide - two things on exactly the same day, one of them walked - marks the replication `tied`, and
 `simulate` reruns it event by event.
 """

@@ -32,7 +32,7 @@ class World:
 
     def __init__(self, params: ModelParameters, seed: int, log: bool = False, exact: bool = False):
         self.p = params
-        # Event by event (`exact`, and always with a log) or with inert types counted (see sim.engine.inert).
+        # Event by event (`exact`, and always with a log) or with quiet incidents walked (sim.engine.agenda).
         self.exact = exact or log
         self.env = simpy.Environment()
         self.streams = Streams(seed)
@@ -330,9 +330,10 @@ class World:
 def simulate(params: ModelParameters, seed: int, log: bool = False, exact: bool = False) -> ReplicationRecord:
     """Run one replication of one arm from its replication seed; return its record.
 
-    `exact` runs every incident event by event (the reference); otherwise inert incident types are counted
-    (`sim.engine.inert`), which gives the same record bit for bit, or, if a tie between two things on the
-    same day would have to be ordered by the event queue, the replication is rerun event by event.
+    `exact` runs every incident event by event (the reference); otherwise incidents that stay at or below
+    their start rung are walked on arrays (`sim.engine.agenda`, `sim.engine.traffic`), which gives the same
+    record bit for bit, or, if a tie between two things on the same day would have to be ordered by the
+    event queue, the replication is rerun event by event.
     """
     world = World(params, seed, log=log, exact=exact)
     record = world.run()
