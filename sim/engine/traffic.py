@@ -59,7 +59,7 @@ class Traffic:
         self.streams = [_Stream(world, kind) for kind in kinds]
         self.kinds = Kinds(kinds, [world.covered[k.index] for k in kinds], [world.tension_of[k.index] for k in kinds],
                            world.p.mechanisms.hazard_multiplier)
-        self.pairs = {kind.pair for kind in kinds}
+        self.pairs = {kind.pair for kind in kinds}  # the pairs whose tension these types read
         self.batches: list[Batch] = []
         self._feedback = world.p.arrival_feedback
         self._span = WINDOW / sum(kind.rate_per_day for kind in kinds)  # days in a window
@@ -133,6 +133,8 @@ class Traffic:
     def before_jump(self, day: float, pairs: list[int]) -> None:
         """The tension of `pairs` is about to jump on `day` (nothing later has happened): for their types,
         keep what came before, hand back walked incidents still open, and draw (or walk) again after it."""
+        if self.pairs.isdisjoint(pairs):
+            return
         agenda = self.world.agenda
         hit = [t for t, s in enumerate(self.streams) if s.kind.pair in pairs]
         if not hit:
