@@ -84,7 +84,10 @@ class Traffic:
     def _next_window(self) -> None:
         world = self.world
         horizon = world.p.horizon_days
-        self.window_end = end = min(horizon, self.window_end + self._span)
+        end = min(horizon, self.window_end + self._span)
+        if end <= self.window_end:  # a span too small to move the day (absurd rates): the rest at once
+            end = horizon
+        self.window_end = end
         for s in self.streams:
             self._draw(s, end)
         self._walk(range(len(self.streams)))
