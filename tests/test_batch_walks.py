@@ -20,7 +20,7 @@ from sim.engine import arrivals as arrivals_module
 from sim.engine import batch as batch_module
 from sim.engine import traffic as traffic_module
 from sim.engine import walked as walked_module
-from sim.engine.batch import CLIMBED, LONG, QUIET, Kinds, walk_many
+from sim.engine.batch import CLIMBED, LONG, QUIET, walk_many
 from sim.engine.level import days_at_levels
 from sim.engine.quiet import Walk, can_climb, may_walk, walk
 from sim.quantiles import normal_quantiles, standard_normal_quantiles
@@ -163,8 +163,7 @@ def test_walk_many_walks_every_incident_as_quiet_walk_does(path: Path, arm: str)
     p = world.p
     kinds = [k for k in p.types if may_walk(p, k)]
     assert kinds, "the scenario has walkable incident types"
-    table = Kinds(kinds, [world.covered[k.index] for k in kinds], [world.tension_of[k.index] for k in kinds],
-                  p.mechanisms.hazard_multiplier)
+    table = walked_module.kinds_of(world, kinds)
     rng = np.random.default_rng(5)
     per_type = 150
     t = np.repeat(np.arange(len(kinds)), per_type)

@@ -5,9 +5,9 @@ and their changes of rung go into the crisis level (`sim.engine.level`), which i
 has stopped from every change sorted by day. What they read is the tension of their pair, so when it is
 about to jump the agenda asks the emulated arrivals (`sim.engine.traffic.Traffic`) to keep, for that
 pair's types, what came before, and hands walked incidents still open back to their routines
-(`Incident.run` from the state `quiet.walk` reaches on the jump's day). Anything whose order only the event queue could
-decide - two things on exactly the same day, one of them walked - marks the replication `tied`, and
-`simulate` reruns it event by event.
+(`Incident.run` from the state `quiet.walk` reaches on the jump's day). Anything whose order only the
+event queue could decide - two things on exactly the same day, one of them walked - marks the replication
+`tied`, and `simulate` reruns it event by event.
 """
 
 from __future__ import annotations
@@ -55,30 +55,40 @@ class Agenda:
         # resume drawing arrivals, and arrivals taken back when tension jumped (they lapse).
         self.orderless: set[int] = set()
 
-    def event_at(self, day: float) -> Any:
-        """An event processed on exactly `day`."""
+    def _queued(self, day: float) -> Any:
+        """A triggered event, queued to be processed on exactly `day` (SimPy's internals: an event that
+        schedules itself at a time of our choosing, which the public API offers only as a timeout)."""
         env = self.world.env
-        queue = env._queue
-        orderless = self.orderless
-        if any(item[0] == day and id(item[3]) not in orderless for item in queue):
-            self.tied = True  # the event queue would order the two by when they were scheduled
         event = env.event()
         event._ok = True
         event._value = None
-        heapq.heappush(queue, (day, 1, next(env._eid), event))  # 1: simpy.events.NORMAL
+        heapq.heappush(env._queue, (day, 1, next(env._eid), event))  # 1: simpy.events.NORMAL
         return event
+
+    def event_at(self, day: float) -> Any:
+        """An event processed on exactly `day`."""
+        orderless = self.orderless
+        if any(item[0] == day and id(item[3]) not in orderless for item in self.world.env._queue):
+            self.tied = True  # the event queue would order the two by when they were scheduled
+        return self._queued(day)
 
     def resume_at(self, day: float) -> Any:
         """An event on `day` that resumes drawing arrivals: it changes nothing that another event on the same
         day reads, so its order among them does not matter."""
+        event = self._queued(day)
+        self.orderless.add(id(event))
+        event.callbacks.append(lambda e: self.orderless.discard(id(e)))
+        return event
+
+    def right_after(self, callback: Any) -> None:
+        """Call `callback` once the event being processed is over, before anything else on its day (an
+        urgent event, as SimPy delivers an interrupt)."""
         env = self.world.env
         event = env.event()
         event._ok = True
         event._value = None
-        self.orderless.add(id(event))
-        event.callbacks.append(lambda e: self.orderless.discard(id(e)))
-        heapq.heappush(env._queue, (day, 1, next(env._eid), event))  # 1: simpy.events.NORMAL
-        return event
+        event.callbacks.append(callback)
+        env.schedule(event, 0)  # simpy.events.URGENT
 
     def before_jump(self, day: float, pairs: list[int]) -> None:
         """Tension of `pairs` is about to jump on `day`."""

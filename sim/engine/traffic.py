@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .arrivals import ArrivalStream, Drawn, draw, drawn_until
-from .batch import Kinds
 from .parameters import IncidentTypeParameters
-from .walked import Accepted, Batch, make_batch
+from .walked import Batch, Gathered, kinds_of
 
 if TYPE_CHECKING:
     from .world import World
@@ -57,8 +56,7 @@ class Traffic:
     def __init__(self, world: World, kinds: list[IncidentTypeParameters]):
         self.world = world
         self.streams = [_Stream(world, kind) for kind in kinds]
-        self.kinds = Kinds(kinds, [world.covered[k.index] for k in kinds], [world.tension_of[k.index] for k in kinds],
-                           world.p.mechanisms.hazard_multiplier)
+        self.kinds = kinds_of(world, kinds)
         self.pairs = {kind.pair for kind in kinds}  # the pairs whose tension these types read
         self.batches: list[Batch] = []
         self._feedback = world.p.arrival_feedback
@@ -98,27 +96,15 @@ class Traffic:
     def _walk(self, positions: range | list[int]) -> None:
         """Walk the accepted candidates of the tails of the streams at `positions`, all at once."""
         world = self.world
-        ts, types, days, numbers, cand_days, cand_types = [], [], [], [], [], []
+        gathered = Gathered()
         for t in positions:
             s = self.streams[t]
             assert s.tail is not None
             drawn, first, number, prevented = s.tail
-            day = drawn.days[first:]
-            accepted = drawn.accepted[first:]
-            cand_days.append(day)
-            cand_types.append(np.full(len(day), s.kind.index))
-            numbered = number + np.cumsum(accepted) - 1
-            kept = accepted.copy()
-            keep = s.kind.prevention_rate_factor
-            if keep < 1.0 and accepted.any():
-                kept[accepted] = np.asarray(s.arrivals.prevention(prevented, int(accepted.sum()))) < keep
-            ts.append(np.full(int(kept.sum()), t))
-            types.append(np.full(int(kept.sum()), s.kind.index))
-            days.append(day[kept])
-            numbers.append(numbered[kept])
-        a = Accepted(np.concatenate(ts), np.concatenate(types), np.concatenate(days), np.concatenate(numbers))
-        batch, climbers = make_batch(world, self.kinds, np.concatenate(cand_days), np.concatenate(cand_types), a,
-                                     True)
+            thinning = (None if s.kind.prevention_rate_factor >= 1.0 else
+                        lambda count, s=s, prevented=prevented: s.arrivals.prevention(prevented, count))
+            gathered.add(t, s.kind, drawn.days[first:], drawn.accepted[first:], number, thinning)
+        batch, a, climbers = gathered.walk(world, self.kinds, True)
         self.batches.append(batch)
         for i in climbers.tolist():
             s = self.streams[int(a.t[i])]
@@ -140,8 +126,6 @@ class Traffic:
             return
         agenda = self.world.agenda
         hit = [t for t, s in enumerate(self.streams) if s.kind.pair in pairs]
-        if not hit:
-            return
         if self._renewing:
             # A second rise on the same instant. Without arrival feedback the walks are redone after both;
             # with it, each rise would interrupt the process again: leave that to the event queue.
@@ -179,12 +163,7 @@ class Traffic:
             else:
                 s.tail = (drawn, happened, number, prevented)
         self._renewing = True
-        env = self.world.env
-        event = env.event()
-        event._ok = True
-        event._value = None
-        event.callbacks.append(lambda _e: self._renew(hit))
-        env.schedule(event, 0)  # simpy.events.URGENT: after the jump, before anything else on its day
+        agenda.right_after(lambda _e: self._renew(hit))  # once the tension has risen
 
     def _renew(self, hit: list[int]) -> None:
         self._renewing = False
@@ -200,25 +179,14 @@ class Traffic:
 def settle_quiet_types(world: World, kinds: list[IncidentTypeParameters], stop: float) -> Batch:
     """The arrivals up to `stop` of types whose incidents never climb, on the tension history of their
     pairs (interrupted where it rose, as their arrival processes were), and their walked courses."""
-    ts, types, days, numbers, cand_days, cand_types = [], [], [], [], [], []
+    gathered = Gathered()
     for t, kind in enumerate(kinds):
         stream = ArrivalStream(world, kind)
         day, accepted = drawn_until(world, kind, stream, stop)
-        numbered = np.cumsum(accepted) - 1
-        kept = accepted.copy()
-        keep = kind.prevention_rate_factor
-        if keep < 1.0 and accepted.any():
-            kept[accepted] = np.asarray(stream.prevention(0, int(accepted.sum()))) < keep
-        cand_days.append(day)
-        cand_types.append(np.full(len(day), kind.index))
-        ts.append(np.full(int(kept.sum()), t))
-        types.append(np.full(int(kept.sum()), kind.index))
-        days.append(day[kept])
-        numbers.append(numbered[kept])
-    table = Kinds(kinds, [world.covered[k.index] for k in kinds], [world.tension_of[k.index] for k in kinds],
-                  world.p.mechanisms.hazard_multiplier)
-    a = Accepted(np.concatenate(ts), np.concatenate(types), np.concatenate(days), np.concatenate(numbers))
-    batch, climbers = make_batch(world, table, np.concatenate(cand_days), np.concatenate(cand_types), a, False)
+        thinning = (None if kind.prevention_rate_factor >= 1.0 else
+                    lambda count, stream=stream: stream.prevention(0, count))
+        gathered.add(t, kind, day, accepted, 0, thinning)
+    batch, _, climbers = gathered.walk(world, kinds_of(world, kinds), False)
     if len(climbers):  # cannot happen: no move of such an incident goes up
         world.agenda.tied = True
     return batch

@@ -9,17 +9,19 @@ event days, and what was taken back when tension jumped.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from .batch import CLIMBED, LONG, QUIET, Kinds, walk_many
+from .parameters import IncidentTypeParameters
 from .quiet import Walk, walk
 
 if TYPE_CHECKING:
     from .world import World
 
-__all__ = ["Batch", "Accepted", "make_batch", "VECTOR_MIN"]
+__all__ = ["Batch", "Accepted", "Gathered", "kinds_of", "make_batch", "VECTOR_MIN"]
 
 VECTOR_MIN = 120  # fewer incidents than this are walked one by one: array operations cost more for them
 
@@ -151,3 +153,46 @@ def make_batch(world: World, kinds: Kinds, cand_days: np.ndarray, cand_types: np
     batch = Batch(cand_days, cand_types, a.days[quiet], a.numbers[quiet], a.types[quiet], last[quiet], deltas,
                   events)
     return batch, np.flatnonzero(status == CLIMBED)
+
+
+def kinds_of(world: World, kinds: list[IncidentTypeParameters]) -> Kinds:
+    """The table of `kinds` that walks of many incidents read, in this replication."""
+    return Kinds(kinds, [world.covered[k.index] for k in kinds], [world.tension_of[k.index] for k in kinds],
+                 world.p.mechanisms.hazard_multiplier)
+
+
+class Gathered:
+    """Candidates gathered type by type, then walked as one batch."""
+
+    def __init__(self) -> None:
+        self._t: list[np.ndarray] = []
+        self._types: list[np.ndarray] = []
+        self._days: list[np.ndarray] = []
+        self._numbers: list[np.ndarray] = []
+        self._cand_days: list[np.ndarray] = []
+        self._cand_types: list[np.ndarray] = []
+
+    def add(self, t: int, kind: IncidentTypeParameters, days: np.ndarray, accepted: np.ndarray, number: int,
+            prevention: Callable[[int], list[float]] | None) -> None:
+        """Candidates of `kind` (position `t` in the batch's types) on `days`; the accepted ones take numbers
+        from `number` on, and those that prevention thins (with `prevention(count)`'s uniforms) keep theirs
+        but are not walked."""
+        numbered = number + np.cumsum(accepted) - 1
+        kept = accepted.copy()
+        if prevention is not None and accepted.any():
+            kept[accepted] = np.asarray(prevention(int(accepted.sum()))) < kind.prevention_rate_factor
+        n = int(kept.sum())
+        self._cand_days.append(days)
+        self._cand_types.append(np.full(len(days), kind.index))
+        self._t.append(np.full(n, t))
+        self._types.append(np.full(n, kind.index))
+        self._days.append(days[kept])
+        self._numbers.append(numbered[kept])
+
+    def walk(self, world: World, kinds: Kinds, climbable: bool) -> tuple[Batch, Accepted, np.ndarray]:
+        """The batch, the accepted candidates walked, and the positions among them of those that climb."""
+        a = Accepted(np.concatenate(self._t), np.concatenate(self._types), np.concatenate(self._days),
+                     np.concatenate(self._numbers))
+        batch, climbers = make_batch(world, kinds, np.concatenate(self._cand_days), np.concatenate(self._cand_types),
+                                     a, climbable)
+        return batch, a, climbers

@@ -220,20 +220,22 @@ class World:
             return
         on_rung_reached(self, incident, rung, actor)
 
-    def _count_reach(self, kind: IncidentTypeParameters, rung: int, now: float) -> None:
-        """What reaching `rung` adds to the record: first days, the highest rung, serious incidents."""
+    def _count_reach(self, kind: IncidentTypeParameters, rung: int, now: float, incidents: int = 1) -> None:
+        """What `incidents` incidents reaching `rung`, the first of them on `now`, add to the record: first
+        days (the earliest day each rung or a higher one was reached: walked incidents are counted after the
+        run, out of the order of days), the highest rung, serious incidents."""
         p = self.p
         rec = self.record
-        if rung > rec.highest_rung or math.isnan(rec.first_day[rung]):
-            first = rec.first_day
+        first = rec.first_day
+        if rung > rec.highest_rung or not first[rung] <= now:  # not yet reached (nan), or reached later
             for r in range(rung, -1, -1):
-                if not math.isnan(first[r]):
+                if first[r] <= now:  # so is every rung below
                     break
                 first[r] = now
             rec.highest_rung = max(rec.highest_rung, rung)
         if rung == p.serious_rung or (rung > p.serious_rung and kind.start_rung == rung):
-            rec.serious_incidents += 1
-            rec.serious_by_layer[kind.layer_index] += 1
+            rec.serious_incidents += incidents
+            rec.serious_by_layer[kind.layer_index] += incidents
 
     # --- what the agenda (sim.engine.agenda) needs --------------------------------------------------
     def block(self, kind: IncidentTypeParameters, number: int) -> Draws:
@@ -293,24 +295,14 @@ class World:
         settled = self.agenda.finish(stop)
         self.events += settled.events
         rec = self.record
-        serious = self.p.serious_rung
         for j, starts in settled.starts.items():
             if not len(starts):
                 continue
             kind = self.p.types[j]
-            n = len(starts)
-            rec.incidents += n
-            rec.incidents_by_type[j] += n
+            rec.incidents += len(starts)
+            rec.incidents_by_type[j] += len(starts)
             self._entries[j] += starts.tolist()
-            first_day = float(starts.min())
-            start = kind.start_rung
-            for r in range(start, -1, -1):
-                if math.isnan(rec.first_day[r]) or first_day < rec.first_day[r]:
-                    rec.first_day[r] = first_day
-            rec.highest_rung = max(rec.highest_rung, start)
-            if start >= serious:
-                rec.serious_incidents += n
-                rec.serious_by_layer[kind.layer_index] += n
+            self._count_reach(kind, kind.start_rung, float(starts.min()), len(starts))
         all_days = np.concatenate([days, settled.d_day])
         order = np.argsort(all_days, kind="stable")
         owners = np.concatenate([np.full(len(days), -1), settled.d_owner])[order]
