@@ -1,14 +1,13 @@
-"""Many quiet incidents of one type walked at once: `sim.engine.quiet.walk`, one array operation per move.
+"""Many quiet incidents walked at once: `sim.engine.quiet.walk`, one array operation per move.
 
 `walk_many` takes the start days of incidents (of one or several types, `Kinds`) and their blocks of
-uniforms (one row each) and runs the arithmetic of `quiet.walk` for all of them together, move k of
-every incident in one step:
-the same IEEE operations on the same floats in the same order (numpy's +, -, *, / and comparisons round
-exactly as Python's do; delays come from the samplers' `many`, equal to their scalar calls; tension is
-read with `math.exp` element by element). An incident that would climb above its start rung is marked
-CLIMBED; the last few of a batch still going (and any still going after the ten moves its block holds)
-are marked LONG, with the state to go on from one by one (`quiet.walk(..., resume=...)`, which reads the
-overflow stream when the block runs out).
+uniforms (one row each) and runs the arithmetic of `quiet.walk` for all of them together, move k of every
+incident in one step: the same IEEE operations on the same floats in the same order (numpy's +, -, *, /
+and comparisons round exactly as Python's do; delays come from the samplers' `many`, equal to their scalar
+calls; tension is read with `math.exp` element by element). An incident that would climb above its start
+rung is marked CLIMBED; the last few of a batch still going (and any still going after the ten moves its
+block holds) are marked LONG, with the state to go on from one by one (`quiet.walk(..., resume=...)`, which
+reads the overflow stream when the block runs out).
 """
 
 from __future__ import annotations
@@ -63,7 +62,7 @@ def _tension_many(tension: Tension, days: np.ndarray) -> np.ndarray:
     level, since, decay = tension.state
     if level == 0.0:
         return np.zeros(len(days))
-    return level * np.fromiter(map(math.exp, (-decay * (days - since)).tolist()), dtype=float, count=len(days))
+    return level * elementwise(math.exp, -decay * (days - since))
 
 
 class Kinds:
@@ -86,7 +85,6 @@ class Kinds:
         self.accident = np.array([k.accident for k in kinds], dtype=float)
         self.hazardous = np.array([hazard != 1.0 and c for c in covered], dtype=bool)
         self._barred: dict[int, np.ndarray] = {}
-        self.tensions = tensions
         # Types reading the same tension (a pair's) share one computation.
         self.tension_groups: list[tuple[Tension, list[int]]] = []
         for j, tension in enumerate(tensions):
@@ -97,7 +95,6 @@ class Kinds:
             else:
                 self.tension_groups.append((tension, [j]))
 
-
     def barred(self, weapons: int) -> np.ndarray:
         """(type, side, rung): a step up from the rung is held by the rules of engagement."""
         if weapons not in self._barred:
@@ -107,18 +104,26 @@ class Kinds:
         return self._barred[weapons]
 
 
+def _lognormal(samplers: list[object]) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """When every sampler is log-normal with the same clipping of u: their normals' mu and sigma (by
+    position) and that clipping; else None."""
+    params = [getattr(s, "lognormal", None) for s in samplers]
+    if any(q is None for q in params) or len({q[2] for q in params}) != 1:  # type: ignore[index]
+        return None
+    return (np.array([q[0] for q in params]), np.array([q[1] for q in params]),  # type: ignore[index]
+            params[0][2])  # type: ignore[index]
+
+
 def _by_type(samplers: list[object], t: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Each element's own type's sampler applied to it: log-normal ones (and constant ones) all in one
     pass with parameters by element (the same arithmetic, element by element), others type by type."""
     first = samplers[0]
     if len(samplers) == 1 or all(s is first for s in samplers):
         return sample_many(first, u)
-    lognormal = [getattr(s, "lognormal", None) for s in samplers]
-    if all(x is not None for x in lognormal) and len({x[2] for x in lognormal}) == 1 and len(u) >= SMALL:
-        eps = lognormal[0][2]
-        mu = np.array([x[0] for x in lognormal])[t]
-        sigma = np.array([x[1] for x in lognormal])[t]
-        return elementwise(math.exp, normal_quantiles(np.minimum(np.maximum(u, eps), 1.0 - eps), mu, sigma))
+    lognormal = _lognormal(samplers) if len(u) >= SMALL else None
+    if lognormal is not None:
+        mu, sigma, eps = lognormal
+        return elementwise(math.exp, normal_quantiles(np.minimum(np.maximum(u, eps), 1.0 - eps), mu[t], sigma[t]))
     constant = [getattr(s, "constant", None) for s in samplers]
     if all(x is not None for x in constant):
         return np.array(constant, dtype=float)[t]
@@ -147,13 +152,12 @@ class _LogNormalDelays:
 
     BLOCKS = ((0, 2), (2, 5), (5, MOVES_IN_BLOCK))  # moves whose quantiles are computed together
 
-    def __init__(self, kinds: Kinds, rows: np.ndarray, eps: float):
+    def __init__(self, rows: np.ndarray, by_side: list[tuple[np.ndarray, np.ndarray, float]]):
         self.rows = rows
-        self.eps = eps
+        self.eps = by_side[0][2]
         self.x = np.empty((len(rows), MOVES_IN_BLOCK))
-        params = [[pair[side].delay_days.lognormal for pair in kinds.sides] for side in (0, 1)]  # type: ignore[attr-defined]
-        self.mu = [np.array([q[0] for q in by_kind]) for by_kind in params]
-        self.sigma = [np.array([q[1] for q in by_kind]) for by_kind in params]
+        self.mu = [mu for mu, _, _ in by_side]
+        self.sigma = [sigma for _, sigma, _ in by_side]
 
     def __call__(self, k: int, side: int, alive: np.ndarray, t: np.ndarray) -> np.ndarray:
         for first, stop in self.BLOCKS:
@@ -164,12 +168,12 @@ class _LogNormalDelays:
         return elementwise(math.exp, self.mu[side][t] + (self.x[alive, k] * self.sigma[side][t]))
 
     @staticmethod
-    def fits(kinds: Kinds) -> float | None:
-        """The clipping all delay samplers share if they are all log-normal, else None."""
-        params = [getattr(pair[side].delay_days, "lognormal", None) for pair in kinds.sides for side in (0, 1)]
-        if any(q is None for q in params) or len({q[2] for q in params}) != 1:  # type: ignore[index]
+    def of(kinds: Kinds, rows: np.ndarray) -> _LogNormalDelays | None:
+        """The delays of `kinds` if every side's is log-normal, all with the same clipping; else None."""
+        by_side = [_lognormal([pair[side].delay_days for pair in kinds.sides]) for side in (0, 1)]
+        if by_side[0] is None or by_side[1] is None or by_side[0][2] != by_side[1][2]:
             return None
-        return params[0][2]  # type: ignore[index]
+        return _LogNormalDelays(rows, by_side)  # type: ignore[arg-type]
 
 
 def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray, feedback: float, hazard: float,
@@ -205,8 +209,7 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
     bottom_down = np.minimum(kinds.down[:, :, 0], 1.0)  # p_down, clamped to 1 - p_up with p_up = 0
     bars = bool(barred_at[:, :, :top_start + 1].any())
     hazardous_at = kinds.hazardous if climbable and kinds.hazardous.any() else None
-    eps = _LogNormalDelays.fits(kinds) if n >= SMALL else None
-    lognormal = _LogNormalDelays(kinds, rows, eps) if eps is not None else None
+    lognormal = _LogNormalDelays.of(kinds, rows) if n >= SMALL else None
     delay_samplers = [[pair[s].delay_days for pair in kinds.sides] for s in (0, 1)]
     command_samplers = [[pair[s].command_days for pair in kinds.sides] for s in (0, 1)]
 
