@@ -23,6 +23,7 @@ from sim.engine import walked as walked_module
 from sim.engine.batch import CLIMBED, LONG, QUIET, walk_many
 from sim.engine.level import days_at_levels
 from sim.engine.quiet import Walk, can_climb, may_walk, walk
+from sim.engine.streams import Purpose
 from sim.quantiles import normal_quantiles, standard_normal_quantiles
 from sim.run.compile import compile_scenario
 from sim.scenario.distributions import Duration
@@ -258,6 +259,22 @@ def test_a_rate_that_never_moves_is_drawn_as_a_running_sum_with_the_same_days() 
         days.append(day)
         bound = base * (1.0 + 0.2 * 0.0)
     assert steady.days.tolist() == days and steady.pending == len(days)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=3000), min_size=1, max_size=8))
+def test_arrival_gaps_asked_for_piecemeal_are_those_of_the_stream_in_order(asks: list[int]) -> None:
+    # Gaps are computed only as far as they are asked for; however they are asked, each is -log(1 - u) of
+    # its candidate's first uniform, and the uniforms are the stream's own, in order.
+    world = _world(REPO / "scenarios" / "senkaku_baseline.yaml", "no_hotline")
+    kind = world.p.types[0]
+    stream = arrivals_module.ArrivalStream(world, kind)
+    for pairs in asks:
+        stream.more(pairs)
+        assert len(stream.gaps) >= pairs and len(stream.u) >= 2 * len(stream.gaps)
+    reference = world.streams.generator(int(Purpose.ARRIVAL), kind.index).random(len(stream.u)).tolist()
+    assert stream.u == reference
+    assert stream.gaps == [-math.log(1.0 - x) for x in reference[0:2 * len(stream.gaps):2]]
 
 
 @pytest.mark.parametrize("tiny", [False, True], ids=["windows as shipped", "tiny windows"])

@@ -37,12 +37,16 @@ class ArrivalStream:
         self._prevent_gen = (world.streams.generator(int(Purpose.PREVENTION), kind.index)
                              if kind.prevention_rate_factor < 1.0 else None)
 
-    def more(self) -> None:
-        # The stream's numbers in order, in growing chunks (how many at a time changes none of them).
-        fresh = self._gen.random(max(512, len(self.u)))
-        self.u += fresh.tolist()
+    def more(self, pairs: int = 0) -> None:
+        """Make the gaps of at least the first `pairs` candidates (and some beyond) ready. The stream's
+        numbers come in order, in growing chunks (how many at a time changes none of them); each gap costs
+        a `math.log`, so only about as many as are asked for are computed."""
+        have = len(self.gaps)
+        upto = max(pairs, have + max(32, have // 4))
+        while len(self.u) < 2 * upto:
+            self.u += self._gen.random(max(512, len(self.u))).tolist()
         log = math.log
-        self.gaps += [-log(1.0 - x) for x in fresh[0::2].tolist()]
+        self.gaps += [-log(1.0 - x) for x in self.u[2 * have:2 * upto:2]]
 
     def prevention(self, first: int, count: int) -> list[float]:
         assert self._prevent_gen is not None
@@ -105,9 +109,10 @@ def _draw_steady(stream: ArrivalStream, pair: int, last: float, bound: float, ra
     bound0 = bound
     stretches: list[np.ndarray] = []
     while True:
-        want = int((until - last) * rate * 1.25) + 16 if until < math.inf else 64
-        while len(stream.gaps) < pair + want:
-            stream.more()
+        expected = (until - last) * rate if until < math.inf else 48.0
+        want = int(expected + 4.0 * math.sqrt(expected)) + 16  # rarely too few: then another stretch
+        if len(stream.gaps) < pair + want:
+            stream.more(pair + want)
         steps = np.asarray(stream.gaps[pair:pair + want], dtype=float) / np.where(np.arange(want) == 0, bound, rate)
         steps[0] = last + steps[0]
         days = np.cumsum(steps)

@@ -30,7 +30,7 @@ __all__ = ["walk_many", "Kinds", "BatchWalk", "QUIET", "CLIMBED", "LONG", "MOVES
 QUIET, CLIMBED, LONG = 0, 1, 2
 MOVES_IN_BLOCK = 10  # a block holds two draws for durations and five for each of ten moves
 SMALL = 48  # fewer elements than this are cheaper one by one than through array operations
-FEW = 60  # when no more incidents than this are still going, `quiet.walk` takes each on from where it is
+FEW = 20  # when no more incidents than this are still going, `quiet.walk` takes each on from where it is
 
 
 class BatchWalk(NamedTuple):
