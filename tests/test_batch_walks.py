@@ -31,6 +31,10 @@ from sim.scenario.distributions import Duration
 from .conftest import REPO
 
 DURATION = TypeAdapter(Duration)
+# Ten times the flagship's rates: tension jumps (often several in a burst) many times a replication.
+STRESS_SETS = [f"incident_types.{t}.rate_per_year={r * 10}" for t, r in
+               (("cz_presence", 1060), ("ts_entry", 30), ("fishing_pursuit", 14), ("air_intercept", 520),
+                ("warship_transit", 12), ("jmsdf_transit", 1))]
 EDGES = [0.0, 1e-300, 1e-13, 1e-12, 0.07499999999999999, 0.075, 0.0750000000001, 0.5, 0.925, 0.9250000000001,
          1 - 1e-12, 1 - 2 ** -53]
 
@@ -223,6 +227,30 @@ def test_tiny_windows_and_batches_change_nothing(path: Path, monkeypatch: pytest
         for k in range(5):
             seed = replication_seed(9, k)
             assert simulate(params, seed) == simulate(params, seed, exact=True), (arm, k)
+
+
+@pytest.mark.parametrize("feedback", ["0", "0.5"])
+def test_after_a_jump_a_few_days_first_and_the_rest_unless_another_jump_came(
+        feedback: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # After a jump a few days are drawn (or walked) again first, the rest of the window later; a jump in
+    # between takes those days back and the rest is never walked for that jump. Both must give the exact
+    # path's records, with and without arrival feedback.
+    stretches = {"rest": 0, "stale": 0}
+    original = traffic_module.Traffic._stretch
+
+    def counted(self: traffic_module.Traffic, hit: list[int], generations: list[int], days: float) -> None:
+        if days == math.inf:
+            fresh = [g == self.streams[t].generation for t, g in zip(hit, generations, strict=True)]
+            stretches["rest" if all(fresh) else "stale"] += 1
+        original(self, hit, generations, days)
+
+    monkeypatch.setattr(traffic_module.Traffic, "_stretch", counted)
+    sets = [*STRESS_SETS, f"tension.arrival_feedback={feedback}", "horizon_days=120"]
+    params = compile_scenario(load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml", sets).arms["no_hotline"])
+    for k in range(12):
+        seed = replication_seed(4, k)
+        assert simulate(params, seed) == simulate(params, seed, exact=True), k
+    assert stretches["rest"] > 0 and stretches["stale"] > 0, stretches
 
 
 def test_without_arrival_feedback_walks_after_a_jump_are_redone_not_redrawn() -> None:

@@ -69,6 +69,18 @@ def test_the_flagship_year_is_exact_replication_by_replication() -> None:
         assert simulate(params, seed) == simulate(params, seed, exact=True)
 
 
+@pytest.mark.parametrize("arm", ["ally_emboldens", "us_china_link_answered"])
+def test_a_jump_between_one_pair_takes_back_that_pairs_walks_in_every_window(arm: str) -> None:
+    # With tension per pair kept apart (spillover 0), a jump between China and the United States after an
+    # earlier one between China and Japan must take back the US-China walks drawn in the window before:
+    # only the last batch was truncated once, and these replications differed from the exact path.
+    loaded = load_scenario(REPO / "scenarios" / "senkaku_alliance.yaml", ["tension.spillover=0"])
+    params = compile_scenario(loaded.arms[arm])
+    for k in (0, 37, 44):
+        seed = replication_seed(5, k)
+        assert simulate(params, seed) == simulate(params, seed, exact=True), k
+
+
 def test_routine_patrols_are_counted_not_simulated_and_intercepts_are_walked() -> None:
     params = compile_scenario(load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml").arms["hotline_as_is"])
     kinds = {kind.name: kind for kind in params.types}

@@ -6,12 +6,16 @@
   runs event by event from its start; an event at the window's end draws the next one. When a pair's
   tension is about to jump, what its types drew after the jump is taken back (drawn again after it with
   arrival feedback, walked again without), and their walked incidents still open go back to their routines.
+  Jumps come in bursts (an incident climbing rung after rung, a call that goes badly): after one, only a
+  few days are drawn and walked again at first (`AFTER_JUMP`), and the rest of the window once those have
+  passed without another jump (more stretches in between were measured and cost more than they save).
 - `settle_quiet_types` (types whose incidents can never climb, so never matter to anything but the record):
   after the run, on the tension history it left, with the interrupts where the jumps were.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,16 +27,17 @@ from .walked import Batch, Gathered, kinds_of
 if TYPE_CHECKING:
     from .world import World
 
-__all__ = ["Traffic", "settle_quiet_types", "WINDOW"]
+__all__ = ["Traffic", "settle_quiet_types", "WINDOW", "AFTER_JUMP"]
 
 WINDOW = 2048  # incidents expected in a window of days drawn and walked together (a jump retakes one)
+AFTER_JUMP = 4  # incidents expected in the days drawn and walked again first after a jump
 
 
 class _Stream:
     """One type's arrivals in a `Traffic`: where drawing stands, and what the current window drew."""
 
-    __slots__ = ("kind", "arrivals", "pair", "last", "bound", "number", "prevented", "tail", "generation",
-                 "pending")
+    __slots__ = ("kind", "arrivals", "pair", "last", "bound", "number", "prevented", "tail", "walked",
+                 "generation", "pending")
 
     def __init__(self, world: World, kind: IncidentTypeParameters):
         self.kind = kind
@@ -44,8 +49,9 @@ class _Stream:
         self.number = 0  # the number in its type of the next accepted candidate
         self.prevented = 0  # prevention uniforms used
         # The current window's draw, the position from which it is walked, and the number and prevention
-        # uniform of the first accepted candidate from there.
+        # uniform of the first accepted candidate from there; and how far it has been walked.
         self.tail: tuple[Drawn, int, int, int] | None = None
+        self.walked = 0
         self.generation = 0  # bumped when what it drew is taken back (its real arrivals lapse)
         self.pending: list[Any] = []  # events of its real arrivals still to come
 
@@ -60,7 +66,9 @@ class Traffic:
         self.pairs = {kind.pair for kind in kinds}  # the pairs whose tension these types read
         self.batches: list[Batch] = []
         self._feedback = world.p.arrival_feedback
-        self._span = WINDOW / sum(kind.rate_per_day for kind in kinds)  # days in a window
+        rate = sum(kind.rate_per_day for kind in kinds)
+        self._span = WINDOW / rate  # days in a window
+        self._after_jump = AFTER_JUMP / rate  # days walked first after a jump
         self.window_end = 0.0
         self._renewing = False  # a jump happened on this instant; drawing or walking again comes after it
         self._next_window()
@@ -73,6 +81,7 @@ class Traffic:
         if drawn.pending_day == self.world.p.horizon_days:
             self.world.agenda.tied = True
         s.tail = (drawn, 0, s.number, s.prevented)
+        s.walked = 0
         taken = int(drawn.accepted.sum())
         s.number += taken
         if kind.prevention_rate_factor < 1.0:
@@ -93,17 +102,22 @@ class Traffic:
             event = world.agenda.resume_at(end)
             event.callbacks.append(lambda _e: self._next_window())
 
-    def _walk(self, positions: range | list[int]) -> None:
-        """Walk the accepted candidates of the tails of the streams at `positions`, all at once."""
+    def _walk(self, positions: range | list[int], until: float = math.inf) -> None:
+        """Walk the accepted candidates of the tails of the streams at `positions` not walked yet, up to (not
+        including) `until`, all at once."""
         world = self.world
         gathered = Gathered()
         for t in positions:
             s = self.streams[t]
             assert s.tail is not None
             drawn, first, number, prevented = s.tail
+            start = s.walked
+            stop = len(drawn.days) if until == math.inf else int(np.searchsorted(drawn.days, until, side="left"))
+            s.walked = stop
+            before = int(drawn.accepted[first:start].sum()) if start > first else 0
             thinning = (None if s.kind.prevention_rate_factor >= 1.0 else
-                        lambda count, s=s, prevented=prevented: s.arrivals.prevention(prevented, count))
-            gathered.add(t, s.kind, drawn.days[first:], drawn.accepted[first:], number, thinning)
+                        lambda count, s=s, prevented=prevented + before: s.arrivals.prevention(prevented, count))
+            gathered.add(t, s.kind, drawn.days[start:stop], drawn.accepted[start:stop], number + before, thinning)
         batch, a, climbers = gathered.walk(world, self.kinds, True)
         self.batches.append(batch)
         for i in climbers.tolist():
@@ -134,13 +148,14 @@ class Traffic:
         affected = np.zeros(len(self.world.p.types), dtype=bool)
         for t in hit:
             affected[self.streams[t].kind.index] = True
-        for batch in self.batches[-2:]:
-            if ((batch.cand_days == day) & affected[batch.cand_types]).any():
-                agenda.tied = True
+        for batch in self.batches:
+            if batch.max_cand >= day:  # it holds candidates on or after the jump: those of `affected` go
+                if ((batch.cand_days == day) & affected[batch.cand_types]).any():
+                    agenda.tied = True
+                batch.truncate(day, affected)
         for batch in self.batches:
             if batch.max_last > day:
                 agenda.hand_back(batch, day, affected)
-        self.batches[-1].truncate(day, affected)
         for t in hit:
             s = self.streams[t]
             assert s.tail is not None
@@ -162,18 +177,35 @@ class Traffic:
                 s.tail = None
             else:
                 s.tail = (drawn, happened, number, prevented)
+                s.walked = happened
         self._renewing = True
         agenda.right_after(lambda _e: self._renew(hit))  # once the tension has risen
 
     def _renew(self, hit: list[int]) -> None:
+        """Draw (with arrival feedback) and walk again the streams `hit` by a jump: a few days first, then
+        the rest of the window unless another jump takes them back before."""
         self._renewing = False
         if self._feedback:
             for t in hit:
                 s = self.streams[t]
                 kind = s.kind
                 s.bound = kind.rate_per_day * (1.0 + self._feedback * self.world.tension_of[kind.index].at(s.last))
-                self._draw(s, self.window_end)
-        self._walk(hit)
+        self._stretch(hit, [self.streams[t].generation for t in hit], self._after_jump)
+
+    def _stretch(self, hit: list[int], generations: list[int], days: float) -> None:
+        """The next `days` (up to the window's end) of the streams `hit`, unless a later jump took them back;
+        the rest of the window after that."""
+        hit = [t for t, g in zip(hit, generations, strict=True) if self.streams[t].generation == g]
+        if not hit:
+            return
+        end = min(self.window_end, self.world.env.now + days)
+        if self._feedback:
+            for t in hit:
+                self._draw(self.streams[t], end)
+        self._walk(hit, end)
+        if end < self.window_end:
+            event = self.world.agenda.resume_at(end)
+            event.callbacks.append(lambda _e: self._stretch(hit, generations, math.inf))
 
 
 def settle_quiet_types(world: World, kinds: list[IncidentTypeParameters], stop: float) -> Batch:

@@ -32,7 +32,7 @@ class Batch:
     i's walked moves were taken back (it went back to its routine), inf if none."""
 
     __slots__ = ("cand_days", "cand_types", "starts", "numbers", "types", "last", "d_day", "d_rung", "d_sign",
-                 "d_owner", "e_day", "e_owner", "cut", "max_last")
+                 "d_owner", "e_day", "e_owner", "cut", "max_last", "max_cand")
 
     def __init__(self, cand_days: np.ndarray, cand_types: np.ndarray, starts: np.ndarray, numbers: np.ndarray,
                  types: np.ndarray, last: np.ndarray, deltas: list[np.ndarray], events: list[np.ndarray]):
@@ -42,11 +42,13 @@ class Batch:
         self.e_day, self.e_owner = events
         self.cut = np.full(len(starts), math.inf)
         self.max_last = float(last.max()) if len(last) else -math.inf
+        self.max_cand = float(cand_days.max()) if len(cand_days) else -math.inf
 
     def truncate(self, day: float, affected: np.ndarray) -> None:
         """Of the types `affected` (a mask by type index), keep only what happened before `day`."""
         cand_keep = (self.cand_days < day) | ~affected[self.cand_types]
         self.cand_days, self.cand_types = self.cand_days[cand_keep], self.cand_types[cand_keep]
+        self.max_cand = float(self.cand_days.max()) if len(self.cand_days) else -math.inf
         keep = (self.starts < day) | ~affected[self.types]
         if keep.all():
             return
