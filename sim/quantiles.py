@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from statistics import NormalDist
 
 import numpy as np
 
@@ -42,6 +43,13 @@ _FAR_DEN = (2.04426310338993978564e-15, 1.42151175831644588870e-7, 1.84631831751
             5.99832206555887937690e-1, 1.0)
 
 
+# `NormalDist.inv_cdf` itself, one element at a time, gives the same floats and costs less than some twenty
+# array operations for up to about this many elements (measured): for all of a small array, for the tails.
+ONE_BY_ONE = 128
+FEW_TAILS = 256
+_STANDARD = NormalDist()
+
+
 def _stacked(numerator: tuple[float, ...], denominator: tuple[float, ...]) -> np.ndarray:
     return np.array([numerator, denominator], dtype=float).T[:, :, None]  # (power, 2, 1)
 
@@ -54,9 +62,11 @@ _FAR = _stacked(_FAR_NUM, _FAR_DEN)
 def _horner(coefficients: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Numerator and denominator (rows 0 and 1) by Horner's rule, as `NormalDist.inv_cdf` writes them
     (((c0 * r + c1) * r + c2) ...): both polynomials in one array operation per power."""
-    value = coefficients[0] * r + coefficients[1]
-    for c in coefficients[2:]:
-        value = value * r + c
+    value = coefficients[0] * r
+    value += coefficients[1]
+    for c in coefficients[2:]:  # in place: the same operations, without a new array for each
+        value *= r
+        value += c
     return value
 
 
@@ -65,26 +75,40 @@ def standard_normal_quantiles(p: np.ndarray) -> np.ndarray:
     .inv_cdf` computes before it returns `mu + (x * sigma)`: the same floats. Any shape."""
     shape = p.shape
     p = p.ravel()
+    if len(p) <= ONE_BY_ONE:
+        return _one_by_one(p).reshape(shape)
     q = p - 0.5
     r = 0.180625 - q * q
     nd = _horner(_CENTRAL, r)
-    x = (nd[0] * q) / nd[1]  # the central formula, right where |q| <= 0.425
-    tail = np.abs(q) > 0.425
-    if tail.any():
-        qt = q[tail]
-        pt = p[tail]
-        rt = np.sqrt(-elementwise(math.log, np.where(qt <= 0.0, pt, 1.0 - pt)))
-        near = rt <= 5.0
-        xt = np.empty_like(rt)
-        if near.any():
-            nd = _horner(_NEAR, rt[near] - 1.6)
-            xt[near] = nd[0] / nd[1]
-        far = ~near
-        if far.any():
-            nd = _horner(_FAR, rt[far] - 5.0)
-            xt[far] = nd[0] / nd[1]
-        x[tail] = np.where(qt < 0.0, -xt, xt)
+    x = nd[0] * q
+    x /= nd[1]  # the central formula, right where |q| <= 0.425
+    tail = np.flatnonzero(np.abs(q) > 0.425)
+    if len(tail) > FEW_TAILS:
+        x[tail] = _tails(p[tail], q[tail])
+    elif len(tail):
+        x[tail] = _one_by_one(p[tail])
     return x.reshape(shape)
+
+
+def _one_by_one(p: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(_STANDARD.inv_cdf, p.tolist()), dtype=float, count=len(p))
+
+
+def _tails(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """The quantiles where |q| > 0.425: a logarithm, then one of two rational functions."""
+    r = np.sqrt(-elementwise(math.log, np.where(q <= 0.0, p, 1.0 - p)))
+    near = r <= 5.0
+    if near.all():
+        nd = _horner(_NEAR, r - 1.6)
+        x = nd[0] / nd[1]
+    else:
+        x = np.empty_like(r)
+        nd = _horner(_NEAR, r[near] - 1.6)
+        x[near] = nd[0] / nd[1]
+        far = ~near
+        nd = _horner(_FAR, r[far] - 5.0)
+        x[far] = nd[0] / nd[1]
+    return np.where(q < 0.0, -x, x)
 
 
 def normal_quantiles(p: np.ndarray, mu: float | np.ndarray, sigma: float | np.ndarray) -> np.ndarray:

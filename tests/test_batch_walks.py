@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from sim import load_scenario
+from sim import quantiles as quantiles_module
 from sim.engine import World, replication_seed, simulate
 from sim.engine import arrivals as arrivals_module
 from sim.engine import batch as batch_module
@@ -44,9 +45,16 @@ def _uniforms(seed: int, n: int) -> np.ndarray:
     return np.concatenate([rng.random(n), rng.random(200) * 1e-10, 1 - rng.random(200) * 1e-10, EDGES])
 
 
-def test_normal_quantiles_are_the_floats_normaldist_gives() -> None:
-    p = _uniforms(1, 200_000)[1:-1]  # inv_cdf is defined on (0, 1)
+@pytest.mark.parametrize("n", [60, 900, 200_000])
+def test_normal_quantiles_are_the_floats_normaldist_gives(n: int) -> None:
+    # Three ways to the same floats: inv_cdf one by one (small arrays), arrays with the tails one by one,
+    # arrays throughout (many tails, some beyond r = 5, where the third rational function applies).
+    rng = np.random.default_rng(n)
+    p = _uniforms(1, 200_000)[1:-1] if n > 1000 else np.concatenate([rng.random(n), EDGES, [1e-12, 1 - 1e-12]])
     p = p[(p > 0.0) & (p < 1.0)]
+    tails = int((np.abs(p - 0.5) > 0.425).sum())
+    assert (len(p) <= quantiles_module.ONE_BY_ONE if n == 60 else
+            tails <= quantiles_module.FEW_TAILS if n == 900 else tails > quantiles_module.FEW_TAILS)
     expected = np.array([NormalDist(0.3, 1.7).inv_cdf(x) for x in p.tolist()])
     assert np.array_equal(normal_quantiles(p, 0.3, 1.7), expected)
     # The standard quantile x is what inv_cdf computes before it returns mu + (x * sigma).
