@@ -210,6 +210,8 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
     bars = bool(barred_at[:, :, :top_start + 1].any())
     hazardous_at = kinds.hazardous if climbable and kinds.hazardous.any() else None
     lognormal = _LogNormalDelays.of(kinds, rows) if n >= SMALL else None
+    # Without tension (none yet) feedback multiplies by 1.0: skip it.
+    tense = bool(feedback) and any(tension.state[0] != 0.0 for tension, _ in kinds.tension_groups)
     delay_samplers = [[pair[s].delay_days for pair in kinds.sides] for s in (0, 1)]
     command_samplers = [[pair[s].command_days for pair in kinds.sides] for s in (0, 1)]
 
@@ -251,7 +253,7 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
         # for the ending incidents too and thrown away.
         up_at = kinds.up[tt, s, rung]
         if climbable:
-            if feedback:
+            if tense:
                 up_at = up_at * (1.0 + feedback * _tension_by_type(kinds, tt, day))
             up_at = np.where(provoked, up_at * kinds.retaliation[tt, s], up_at)
             if hazardous_at is not None:
