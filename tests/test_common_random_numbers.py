@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sim.engine import replication_seed, simulate
 from sim.engine.streams import Purpose, Streams, UniformBlocks
 from sim.run.compile import compile_scenario
@@ -73,3 +77,18 @@ def test_same_seed_same_record_and_different_seed_different_record() -> None:
     c = simulate(params, 54321)
     assert a == b
     assert (a.incidents, a.events) != (c.incidents, c.events)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.integers(0, 2**32 - 1), st.integers(0, 2**64 - 1), st.integers(0, 2**200)),
+       st.lists(st.one_of(st.integers(0, 40), st.integers(0, 2**70)), min_size=1, max_size=12))
+def test_each_stream_is_numpys_seed_sequence_of_its_key(seed: int, key: list[int]) -> None:
+    # Streams computes SeedSequence's words itself (cheaper); every stream must still be the one numpy's
+    # SeedSequence(seed, spawn_key=key) seeds, for any seed and key (long ones included), in any order.
+    streams = Streams(seed)
+    ours = streams.generator(*key).random(4)
+    numpys = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=tuple(key)))).random(4)
+    assert np.array_equal(ours, numpys)
+    again = streams.generator(*key[:1]).random(2)  # a second key of the same seed reuses its mixed pool
+    assert np.array_equal(again, np.random.Generator(np.random.PCG64(
+        np.random.SeedSequence(seed, spawn_key=tuple(key[:1])))).random(2))

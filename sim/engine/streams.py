@@ -35,19 +35,129 @@ def replication_seed(root_seed: int, replication: int) -> int:
 
 
 class Streams:
-    """Factory of independent generators for one replication."""
+    """Factory of independent generators for one replication: stream `key` is PCG64 seeded by
+    `SeedSequence(seed, spawn_key=key)`, its words computed by `_SeedWords` (the same words, for less than
+    half the cost of building a SeedSequence, which a replication does some fifteen times)."""
 
-    __slots__ = ("seed",)
+    __slots__ = ("seed", "_words")
 
     def __init__(self, seed: int):
         self.seed = seed
+        self._words: _SeedWords | None = None
 
     def generator(self, *key: int) -> np.random.Generator:
-        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=key)))
+        if not key or self.seed < 0 or min(key) < 0:  # not a stream of ours: numpy's own (and its errors)
+            return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=key)))
+        if self._words is None:
+            self._words = _SeedWords(self.seed)
+        return np.random.Generator(np.random.PCG64(self._words.spawned(key)))
 
     def draws(self, *key: int) -> Draws:
         """Uniforms from a stream of their own, created only when the first one is needed."""
         return Draws([], 0, 0, self, tuple(int(k) for k in key))
+
+
+_MASK = 0xFFFFFFFF
+_INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
+_MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
+
+
+def _uint32_words(n: int) -> list[int]:
+    """A non-negative integer as 32-bit words, lowest first (zero is one word), as SeedSequence reads it."""
+    words = [n & _MASK]
+    n >>= 32
+    while n:
+        words.append(n & _MASK)
+        n >>= 32
+    return words
+
+
+def _hash_constants(count: int, init: int, mult: int) -> list[tuple[int, int]]:
+    """The (xor, multiplier) pairs the hash uses, in order: its constant before and after each update."""
+    out, h = [], init
+    for _ in range(count):
+        after = (h * mult) & _MASK
+        out.append((h, after))
+        h = after
+    return out
+
+
+_HASH_A = tuple(_hash_constants(16 + 4 * 32, _INIT_A, _MULT_A))  # pool of four: 4 + 12, then 4 per extra word
+_HASH_B = tuple(_hash_constants(8, _INIT_B, _MULT_B))  # four 64-bit words of state out
+
+
+def _constants(count: int) -> tuple[tuple[int, int], ...]:
+    """At least `count` of the pool's hash constants (a longer table is built whole, then swapped in)."""
+    global _HASH_A
+    table = _HASH_A
+    if count > len(table):
+        table = tuple(_hash_constants(max(count, 2 * len(table)), _INIT_A, _MULT_A))
+        _HASH_A = table
+    return table
+
+
+def _hashmix(value: int, constant: tuple[int, int]) -> int:
+    xor, mult = constant
+    value = ((value ^ xor) * mult) & _MASK
+    return value ^ (value >> 16)
+
+
+def _mix(x: int, y: int) -> int:
+    result = (_MIX_L * x - _MIX_R * y) & _MASK
+    return result ^ (result >> 16)
+
+
+class _SeedWords(np.random.bit_generator.ISeedSequence):
+    """`numpy.random.SeedSequence(seed, spawn_key=key).generate_state(4, np.uint64)` for every key of one seed,
+    written out in Python integers (numpy's algorithm, after Melissa O'Neill's seed_seq): the seed's words
+    are mixed into the pool once, each key's words on top of that copy. `spawned(key)` is the seed sequence
+    PCG64 reads its state from (tests compare it with numpy's on random seeds and keys)."""
+
+    def __init__(self, seed: int, state: np.ndarray | None = None):
+        self._state = state
+        if state is not None:
+            return
+        words = _uint32_words(int(seed))
+        words += [0] * (4 - len(words))  # with a spawn key, SeedSequence pads the seed to the pool's size
+        h = _constants(16 + 4 * len(words))
+        pool = [_hashmix(words[i], h[i]) for i in range(4)]
+        i = 4
+        for src in range(4):
+            for dst in range(4):
+                if src != dst:
+                    pool[dst] = _mix(pool[dst], _hashmix(pool[src], h[i]))
+                    i += 1
+        for word in words[4:]:
+            for dst in range(4):
+                pool[dst] = _mix(pool[dst], _hashmix(word, h[i]))
+                i += 1
+        self._pool, self._next = pool, i
+
+    def spawned(self, key: tuple[int, ...]) -> _SeedWords:
+        pool = list(self._pool)
+        words = [word for k in key for word in _uint32_words(int(k))]
+        i = self._next
+        h = _constants(i + 4 * len(words))
+        mask, left, right = _MASK, _MIX_L, _MIX_R
+        for word in words:
+            for dst in range(4):  # `_mix(pool[dst], _hashmix(word, h[i]))`, written out
+                xor, mult = h[i]
+                value = ((word ^ xor) * mult) & mask
+                value = (left * pool[dst] - right * (value ^ (value >> 16))) & mask
+                pool[dst] = value ^ (value >> 16)
+                i += 1
+        out = []
+        for j, word in enumerate(pool + pool):
+            xor, mult = _HASH_B[j]
+            value = ((word ^ xor) * mult) & mask
+            out.append(value ^ (value >> 16))
+        state = np.array([out[0] | out[1] << 32, out[2] | out[3] << 32, out[4] | out[5] << 32,
+                          out[6] | out[7] << 32], dtype=np.uint64)
+        return _SeedWords(0, state)
+
+    def generate_state(self, n_words: int, dtype: object = np.uint32) -> np.ndarray:
+        assert self._state is not None and n_words == 4 and np.dtype(dtype) == np.uint64  # what PCG64 asks
+        return self._state
 
 
 class Draws:
