@@ -205,8 +205,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         reference, reference_note = pinned_engine(Path(tmp))
         side_by_side = ({"note": reference_note} if reference is None else
-                        against_reference_engine(reference, 3 if args.smoke else 100, 1 if args.smoke else 10,
-                                                 1 if args.smoke else 3))
+                        against_reference_engine(reference, 3 if args.smoke else 150, 1 if args.smoke else 10,
+                                                 1 if args.smoke else 5))
     model = against_reference_model(3 if args.smoke else 100, 5 if args.smoke else 200, 1 if args.smoke else 3)
     results = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": platform.platform(),
