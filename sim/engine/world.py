@@ -54,6 +54,7 @@ class World:
         self._counts = [0] * n_types
         self._renew = [False] * n_types  # an arrival's own incident raised its type's tension (see arrivals)
         self._entries: list[list[float]] = [[] for _ in range(n_types)]  # days incidents entered, by type
+        self._walked_entries: list[list[np.ndarray]] = [[] for _ in range(n_types)]  # and those walked
         # Changes of rung of open incidents (day, rung, +1/-1) in the order they happened; the crisis level
         # (the highest rung among open incidents) and the days at each level follow (sim.engine.level).
         self._change_day: list[float] = []
@@ -279,8 +280,11 @@ class World:
         rec = self.record
         rec.days_at_or_above = days_at_or_above(days_at_levels(days, rungs, signs, end, p.top + 1))
         for j, entered in enumerate(self._entries):
-            if entered:
-                rec.incident_days_by_type[j] = int(np.unique(np.floor(entered)).size)
+            if entered or self._walked_entries[j]:
+                # Distinct days with an incident entering: np.unique's count, by sorting and counting steps.
+                floors = np.sort(np.floor(np.concatenate([np.asarray(entered, dtype=float),
+                                                          *self._walked_entries[j]])))
+                rec.incident_days_by_type[j] = 1 + int(np.count_nonzero(floors[1:] != floors[:-1]))
         rec.events = self.events
         # Suspended routines keep this world in reference cycles until the garbage collector runs; free
         # the large buffers now so memory stays flat however many replications a process runs.
@@ -301,7 +305,7 @@ class World:
             kind = self.p.types[j]
             rec.incidents += len(starts)
             rec.incidents_by_type[j] += len(starts)
-            self._entries[j] += starts.tolist()
+            self._walked_entries[j].append(starts)
             self._count_reach(kind, kind.start_rung, float(starts.min()), len(starts))
         all_days = np.concatenate([days, settled.d_day])
         order = np.argsort(all_days, kind="stable")
