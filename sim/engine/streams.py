@@ -156,7 +156,8 @@ class _SeedWords(np.random.bit_generator.ISeedSequence):
         return _SeedWords(0, state)
 
     def generate_state(self, n_words: int, dtype: object = np.uint32) -> np.ndarray:
-        assert self._state is not None and n_words == 4 and np.dtype(dtype) == np.uint64  # what PCG64 asks
+        if self._state is None or n_words != 4 or np.dtype(dtype) != np.uint64:  # PCG64 asks for 4 x uint64
+            raise ValueError("these words seed PCG64 only (4 words of uint64)")
         return self._state
 
 

@@ -68,7 +68,6 @@ class Traffic:
         self._feedback = world.p.arrival_feedback
         rate = sum(kind.rate_per_day for kind in kinds)
         self._span = WINDOW / rate  # days in a window
-        self._after_jump = AFTER_JUMP / rate  # days walked first after a jump
         self.window_end = 0.0
         self._renewing = False  # a jump happened on this instant; drawing or walking again comes after it
         self._next_window()
@@ -190,7 +189,11 @@ class Traffic:
                 s = self.streams[t]
                 kind = s.kind
                 s.bound = kind.rate_per_day * (1.0 + self._feedback * self.world.tension_of[kind.index].at(s.last))
-        self._stretch(hit, [self.streams[t].generation for t in hit], self._after_jump)
+        # A few incidents expected at the rates as they stand after the jump (arrival feedback may have
+        # multiplied them), not at the base rates: with high tension that would be many more.
+        rate = sum(self.streams[t].bound for t in hit)
+        days = AFTER_JUMP / rate if rate > 0.0 else math.inf
+        self._stretch(hit, [self.streams[t].generation for t in hit], days)
 
     def _stretch(self, hit: list[int], generations: list[int], days: float) -> None:
         """The next `days` (up to the window's end) of the streams `hit`, unless a later jump took them back;
