@@ -76,7 +76,7 @@ def standard_normal_quantiles(p: np.ndarray) -> np.ndarray:
     shape = p.shape
     p = p.ravel()
     if len(p) <= ONE_BY_ONE:
-        return _one_by_one(p).reshape(shape)
+        return elementwise(_STANDARD.inv_cdf, p).reshape(shape)
     q = p - 0.5
     r = 0.180625 - q * q
     nd = _horner(_CENTRAL, r)
@@ -86,12 +86,8 @@ def standard_normal_quantiles(p: np.ndarray) -> np.ndarray:
     if len(tail) > FEW_TAILS:
         x[tail] = _tails(p[tail], q[tail])
     elif len(tail):
-        x[tail] = _one_by_one(p[tail])
+        x[tail] = elementwise(_STANDARD.inv_cdf, p[tail])
     return x.reshape(shape)
-
-
-def _one_by_one(p: np.ndarray) -> np.ndarray:
-    return np.fromiter(map(_STANDARD.inv_cdf, p.tolist()), dtype=float, count=len(p))
 
 
 def _tails(p: np.ndarray, q: np.ndarray) -> np.ndarray:

@@ -36,20 +36,20 @@ def replication_seed(root_seed: int, replication: int) -> int:
 
 class Streams:
     """Factory of independent generators for one replication: stream `key` is PCG64 seeded by
-    `SeedSequence(seed, spawn_key=key)`, its words computed by `_SeedWords` (the same words, for less than
+    `SeedSequence(seed, spawn_key=key)`, its words computed by `_SeedPool` (the same words, for less than
     half the cost of building a SeedSequence, which a replication does some fifteen times)."""
 
     __slots__ = ("seed", "_words")
 
     def __init__(self, seed: int):
         self.seed = seed
-        self._words: _SeedWords | None = None
+        self._words: _SeedPool | None = None
 
     def generator(self, *key: int) -> np.random.Generator:
         if not key or self.seed < 0 or min(key) < 0:  # not a stream of ours: numpy's own (and its errors)
             return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=key)))
         if self._words is None:
-            self._words = _SeedWords(self.seed)
+            self._words = _SeedPool(self.seed)
         return np.random.Generator(np.random.PCG64(self._words.spawned(key)))
 
     def draws(self, *key: int) -> Draws:
@@ -107,16 +107,15 @@ def _mix(x: int, y: int) -> int:
     return result ^ (result >> 16)
 
 
-class _SeedWords(np.random.bit_generator.ISeedSequence):
-    """`numpy.random.SeedSequence(seed, spawn_key=key).generate_state(4, np.uint64)` for every key of one seed,
-    written out in Python integers (numpy's algorithm, after Melissa O'Neill's seed_seq): the seed's words
-    are mixed into the pool once, each key's words on top of that copy. `spawned(key)` is the seed sequence
-    PCG64 reads its state from (tests compare it with numpy's on random seeds and keys)."""
+class _SeedPool:
+    """The pool of `numpy.random.SeedSequence(seed, spawn_key=key)` for every key of one seed, written out in
+    Python integers (numpy's algorithm, after Melissa O'Neill's seed_seq): the seed's words are mixed in once,
+    each key's words on top of a copy; `spawned(key)` gives the words PCG64 is seeded with (tests compare
+    the streams with numpy's on random seeds and keys)."""
 
-    def __init__(self, seed: int, state: np.ndarray | None = None):
-        self._state = state
-        if state is not None:
-            return
+    __slots__ = ("_pool", "_next")
+
+    def __init__(self, seed: int):
         words = _uint32_words(int(seed))
         words += [0] * (4 - len(words))  # with a spawn key, SeedSequence pads the seed to the pool's size
         h = _constants(16 + 4 * len(words))
@@ -133,14 +132,14 @@ class _SeedWords(np.random.bit_generator.ISeedSequence):
                 i += 1
         self._pool, self._next = pool, i
 
-    def spawned(self, key: tuple[int, ...]) -> _SeedWords:
+    def spawned(self, key: tuple[int, ...]) -> _Words:
         pool = list(self._pool)
         words = [word for k in key for word in _uint32_words(int(k))]
         i = self._next
         h = _constants(i + 4 * len(words))
         mask, left, right = _MASK, _MIX_L, _MIX_R
         for word in words:
-            for dst in range(4):  # `_mix(pool[dst], _hashmix(word, h[i]))`, written out
+            for dst in range(4):  # `_mix(pool[dst], _hashmix(word, h[i]))`, written out: this runs per stream
                 xor, mult = h[i]
                 value = ((word ^ xor) * mult) & mask
                 value = (left * pool[dst] - right * (value ^ (value >> 16))) & mask
@@ -151,12 +150,18 @@ class _SeedWords(np.random.bit_generator.ISeedSequence):
             xor, mult = _HASH_B[j]
             value = ((word ^ xor) * mult) & mask
             out.append(value ^ (value >> 16))
-        state = np.array([out[0] | out[1] << 32, out[2] | out[3] << 32, out[4] | out[5] << 32,
-                          out[6] | out[7] << 32], dtype=np.uint64)
-        return _SeedWords(0, state)
+        return _Words(np.array([out[0] | out[1] << 32, out[2] | out[3] << 32, out[4] | out[5] << 32,
+                                out[6] | out[7] << 32], dtype=np.uint64))
+
+
+class _Words(np.random.bit_generator.ISeedSequence):
+    """A seed sequence that hands PCG64 the four words it asks for, computed beforehand."""
+
+    def __init__(self, state: np.ndarray):
+        self._state = state
 
     def generate_state(self, n_words: int, dtype: object = np.uint32) -> np.ndarray:
-        if self._state is None or n_words != 4 or np.dtype(dtype) != np.uint64:  # PCG64 asks for 4 x uint64
+        if n_words != 4 or np.dtype(dtype) != np.uint64:  # what PCG64 asks for
             raise ValueError("these words seed PCG64 only (4 words of uint64)")
         return self._state
 

@@ -66,8 +66,7 @@ class Traffic:
         self.pairs = {kind.pair for kind in kinds}  # the pairs whose tension these types read
         self.batches: list[Batch] = []
         self._feedback = world.p.arrival_feedback
-        rate = sum(kind.rate_per_day for kind in kinds)
-        self._span = WINDOW / rate  # days in a window
+        self._span = WINDOW / sum(kind.rate_per_day for kind in kinds)  # days in a window
         self.window_end = 0.0
         self._renewing = False  # a jump happened on this instant; drawing or walking again comes after it
         self._next_window()
