@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sim.engine import World, replication_seed
-from sim.engine.parameters import ModelParameters
-from sim.engine.record import ReplicationRecord
+from sim.engine.model.parameters import ModelParameters
+from sim.engine.model.record import ReplicationRecord
 from sim.run.compile import compile_scenario
 from sim.scenario import load_scenario_text
 
@@ -61,4 +61,4 @@ def single_incident(p: ModelParameters, seed: int, kind: int = 0) -> tuple[Repli
     world = World(p, replication_seed(seed, 0))
     world.spawn(p.types[kind])
     world.env.run()
-    return world.record, world.events
+    return world.record, world.rep.events

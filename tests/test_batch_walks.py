@@ -17,14 +17,16 @@ from pydantic import TypeAdapter
 from sim import load_scenario
 from sim import quantiles as quantiles_module
 from sim.engine import World, replication_seed, simulate
-from sim.engine import arrivals as arrivals_module
-from sim.engine import batch as batch_module
-from sim.engine import traffic as traffic_module
-from sim.engine import walked as walked_module
-from sim.engine.batch import CLIMBED, LONG, QUIET, walk_many
-from sim.engine.level import days_at_levels
-from sim.engine.quiet import Walk, can_climb, may_walk, walk
-from sim.engine.streams import Purpose
+from sim.engine.model.level import days_at_levels
+from sim.engine.model.state import can_climb
+from sim.engine.model.streams import Purpose
+from sim.engine.walks import arrivals as arrivals_module
+from sim.engine.walks import batch as batch_module
+from sim.engine.walks import rows as rows_module
+from sim.engine.walks import traffic as traffic_module
+from sim.engine.walks import walked as walked_module
+from sim.engine.walks.batch import CLIMBED, LONG, QUIET, walk_many
+from sim.engine.walks.quiet import Walk, may_walk, walk
 from sim.quantiles import normal_quantiles, standard_normal_quantiles
 from sim.run.compile import compile_scenario
 from sim.scenario.distributions import Duration
@@ -85,7 +87,7 @@ def test_a_sampler_maps_an_array_to_the_floats_its_scalar_calls_give(spec: objec
 
 # --- the crisis level ------------------------------------------------------------------------------
 def _tracked_event_by_event(events: list[tuple[float, str, int, int]], end: float, n_rungs: int) -> list[float]:
-    """The tracker the engine kept before `sim.engine.level`: updated at each enter, move and leave."""
+    """The tracker the engine kept before `sim.engine.model.level`: updated at each enter, move and leave."""
     open_at = [0] * n_rungs
     level, since = -1, 0.0
     time = [0.0] * n_rungs
@@ -176,28 +178,27 @@ def test_walk_many_walks_every_incident_as_quiet_walk_does(path: Path, arm: str)
     p = world.p
     kinds = [k for k in p.types if may_walk(p, k)]
     assert kinds, "the scenario has walkable incident types"
-    table = walked_module.kinds_of(world, kinds)
+    table = walked_module.kinds_of(world.rep, kinds)
     rng = np.random.default_rng(5)
     per_type = 150
     t = np.repeat(np.arange(len(kinds)), per_type)
     numbers = np.tile(np.arange(per_type), len(kinds))
     starts = rng.random(len(t)) * 300.0
-    rows = np.concatenate([world.blocks_of(k).rows(np.arange(per_type)) for k in kinds])
+    rows = np.concatenate([world.rep.blocks_of(k).rows(np.arange(per_type)) for k in kinds])
     climbable = any(can_climb(k) for k in kinds)
-    w = walk_many(table, t, starts, rows, p.escalation_feedback, p.mechanisms.hazard_multiplier,
-                  p.mechanisms.hazard_below_rung, p.weapons_rung, p.ambiguous, climbable)
+    w = walk_many(table, t, starts, rows, p, climbable)
     resume = dict(w.resume)
     seen = {QUIET: 0, CLIMBED: 0, LONG: 0}
     for i in range(len(t)):
         kind = kinds[int(t[i])]
-        covered = world.covered[kind.index]
-        course = walk(world, kind, covered, float(starts[i]), world.block(kind, int(numbers[i])))
+        covered = world.rep.covered[kind.index]
+        course = walk(world.rep, kind, covered, float(starts[i]), world.rep.block(kind, int(numbers[i])))
         seen[int(w.status[i])] += 1
         mine = w.d_owner == i
         got = list(zip(w.d_day[mine].tolist(), w.d_rung[mine].tolist(), w.d_sign[mine].tolist(), strict=True))
         events = w.e_day[w.e_owner == i].tolist()
         if w.status[i] == LONG:  # the rest, one by one from where the batch left it
-            rest = walk(world, kind, covered, float(starts[i]), world.block(kind, int(numbers[i])),
+            rest = walk(world.rep, kind, covered, float(starts[i]), world.rep.block(kind, int(numbers[i])),
                         resume=resume[i])
             assert isinstance(rest, Walk) == isinstance(course, Walk)
             if not isinstance(rest, Walk):
@@ -229,6 +230,7 @@ def test_tiny_windows_and_batches_change_nothing(path: Path, monkeypatch: pytest
     monkeypatch.setattr(walked_module, "VECTOR_MIN", 2)
     monkeypatch.setattr(batch_module, "FEW", 0)
     monkeypatch.setattr(batch_module, "SMALL", 1)
+    monkeypatch.setattr(rows_module, "SMALL", 1)
     loaded = load_scenario(path, [f"horizon_days={min(load_scenario(path).scenario.horizon_days, 120.0)}"])
     for arm in loaded.arms:
         params = compile_scenario(loaded.arms[arm])
@@ -280,10 +282,10 @@ def test_a_rate_that_never_moves_is_drawn_as_a_running_sum_with_the_same_days() 
     world = _world(REPO / "scenarios" / "senkaku_baseline.yaml", "no_hotline")
     kind = world.p.types[3]
     base = kind.rate_per_day
-    steady = arrivals_module.draw(arrivals_module.ArrivalStream(world, kind), 0, 0.0, base * 1.3, base, 0.2,
+    steady = arrivals_module.draw(arrivals_module.ArrivalStream(world.rep, kind), 0, 0.0, base * 1.3, base, 0.2,
                                  (0.0, 0.0, math.log(2) / 45), 200.0)
     # The loop, written out: each gap divided by the bound the last candidate set, one after another.
-    stream = arrivals_module.ArrivalStream(world, kind)
+    stream = arrivals_module.ArrivalStream(world.rep, kind)
     stream.more()
     while len(stream.u) < 4 * len(steady.days) + 8:
         stream.more()
@@ -304,7 +306,7 @@ def test_arrival_gaps_asked_for_piecemeal_are_those_of_the_stream_in_order(asks:
     # its candidate's first uniform, and the uniforms are the stream's own, in order.
     world = _world(REPO / "scenarios" / "senkaku_baseline.yaml", "no_hotline")
     kind = world.p.types[0]
-    stream = arrivals_module.ArrivalStream(world, kind)
+    stream = arrivals_module.ArrivalStream(world.rep, kind)
     for pairs in asks:
         stream.more(pairs)
         assert len(stream.gaps) >= pairs and len(stream.u) >= 2 * len(stream.gaps)

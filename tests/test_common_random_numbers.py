@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine import replication_seed, simulate
-from sim.engine.streams import Purpose, Streams, UniformBlocks
+from sim.engine.model.streams import Purpose, Streams, UniformBlocks
 from sim.run.compile import compile_scenario
 from sim.scenario import load_scenario
 

@@ -1,9 +1,17 @@
-"""The decision rule of one move, branch by branch, with fixed draws (sim.engine.decision.decide)."""
+"""The decision rule of one move, branch by branch, with fixed draws (sim.engine.model.rule), and the same
+rule on arrays (the walks' namespace) giving, element by element, what it gives one incident at a time."""
 
 from __future__ import annotations
 
-from sim.engine.decision import DOWN, HOLD, UP, Situation, decide
-from sim.engine.parameters import PartyParameters, Side
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.engine.model import rule
+from sim.engine.model.parameters import PartyParameters, Side
+from sim.engine.model.rule import DOWN, HOLD, UP, Situation
+from sim.engine.model.xp import SCALAR
+from sim.engine.walks.rows import Rows, SideTables
 
 RUNGS = 6
 
@@ -14,6 +22,15 @@ def side(up: float = 0.2, down: float = 0.3, retaliation: float = 2.0, reciproci
                             lambda u: 0.0, True, 1.0, 0.0)
     return Side(party, "navy", (up,) * RUNGS, (down,) * RUNGS, retaliation, reciprocity, 0.0, face_saving,
                 lambda u: 0.0, 9, lambda u: 0.0, release_rung, 5)
+
+
+def decide(mover: Side, rung: int, p_up: float, factor: float, situation: Situation, clarified: bool, weapons: int,
+           accident: float, u_decide: float, u_accident: float) -> tuple[int, bool]:
+    """The rule for a mover whose escalation chance on `rung` is `p_up` (no tension to read)."""
+    assert p_up == mover.up[rung]
+    step, happened = rule.decide(mover, rung, situation, clarified, None, 0.0, factor, weapons, accident, u_decide,
+                                 u_accident)
+    return int(step), bool(happened)
 
 
 CALM = Situation()
@@ -81,3 +98,45 @@ def test_the_mechanism_factor_multiplies_the_escalation_chance_and_zero_forbids_
 def test_the_escalation_chance_is_capped_at_one() -> None:
     s = side(up=0.8, down=0.3, retaliation=3.0)  # 2.4 -> 1: no room left to step down
     assert decide(s, 1, 0.8, 1.0, PROVOKED, False, 4, 0.0, 0.999, 0.9)[0] == UP
+
+
+_probabilities = st.floats(0.0, 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_probabilities, _probabilities), min_size=RUNGS, max_size=RUNGS),
+       st.floats(1.0, 5.0), st.floats(0.0, 3.0), st.floats(0.0, 1.0), st.floats(0.0, 3.0), st.integers(0, RUNGS),
+       st.integers(0, 2**32 - 1))
+def test_the_rule_on_arrays_gives_each_incident_what_it_gives_one_at_a_time(
+        chances: list[tuple[float, float]], retaliation: float, reciprocity: float, misperception: float,
+        feedback: float, release: int, seed: int) -> None:
+    up = tuple(min(a, 1.0 - b) for a, b in chances)
+    down = tuple(b for _, b in chances)
+    party = side().party
+    mover = Side(party, "navy", up, down, retaliation, reciprocity, misperception, 0.5, lambda u: 0.0, 9,
+                 lambda u: 0.0, release, 5)
+    other = Side(party, "navy", down, up, retaliation, reciprocity, 1.0 - misperception, 0.2, lambda u: 0.0, 9,
+                 lambda u: 0.0, release, 5)
+    rng = np.random.default_rng(seed)
+    n = 300
+    rung = rng.integers(0, RUNGS, n)
+    situation = Situation(rng.random(n) < 0.4, rng.random(n) < 0.3, rng.random(n) < 0.3)
+    tension = rng.random(n) * 2.0
+    factor = np.where(rng.random(n) < 0.5, 1.0, rng.random(n) * 2.0)
+    accident = rng.random(n) * 0.2
+    ambiguous = rng.random(n) < 0.5
+    u = rng.random((n, 3))
+    tables = SideTables([(other, mover)])  # side 1 moves: the mover
+    t = np.zeros(n, dtype=np.int64)
+    xp = Rows()
+    clarified = rng.random(n) < 0.3
+    step, happened = rule.decide(tables.side(t, 1), rung, situation, clarified, tension, feedback, factor, 4, accident,
+                                 u[:, 0], u[:, 1], xp)
+    after = rule.after_move(xp, step, happened, u[:, 2], tables.side(t, 0), ambiguous)
+    for i in range(n):
+        one = Situation(bool(situation.provoked[i]), bool(situation.misread[i]), bool(situation.other_stepped_down[i]))
+        s, h = rule.decide(mover, int(rung[i]), one, bool(clarified[i]), float(tension[i]), feedback, float(factor[i]), 4,
+                           float(accident[i]), float(u[i, 0]), float(u[i, 1]))
+        assert (s, h) == (step[i], happened[i])
+        assert rule.after_move(SCALAR, s, h, float(u[i, 2]), other, bool(ambiguous[i])) == tuple(
+            x[i] for x in after)

@@ -1,4 +1,4 @@
-"""The engine's fast path (walked incidents, emulated arrivals, sim.engine.agenda) gives exactly the records
+"""The engine's fast path (walked incidents, emulated arrivals, sim.engine.walks.agenda) gives exactly the records
 of the event-by-event reference path: the same replications.csv, byte for byte, on every scenario."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import pytest
 
 from sim import load_scenario
 from sim.engine import World, replication_seed, simulate
-from sim.engine.agenda import Agenda, Settled
-from sim.engine.quiet import can_climb, may_walk
+from sim.engine.model.state import can_climb
+from sim.engine.walks.agenda import Agenda, Settled
+from sim.engine.walks.quiet import may_walk
 from sim.folder.files import ResultsFolder
 from sim.folder.run_folder import start_run
 from sim.run.compile import compile_scenario

@@ -6,8 +6,8 @@ import dataclasses
 
 import simpy
 
-from sim.engine.hotline import Hotline
-from sim.engine.parameters import HotlineParameters
+from sim.engine.events.hotline import Hotline
+from sim.engine.model.parameters import HotlineParameters
 
 
 def _hotline(**changes) -> Hotline:

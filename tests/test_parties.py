@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from sim.engine import World, replication_seed, simulate
-from sim.engine.tension import Tensions
+from sim.engine.model.tension import Tensions
 from sim.folder.files import ResultsFolder
 from sim.folder.run_folder import start_run
 from sim.run.compile import compile_scenario

@@ -23,7 +23,7 @@ import pytest
 
 from sim import load_scenario
 from sim.engine import replication_seed, simulate
-from sim.engine.record import ReplicationRecord
+from sim.engine.model.record import ReplicationRecord
 from sim.run.compile import compile_scenario
 from sim.scenario.assumptions import AssumptionNumber, assumption_numbers
 from sim.scenario.load import LoadedScenario, apply_overrides
@@ -113,15 +113,19 @@ def test_every_assumption_moved_down_and_up_gives_identical_records_on_both_path
 
 def test_the_guard_sees_a_term_the_walks_leave_out(monkeypatch: pytest.MonkeyPatch) -> None:
     # A posture term added to the event path's decision rule and left out of the walks: every escalation
-    # chance x1.5 when incidents run event by event. The guard must report it on the flagship.
-    from sim.engine import incident
+    # chance x1.5 when incidents run event by event (the walks call the rule as written). The guard must
+    # report it on the flagship.
+    import types
 
-    decide = incident.decide
+    from sim.engine.events import incident
+    from sim.engine.model import rule
 
-    def with_a_new_term(mover, rung, p_up, *args):  # type: ignore[no-untyped-def]
-        return decide(mover, rung, p_up * 1.5, *args)
+    def with_a_new_term(mover, rung, situation, clarified, tension, feedback, factor, *rest):  # type: ignore[no-untyped-def]
+        return rule.decide(mover, rung, situation, clarified, tension, feedback, factor * 1.5, *rest)
 
-    monkeypatch.setattr(incident, "decide", with_a_new_term)
+    drifted = types.SimpleNamespace(**{name: getattr(rule, name) for name in rule.__all__})
+    drifted.decide = with_a_new_term
+    monkeypatch.setattr(incident, "rule", drifted)
     found, compared = disagreements(REPO / "scenarios" / "senkaku_baseline.yaml",
                                     keys=["parties.CHN.posture.retaliation_multiplier"])
     assert compared == 2

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
-from ..engine.record import LogEntry, ReplicationRecord
+from ..engine.model.record import LogEntry, ReplicationRecord
 from ..folder.files import OutputError
 from ..scenario.load import LoadedScenario
 from .figures import pretty_arm

@@ -11,7 +11,7 @@ import math
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..engine.parameters import (
+from ..engine.model.parameters import (
     AllyParameters,
     HotlineParameters,
     IncidentTypeParameters,

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..engine import replication_seed, simulate
-from ..engine.parameters import ModelParameters
+from ..engine.model.parameters import ModelParameters
 from ..scenario.load import LoadedScenario
 from ..scenario.mechanisms import MECHANISM_NAMES
 from ..scenario.schema import Scenario

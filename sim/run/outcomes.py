@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.record import ANSWER_DELAY_EDGES_HOURS, ReplicationRecord
+from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS, ReplicationRecord
 
 __all__ = ["Layout", "Row", "COUNTS", "THIRD_PARTY_COUNTS", "ANSWER_DELAY_LABELS"]
 

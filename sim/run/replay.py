@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..engine import replication_seed, simulate
-from ..engine.record import ReplicationRecord
-from ..engine.world import World
+from ..engine.events.world import World
+from ..engine.model.record import ReplicationRecord
 from ..scenario.load import LoadedScenario
 from ..scenario.schema import Scenario
 from .compile import compile_scenario

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.record import ANSWER_DELAY_EDGES_HOURS
+from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS
 from .outcomes import ANSWER_DELAY_LABELS, COUNTS, THIRD_PARTY_COUNTS, Row
 from .stats import PairedCounts, paired_difference, variance_reduction, wilson
 

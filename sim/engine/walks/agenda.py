@@ -1,32 +1,29 @@
 """The agenda: what a replication's fast path computed without events, and when it must defer to them.
 
-Walked incidents (`sim.engine.batch`, `sim.engine.quiet`) touch nothing but the record: they are counted,
-and their changes of rung go into the crisis level (`sim.engine.level`), which is computed once the run
-has stopped from every change sorted by day. What they read is the tension of their pair, so when it is
-about to jump the agenda asks the emulated arrivals (`sim.engine.traffic.Traffic`) to keep, for that
+Walked incidents (`sim.engine.walks.batch`, `sim.engine.walks.quiet`) touch nothing but the record: they
+are counted, and their changes of rung go into the crisis level (`sim.engine.model.level`), which is computed
+once the run has stopped from every change sorted by day. What they read is the tension of their pair, so
+when it is about to jump the agenda asks the emulated arrivals (`sim.engine.walks.traffic.Traffic`) to keep, for that
 pair's types, what came before, and hands walked incidents still open back to their routines
-(`Incident.run` from the state `quiet.walk` reaches on the jump's day). Anything whose order only the
+(the event-by-event routine, from the state `quiet.walk` reaches on the jump's day). Anything whose order only the
 event queue could decide - two things on exactly the same day, one of them walked - marks the replication
 `tied`, and `simulate` reruns it event by event.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from .incident import Incident
-from .parameters import IncidentTypeParameters
+from ..model.parameters import IncidentTypeParameters
 from .quiet import Walk, walk
-from .routine import start_routine
 from .traffic import Traffic, settle_quiet_types
 from .walked import Batch
 
 if TYPE_CHECKING:
-    from .world import World
+    from .host import Host
 
 __all__ = ["Agenda", "Settled"]
 
@@ -46,7 +43,7 @@ class Settled(NamedTuple):
 class Agenda:
     """The walked part of one replication."""
 
-    def __init__(self, world: World):
+    def __init__(self, world: Host):
         self.world = world
         self.tied = False
         self.traffic: Traffic | None = None  # the walkable types whose incidents may climb
@@ -55,40 +52,24 @@ class Agenda:
         # resume drawing arrivals, and arrivals taken back when tension jumped (they lapse).
         self.orderless: set[int] = set()
 
-    def _queued(self, day: float) -> Any:
-        """A triggered event, queued to be processed on exactly `day` (SimPy's internals: an event that
-        schedules itself at a time of our choosing, which the public API offers only as a timeout)."""
-        env = self.world.env
-        event = env.event()
-        event._ok = True
-        event._value = None
-        heapq.heappush(env._queue, (day, 1, next(env._eid), event))  # 1: simpy.events.NORMAL
-        return event
-
     def event_at(self, day: float) -> Any:
         """An event processed on exactly `day`."""
-        orderless = self.orderless
-        if any(item[0] == day and id(item[3]) not in orderless for item in self.world.env._queue):
+        env = self.world.env
+        if env.queued_on(day, self.orderless):
             self.tied = True  # the event queue would order the two by when they were scheduled
-        return self._queued(day)
+        return env.at(day)
 
     def resume_at(self, day: float) -> Any:
         """An event on `day` that resumes drawing arrivals: it changes nothing that another event on the same
         day reads, so its order among them does not matter."""
-        event = self._queued(day)
+        event = self.world.env.at(day)
         self.orderless.add(id(event))
         event.callbacks.append(lambda e: self.orderless.discard(id(e)))
         return event
 
     def right_after(self, callback: Any) -> None:
-        """Call `callback` once the event being processed is over, before anything else on its day (an
-        urgent event, as SimPy delivers an interrupt)."""
-        env = self.world.env
-        event = env.event()
-        event._ok = True
-        event._value = None
-        event.callbacks.append(callback)
-        env.schedule(event, 0)  # simpy.events.URGENT
+        """Call `callback` once the event being processed is over, before anything else on its day."""
+        self.world.env.right_after(callback)
 
     def before_jump(self, day: float, pairs: list[int]) -> None:
         """Tension of `pairs` is about to jump on `day`."""
@@ -99,29 +80,25 @@ class Agenda:
         """Walked incidents of `batch` of the types `affected` (a mask by type index) open on `day` go back
         to their routines from the state they reach then; their walked moves after `day` are taken back."""
         world = self.world
+        rep = world.rep
         started = (batch.starts < day) & affected[batch.types]
         if (started & (batch.last == day)).any():
             self.tied = True
         open_now = np.flatnonzero(started & (batch.last > day) & (batch.cut == math.inf))
         for i in open_now.tolist():
             kind = world.p.types[int(batch.types[i])]
-            covered = world.covered[kind.index]
+            covered = rep.covered[kind.index]
             if (batch.e_day[batch.e_owner == i] == day).any():
                 self.tied = True
                 continue
             batch.cut[i] = day
             number = int(batch.numbers[i])
-            draws = world.block(kind, number)
-            course = walk(world, kind, covered, float(batch.starts[i]), draws, until=day)
+            draws = rep.block(kind, number)
+            course = walk(rep, kind, covered, float(batch.starts[i]), draws, until=day)
             if not isinstance(course, Walk) or course.pending is None:
                 self.tied = True  # cannot happen: the same tension gives the same course up to `day`
                 continue
-            pending = course.pending
-            incident = Incident(world, kind, -1, number, draws)
-            incident.rung = pending.rung
-            incident.decisions = pending.decisions
-            incident.covered = covered
-            start_routine(incident.run(pending))
+            world.resume(kind, number, draws, course.pending, covered)
 
     def finish(self, stop: float) -> Settled:
         """What the walked incidents add, up to the day the run stopped."""

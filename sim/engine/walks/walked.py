@@ -1,7 +1,8 @@
 """Walked incidents in batches: who is walked how, and what a batch keeps of them.
 
 `walk_all` walks a batch of accepted candidates (of one or several types): many at once on arrays
-(`sim.engine.batch.walk_many`), the last few of those and small batches one by one (`sim.engine.quiet.walk`).
+(`sim.engine.walks.batch.walk_many`), the last few of those and small batches one by one
+(`sim.engine.walks.quiet.walk`).
 A `Batch` keeps the candidates' days (their arrival events count), the quiet incidents' changes of rung and
 event days, and what was taken back when tension jumped.
 """
@@ -14,12 +15,13 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from ..model import arrival
+from ..model.parameters import IncidentTypeParameters
 from .batch import CLIMBED, LONG, QUIET, Kinds, walk_many
-from .parameters import IncidentTypeParameters
 from .quiet import Walk, walk
 
 if TYPE_CHECKING:
-    from .world import World
+    from ..model.state import Replication
 
 __all__ = ["Batch", "Accepted", "Gathered", "kinds_of", "make_batch", "VECTOR_MIN"]
 
@@ -72,24 +74,22 @@ class Accepted(NamedTuple):
     numbers: np.ndarray
 
 
-def walk_all(world: World, kinds: Kinds, a: Accepted, climbable: bool
+def walk_all(rep: Replication, kinds: Kinds, a: Accepted, climbable: bool
               ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
     """Walk the incidents of `a`: status and last day of each, and the level changes (day, rung, sign,
     owner) and engine events (day, owner), of the climbing ones too (the caller keeps the quiet ones'). Few
     incidents are walked one by one (`quiet.walk`); many at once (`walk_many`), and the last few of those
     go on one by one from where it left them."""
-    p = world.p
+    p = rep.p
     n = len(a.days)
     if n >= VECTOR_MIN:
-        mech = p.mechanisms
         # `a` holds each type's incidents together, so their blocks can be put one type after another.
         cuts = np.flatnonzero(a.types[1:] != a.types[:-1]) + 1
         bounds = [0, *cuts.tolist(), n]
-        parts = [world.blocks_of(p.types[int(a.types[lo])]).rows(a.numbers[lo:hi])
+        parts = [rep.blocks_of(p.types[int(a.types[lo])]).rows(a.numbers[lo:hi])
                  for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
         rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
-        w = walk_many(kinds, a.t, a.days, rows, p.escalation_feedback, mech.hazard_multiplier,
-                      mech.hazard_below_rung, p.weapons_rung, p.ambiguous, climbable)
+        w = walk_many(kinds, a.t, a.days, rows, p, climbable)
         status, last = w.status.copy(), w.last.copy()
         # Changes of incidents that climb are dropped by the caller, by their final status.
         d = [w.d_day, w.d_rung, w.d_sign, w.d_owner]
@@ -108,7 +108,7 @@ def walk_all(world: World, kinds: Kinds, a: Accepted, climbable: bool
     for i, resume in todo:
         kind = p.types[int(a.types[i])]
         start_day = float(a.days[i])
-        course = walk(world, kind, world.covered[kind.index], start_day, world.block(kind, int(a.numbers[i])),
+        course = walk(rep, kind, rep.covered[kind.index], start_day, rep.block(kind, int(a.numbers[i])),
                       resume=resume)
         if not isinstance(course, Walk):
             status[i] = CLIMBED
@@ -141,11 +141,11 @@ def walk_all(world: World, kinds: Kinds, a: Accepted, climbable: bool
     return status, last, one_by_one, e_one_by_one
 
 
-def make_batch(world: World, kinds: Kinds, cand_days: np.ndarray, cand_types: np.ndarray, a: Accepted,
+def make_batch(rep: Replication, kinds: Kinds, cand_days: np.ndarray, cand_types: np.ndarray, a: Accepted,
                climbable: bool) -> tuple[Batch, np.ndarray]:
     """A batch of walked incidents (renumbered among the quiet ones), and the positions in `a` of those
     that climb."""
-    status, last, d, e = walk_all(world, kinds, a, climbable)
+    status, last, d, e = walk_all(rep, kinds, a, climbable)
     quiet = status == QUIET
     index = np.cumsum(quiet) - 1
     owner_ok = quiet[d[3]]
@@ -157,10 +157,9 @@ def make_batch(world: World, kinds: Kinds, cand_days: np.ndarray, cand_types: np
     return batch, np.flatnonzero(status == CLIMBED)
 
 
-def kinds_of(world: World, kinds: list[IncidentTypeParameters]) -> Kinds:
+def kinds_of(rep: Replication, kinds: list[IncidentTypeParameters]) -> Kinds:
     """The table of `kinds` that walks of many incidents read, in this replication."""
-    return Kinds(kinds, [world.covered[k.index] for k in kinds], [world.tension_of[k.index] for k in kinds],
-                 world.p.mechanisms.hazard_multiplier)
+    return Kinds(kinds, [rep.covered[k.index] for k in kinds], [rep.tension_of[k.index] for k in kinds])
 
 
 class Gathered:
@@ -182,7 +181,7 @@ class Gathered:
         numbered = number + np.cumsum(accepted) - 1
         kept = accepted.copy()
         if prevention is not None and accepted.any():
-            kept[accepted] = np.asarray(prevention(int(accepted.sum()))) < kind.prevention_rate_factor
+            kept[accepted] = arrival.kept(np.asarray(prevention(int(accepted.sum()))), kind.prevention_rate_factor)
         n = int(kept.sum())
         self._cand_days.append(days)
         self._cand_types.append(np.full(len(days), kind.index))
@@ -191,10 +190,10 @@ class Gathered:
         self._days.append(days[kept])
         self._numbers.append(numbered[kept])
 
-    def walk(self, world: World, kinds: Kinds, climbable: bool) -> tuple[Batch, Accepted, np.ndarray]:
+    def walk(self, rep: Replication, kinds: Kinds, climbable: bool) -> tuple[Batch, Accepted, np.ndarray]:
         """The batch, the accepted candidates walked, and the positions among them of those that climb."""
         a = Accepted(np.concatenate(self._t), np.concatenate(self._types), np.concatenate(self._days),
                      np.concatenate(self._numbers))
-        batch, climbers = make_batch(world, kinds, np.concatenate(self._cand_days), np.concatenate(self._cand_types),
+        batch, climbers = make_batch(rep, kinds, np.concatenate(self._cand_days), np.concatenate(self._cand_types),
                                      a, climbable)
         return batch, a, climbers

@@ -1,4 +1,6 @@
-"""Emulated arrivals: the candidates `World.arrivals` draws, on the same uniforms, without events.
+"""Emulated arrivals: the candidates the event-by-event arrival process draws
+(`sim.engine.events.world.World.arrivals`), on the same uniforms and formulas
+(`sim.engine.model.arrival`), without events.
 
 `World.arrivals` draws candidates by thinning (two uniforms each: the gap and the acceptance), with a rate
 bound that each candidate's rate renews (tension only decays between jumps), and an interrupt when the
@@ -14,11 +16,13 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from .parameters import IncidentTypeParameters
-from .streams import Purpose
+from ..model import arrival
+from ..model.parameters import IncidentTypeParameters
+from ..model.streams import Purpose
+from ..model.tension import level_at
 
 if TYPE_CHECKING:
-    from .world import World
+    from ..model.state import Replication
 
 __all__ = ["ArrivalStream", "Drawn", "draw", "drawn_until"]
 
@@ -29,12 +33,12 @@ class ArrivalStream:
 
     __slots__ = ("u", "gaps", "_gen", "prevent", "_prevent_gen")
 
-    def __init__(self, world: World, kind: IncidentTypeParameters):
+    def __init__(self, rep: Replication, kind: IncidentTypeParameters):
         self.u: list[float] = []
         self.gaps: list[float] = []  # -log(1 - u) of each candidate's first uniform: its gap at rate 1
-        self._gen = world.streams.generator(int(Purpose.ARRIVAL), kind.index)
+        self._gen = rep.streams.generator(int(Purpose.ARRIVAL), kind.index)
         self.prevent: list[float] = []
-        self._prevent_gen = (world.streams.generator(int(Purpose.PREVENTION), kind.index)
+        self._prevent_gen = (rep.streams.generator(int(Purpose.PREVENTION), kind.index)
                              if kind.prevention_rate_factor < 1.0 else None)
 
     def more(self, pairs: int = 0) -> None:
@@ -73,10 +77,10 @@ def draw(stream: ArrivalStream, pair: int, last: float, bound: float, base: floa
     `u * bound < rate`, is then compared for all candidates at once."""
     level, since, decay = tension
     if not feedback or level == 0.0:
-        return _draw_steady(stream, pair, last, bound, base * (1.0 + feedback * 0.0) if feedback else base, until)
+        return _draw_steady(stream, pair, last, bound, arrival.rate(base, feedback, 0.0), until)
     u = stream.u
     gaps = stream.gaps
-    exp = math.exp
+    rate_at, gap = arrival.rate, arrival.gap
     first = pair
     days: list[float] = []
     rates: list[float] = []
@@ -84,10 +88,10 @@ def draw(stream: ArrivalStream, pair: int, last: float, bound: float, base: floa
     while True:
         if pair >= len(gaps):
             stream.more()
-        day = last + gaps[pair] / bound
+        day = last + gap(gaps[pair], bound)
         if day >= until:
             break
-        bound = base * (1.0 + feedback * (level * exp(-decay * (day - since))))
+        bound = rate_at(base, feedback, level_at(level, since, decay, day))
         days.append(day)
         rates.append(bound)  # this candidate's rate, the next one's bound
         last = day
@@ -99,7 +103,8 @@ def draw(stream: ArrivalStream, pair: int, last: float, bound: float, base: floa
         bounds[0] = bound0
         bounds[1:] = rate[:-1]
     u_accept = np.asarray(u[2 * first + 1:2 * pair:2], dtype=float)
-    return Drawn(np.asarray(days, dtype=float), u_accept * bounds < rate, first, pair, day, last, bound)
+    return Drawn(np.asarray(days, dtype=float), arrival.accepted(u_accept, bounds, rate), first, pair, day, last,
+                 bound)
 
 
 def _draw_steady(stream: ArrivalStream, pair: int, last: float, bound: float, rate: float, until: float) -> Drawn:
@@ -135,26 +140,23 @@ def _draw_steady(stream: ArrivalStream, pair: int, last: float, bound: float, ra
     if n:
         bounds[0] = bound0
     u_accept = np.asarray(stream.u[2 * first + 1:2 * pair:2], dtype=float)
-    return Drawn(all_days, u_accept * bounds < rate, first, pair, pending_day, last, bound)
+    return Drawn(all_days, arrival.accepted(u_accept, bounds, rate), first, pair, pending_day, last, bound)
 
 
-def _at(level: float, since: float, decay: float, day: float) -> float:
-    """`Tension.at` for a past state of the tension."""
-    return 0.0 if level == 0.0 else level * math.exp(-decay * (day - since))
-
-
-def drawn_until(world: World, kind: IncidentTypeParameters, stream: ArrivalStream,
-                 stop: float) -> tuple[np.ndarray, np.ndarray]:
-    """The candidates of `kind` up to `stop` on the tension history of its pair, interrupted where it rose."""
-    agenda = world.agenda
-    base, feedback = kind.rate_per_day, world.p.arrival_feedback
-    tension = world.tension_of[kind.index]
+def drawn_until(rep: Replication, kind: IncidentTypeParameters, stream: ArrivalStream,
+                stop: float) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The candidates of `kind` up to `stop` on the tension history of its pair, interrupted where it rose;
+    and whether a tie made the order of events matter (a candidate on a jump's instant or on `stop`, two
+    rises at one instant)."""
+    base, feedback = kind.rate_per_day, rep.p.arrival_feedback
+    tension = rep.tension_of[kind.index]
     history = tension.history
     decay = tension.decay
     segment = 0
     since, level = history[0]
     pair, last = 0, 0.0
-    bound = base * (1.0 + feedback * _at(level, since, decay, 0.0))
+    tied = False
+    bound = arrival.rate(base, feedback, level_at(level, since, decay, 0.0))
     days: list[np.ndarray] = []
     accepted: list[np.ndarray] = []
     while True:
@@ -164,13 +166,13 @@ def drawn_until(world: World, kind: IncidentTypeParameters, stream: ArrivalStrea
         days.append(drawn.days)
         accepted.append(drawn.accepted)
         if drawn.pending_day == until:
-            agenda.tied = True
+            tied = True
         if jump >= stop:
-            return np.concatenate(days), np.concatenate(accepted)
+            return np.concatenate(days), np.concatenate(accepted), tied
         # Interrupted at the jump: the pending candidate is dropped; drawing starts again from the jump.
         segment += 1
         since, level = history[segment]
         if segment + 1 < len(history) and history[segment + 1][0] == jump:
-            agenda.tied = True  # two rises at one instant: each interrupts; leave it to the event queue
+            tied = True  # two rises at one instant: each interrupts; leave it to the event queue
         pair, last = drawn.pending + 1, jump
-        bound = base * (1.0 + feedback * _at(level, since, decay, jump))
+        bound = arrival.rate(base, feedback, level_at(level, since, decay, jump))

@@ -3,10 +3,21 @@ half-life. A rise between two parties reaches every other pair in part (the spil
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["Tension", "Tensions"]
+from .xp import SCALAR, Namespace
+
+__all__ = ["Tension", "Tensions", "level_at"]
+
+
+def level_at(level: float, since: float, decay: float, day: Any, xp: Namespace = SCALAR) -> Any:
+    """The tension on `day` (a day or an array of days, none before the last rise) of a pair at `level` on
+    `since`, decaying by `decay` per day: level * exp(-decay (day - since)). The one formula every path
+    reads."""
+    if level == 0.0:
+        return xp.zeros_like(day)
+    return level * xp.exp(-decay * (day - since))
 
 
 class Tension:
@@ -33,7 +44,7 @@ class Tension:
     def at(self, day: float) -> float:
         if self._level == 0.0:
             return 0.0
-        return self._level * math.exp(-self._decay * (day - self._since))
+        return level_at(self._level, self._since, self._decay, day)
 
     def rise(self, day: float, amount: float) -> None:
         """Raise the level now and tell listeners (arrival processes whose rate bounds just went stale)."""

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..model import arrival
+from ..model.parameters import IncidentTypeParameters
 from .arrivals import ArrivalStream, Drawn, draw, drawn_until
-from .parameters import IncidentTypeParameters
 from .walked import Batch, Gathered, kinds_of
 
 if TYPE_CHECKING:
-    from .world import World
+    from .host import Host
 
 __all__ = ["Traffic", "settle_quiet_types", "WINDOW", "AFTER_JUMP"]
 
@@ -39,13 +40,12 @@ class _Stream:
     __slots__ = ("kind", "arrivals", "pair", "last", "bound", "number", "prevented", "tail", "walked",
                  "generation", "pending")
 
-    def __init__(self, world: World, kind: IncidentTypeParameters):
+    def __init__(self, world: Host, kind: IncidentTypeParameters):
         self.kind = kind
-        self.arrivals = ArrivalStream(world, kind)
+        self.arrivals = ArrivalStream(world.rep, kind)
         self.pair = 0  # the next candidate's uniforms
         self.last = 0.0  # the day of the last candidate drawn (or of the last jump)
-        fb = world.p.arrival_feedback
-        self.bound = kind.rate_per_day * (1.0 + fb * world.tension_of[kind.index].at(0.0))
+        self.bound = arrival.rate(kind.rate_per_day, world.p.arrival_feedback, world.rep.tension_of[kind.index].at(0.0))
         self.number = 0  # the number in its type of the next accepted candidate
         self.prevented = 0  # prevention uniforms used
         # The current window's draw, the position from which it is walked, and the number and prevention
@@ -59,10 +59,10 @@ class _Stream:
 class Traffic:
     """The arrivals of the walkable incident types whose incidents can climb, emulated window by window."""
 
-    def __init__(self, world: World, kinds: list[IncidentTypeParameters]):
+    def __init__(self, world: Host, kinds: list[IncidentTypeParameters]):
         self.world = world
         self.streams = [_Stream(world, kind) for kind in kinds]
-        self.kinds = kinds_of(world, kinds)
+        self.kinds = kinds_of(world.rep, kinds)
         self.pairs = {kind.pair for kind in kinds}  # the pairs whose tension these types read
         self.batches: list[Batch] = []
         self._feedback = world.p.arrival_feedback
@@ -74,7 +74,7 @@ class Traffic:
     def _draw(self, s: _Stream, until: float) -> None:
         """Draw stream `s` on from where it stands, up to `until`; where it stands moves to there."""
         kind = s.kind
-        tension = self.world.tension_of[kind.index]
+        tension = self.world.rep.tension_of[kind.index]
         drawn = draw(s.arrivals, s.pair, s.last, s.bound, kind.rate_per_day, self._feedback, tension.state, until)
         if drawn.pending_day == self.world.p.horizon_days:
             self.world.agenda.tied = True
@@ -116,7 +116,7 @@ class Traffic:
             thinning = (None if s.kind.prevention_rate_factor >= 1.0 else
                         lambda count, s=s, prevented=prevented + before: s.arrivals.prevention(prevented, count))
             gathered.add(t, s.kind, drawn.days[start:stop], drawn.accepted[start:stop], number + before, thinning)
-        batch, a, climbers = gathered.walk(world, self.kinds, True)
+        batch, a, climbers = gathered.walk(world.rep, self.kinds, True)
         self.batches.append(batch)
         for i in climbers.tolist():
             s = self.streams[int(a.t[i])]
@@ -187,7 +187,7 @@ class Traffic:
             for t in hit:
                 s = self.streams[t]
                 kind = s.kind
-                s.bound = kind.rate_per_day * (1.0 + self._feedback * self.world.tension_of[kind.index].at(s.last))
+                s.bound = arrival.rate(kind.rate_per_day, self._feedback, self.world.rep.tension_of[kind.index].at(s.last))
         # A few incidents expected at the rates as they stand after the jump (arrival feedback may have
         # multiplied them), not at the base rates: with high tension that would be many more.
         rate = sum(self.streams[t].bound for t in hit)
@@ -210,17 +210,20 @@ class Traffic:
             event.callbacks.append(lambda _e: self._stretch(hit, generations, math.inf))
 
 
-def settle_quiet_types(world: World, kinds: list[IncidentTypeParameters], stop: float) -> Batch:
+def settle_quiet_types(world: Host, kinds: list[IncidentTypeParameters], stop: float) -> Batch:
     """The arrivals up to `stop` of types whose incidents never climb, on the tension history of their
     pairs (interrupted where it rose, as their arrival processes were), and their walked courses."""
+    rep = world.rep
     gathered = Gathered()
     for t, kind in enumerate(kinds):
-        stream = ArrivalStream(world, kind)
-        day, accepted = drawn_until(world, kind, stream, stop)
+        stream = ArrivalStream(rep, kind)
+        day, accepted, tied = drawn_until(rep, kind, stream, stop)
+        if tied:
+            world.agenda.tied = True
         thinning = (None if kind.prevention_rate_factor >= 1.0 else
                     lambda count, stream=stream: stream.prevention(0, count))
         gathered.add(t, kind, day, accepted, 0, thinning)
-    batch, _, climbers = gathered.walk(world, kinds_of(world, kinds), False)
+    batch, _, climbers = gathered.walk(rep, kinds_of(rep, kinds), False)
     if len(climbers):  # cannot happen: no move of such an incident goes up
         world.agenda.tied = True
     return batch

@@ -3,42 +3,28 @@
 While an incident never climbs above the rung it started on, nothing outside it can reach it (calls,
 protests and suspensions start only when a rung is first reached) and it reaches nothing but the
 crisis-level tracker; what it reads from outside is the tension, through escalation feedback. `walk`
-replays `Incident.run` on the incident's own block of uniforms with the same arithmetic, reading the
+replays the incident's routine (`sim.engine.events.incident`) on its own block of uniforms with the same
+rules of a move (`sim.engine.model.rule`), reading the
 tension as it stands (valid until the next jump), and stops at the first move that would climb: such an
 incident is then run event by event from its start instead. When tension jumps while a walked incident
-is still open, the world walks it again up to that day and hands it to its routine from there (`Pending`),
+is still open, the agenda walks it again up to that day and hands it to its routine from there (`Pending`),
 so every decision after a jump reads the tension the event-by-event path would read.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from .decision import DOWN, Situation, decide
-from .parameters import IncidentTypeParameters, ModelParameters
-from .streams import Draws
+from ..model import rule
+from ..model.incident import Pending
+from ..model.parameters import IncidentTypeParameters, ModelParameters
+from ..model.rule import CALM, DOWN
+from ..model.state import Replication, covered_at_start
+from ..model.streams import Draws
+from ..model.xp import SCALAR
 
-if TYPE_CHECKING:
-    from .world import World
-
-__all__ = ["walk", "Walk", "Pending", "Resume", "may_walk", "can_climb", "covered_at_start", "CLIMBS", "TIED"]
-
-
-class Pending(NamedTuple):
-    """An incident's state while it waits for its next engine event (a move, or its end) on `day`."""
-
-    day: float
-    ending: bool
-    u_decide: float
-    u_accident: float
-    u_misread: float
-    rung: int
-    mover_index: int
-    situation: Situation
-    end: float
-    u_crisis: float
-    decisions: int
+__all__ = ["walk", "Walk", "Resume", "may_walk", "CLIMBS", "TIED"]
 
 
 class Walk(NamedTuple):
@@ -50,25 +36,8 @@ class Walk(NamedTuple):
     pending: Pending | None
 
 
-_CALM = Situation()
-_AFTER_STEP_DOWN = Situation(other_stepped_down=True)
 CLIMBS = "climbs"  # the incident climbs above its start rung: run it event by event
 TIED = "tied"  # a move falls exactly on `until`: only the event queue could order the two
-
-
-def covered_at_start(p: ModelParameters, kind: IncidentTypeParameters) -> bool:
-    """Whether the line covers an incident of `kind` once it has entered (as `on_rung_reached` decides)."""
-    return kind.covered_layers or (kind.start_rung >= p.military_rung and kind.defense_cover)
-
-
-def can_climb(kind: IncidentTypeParameters) -> bool:
-    """False when no move from the start rung or below can ever go up: the escalation chance is zero for
-    both sides there (everything that changes it - tension feedback, retaliation, a call's restraint or
-    threats, moral hazard - multiplies it) and no accident can happen. Such an incident never reads
-    tension, so a jump never needs to hand it back."""
-    below = range(kind.start_rung + 1)
-    sides = (kind.initiator_side, kind.responder_side)
-    return any(side.up[r] != 0.0 for side in sides for r in below) or any(kind.accident[r] != 0.0 for r in below)
 
 
 def may_walk(p: ModelParameters, kind: IncidentTypeParameters) -> bool:
@@ -90,43 +59,44 @@ def may_walk(p: ModelParameters, kind: IncidentTypeParameters) -> bool:
 
 
 class Resume(NamedTuple):
-    """Where a walk of many incidents left one (`sim.engine.batch`): before its move `move`, on `day`,
-    on `rung`, with its course ending by `end`, provoked or told the other stepped down."""
+    """Where a walk of many incidents left one (`sim.engine.walks.batch`): before its move `move`, on `day`,
+    on `rung`, with its course ending by `end`, in the situation the last move left."""
 
     move: int
     day: float
     end: float
     rung: int
     provoked: bool
+    misread: bool
     other_stepped_down: bool
 
 
-def walk(world: World, kind: IncidentTypeParameters, covered: bool, start_day: float, draws: Draws,
+def walk(rep: Replication, kind: IncidentTypeParameters, covered: bool, start_day: float, draws: Draws,
          until: float = math.inf, resume: Resume | None = None) -> Walk | str:
-    """The course of an incident of `kind` started on `start_day`, as `Incident.run` would run it while
-    it stays at or below its start rung; CLIMBS if it would climb, TIED if a move falls on `until`. With
-    `resume`, the rest of it from there (its moves and event days from that move on; `draws` fresh)."""
-    p = world.p
-    tension = world.tension_of[kind.index]
+    """The course of an incident of `kind` started on `start_day`, as the event-by-event routine would run
+    it while it stays at or below its start rung; CLIMBS if it would climb, TIED if a move falls on `until`.
+    With `resume`, the rest of it from there (its moves and event days from that move on; `draws` fresh)."""
+    p = rep.p
+    tension = rep.tension_of[kind.index]
     feedback = p.escalation_feedback
     mech = p.mechanisms
-    hazard, hazard_below = mech.hazard_multiplier, mech.hazard_below_rung
     weapons, ambiguous, accident_at = p.weapons_rung, p.ambiguous, kind.accident
     start = kind.start_rung
+    xp = SCALAR
     mover, other = kind.responder_side, kind.initiator_side
     mover_index = 1
     if resume is None:
         now = start_day
         end = now + kind.max_duration_days(draws())
         u_crisis = draws()
-        situation = _CALM
+        situation = CALM
         rung = start
         decisions = 0
     else:
         draws.skip(2 + 5 * resume.move)
         u_crisis = math.nan  # only a pending state (a hand-back) needs it, and a resumed walk has none
         now, end, rung = resume.day, resume.end, resume.rung
-        situation = Situation(resume.provoked, False, resume.other_stepped_down)  # misread: read if clarified
+        situation = rule.Situation(resume.provoked, resume.misread, resume.other_stepped_down)
         decisions = resume.move
         if resume.move % 2:
             mover, other = other, mover
@@ -135,11 +105,9 @@ def walk(world: World, kind: IncidentTypeParameters, covered: bool, start_day: f
     days: list[float] = []
     while True:
         u_delay, u_command, u_decide, u_accident, u_misread = draws.five()
-        delay = mover.delay_days(u_delay)
-        if rung >= mover.command_rung:
-            delay += mover.command_days(u_command)
-        ending = now + delay >= end
-        day = now + max(end - now, 0.0) if ending else now + delay
+        delay = rule.decision_delay(xp, mover, rung, u_delay, u_command)
+        ending, wait = rule.wait(xp, now, delay, end)
+        day = now + wait
         if day >= until:
             if day == until:
                 return TIED
@@ -150,17 +118,12 @@ def walk(world: World, kind: IncidentTypeParameters, covered: bool, start_day: f
         if ending or now >= end:
             break
         decisions += 1
-        p_up = mover.up[rung]
-        if feedback:
-            p_up *= 1.0 + feedback * tension.at(now)
-        factor = 1.0
-        if hazard != 1.0 and covered and rung < hazard_below:
-            factor *= hazard
-        step, accident = decide(mover, rung, p_up, factor, situation, False, weapons, accident_at[rung],
-                                u_decide, u_accident)
+        factor = rule.escalation_factor(xp, 1.0, covered, rung, mech)
+        step, accident = rule.decide(mover, rung, situation, False, tension.at(now), feedback, factor, weapons,
+                                     accident_at[rung], u_decide, u_accident)
         if step == DOWN and rung == 0:
             break
-        new = rung + step
+        new = rule.next_rung(xp, rung, step, p.top)
         if new > start:
             return CLIMBS
         if step:
@@ -168,10 +131,7 @@ def walk(world: World, kind: IncidentTypeParameters, covered: bool, start_day: f
             rung = new
         if new == 0 and step == DOWN:
             break
-        if step > 0:
-            situation = Situation.after_step_up(accident, u_misread < other.misperception, ambiguous[new])
-        else:
-            situation = _AFTER_STEP_DOWN if step == DOWN else _CALM
+        situation = rule.after_move(xp, step, accident, u_misread, other, ambiguous[new])
         mover, other = other, mover
         mover_index = 1 - mover_index
     ops.append((now, rung, -1))

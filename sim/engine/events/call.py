@@ -1,6 +1,6 @@
-"""The call path in one place: who calls over which channel, the race against the next decision, and what
-an answered or an unanswered call does to the incident (the mechanisms); allies joining an incident; and
-the slow fallback channel.
+"""The call path in time: who calls over which channel, the race against the next decision, allies joining
+an incident, and the slow fallback channel. What an answered or an unanswered call does to the incident
+(the mechanisms) is the model's (`sim.engine.model.mechanisms`).
 
 A call's random numbers come from a stream of its own, addressed by the incident and the caller, and are
 read in a fixed order (decide, consult, then per attempt ring/answer/after - and, on a mediated channel,
@@ -12,20 +12,20 @@ a signal.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from .parameters import AllyParameters, HotlineParameters, PartyParameters, Side
-from .record import answer_delay_bin
+from ..model.incident import Incident
+from ..model.mechanisms import after_answer, after_silence, answer_chance
+from ..model.parameters import AllyParameters, HotlineParameters, PartyParameters, Side
+from ..model.record import answer_delay_bin
+from ..model.streams import Draws, Purpose
 from .routine import start_routine
-from .streams import Draws, Purpose
 
 if TYPE_CHECKING:
-    from .incident import Incident
     from .world import World
 
-__all__ = ["on_rung_reached", "place_call", "after_answer", "after_silence", "protest", "join"]
+__all__ = ["on_rung_reached", "place_call", "protest", "join"]
 
 
 def on_rung_reached(world: World, incident: Incident, rung: int, actor: int) -> None:
@@ -53,9 +53,9 @@ def on_rung_reached(world: World, incident: Incident, rung: int, actor: int) -> 
     for channel in world.pair_channels[kind.pair]:
         c = channel.p
         if c.enabled and rung >= c.suspend_rung:
-            days = c.suspension_days(float(world.suspension_draws(c.index).random()))
+            days = c.suspension_days(float(world.rep.suspension_draws(c.index).random()))
             channel.suspend(world.env.now, days)
-            world.log_event("suspended", incident, "", f"{c.label} is suspended for {days:.0f} days")
+            world.rep.log_event("suspended", incident, "", f"{c.label} is suspended for {days:.0f} days")
     if rung == p.fallback_rung and p.fallback_enabled:
         draws = world.streams.draws(Purpose.FALLBACK, kind.index, incident.index_in_type)
         start_routine(protest(world, incident, draws))
@@ -93,14 +93,14 @@ def _ally_call(world: World, incident: Incident, ally: AllyParameters, rung: int
 def join(world: World, incident: Incident, k: int, ally: AllyParameters, delay: float) -> Generator[Any, Any, None]:
     """An ally's forces or leaders join its partner's side after `delay` days (if the incident is still open)."""
     yield world.env.timeout(delay)
-    world.events += 1
+    world.rep.events += 1
     if not incident.active:
         return
     incident.joined |= 1 << k
     world.record.allies_joined += 1
     incident.up_factor[ally.side] *= ally.resolve
     incident.up_factor[1 - ally.side] *= ally.deterrence
-    world.log_event("ally", incident, ally.party.name, f"{ally.party.label} joins its partner's side")
+    world.rep.log_event("ally", incident, ally.party.name, f"{ally.party.label} joins its partner's side")
     world.tensions.jump(world.env.now, ally.tension_jump, ally.pair)
     if incident.active and not incident.clarified:
         _ally_call(world, incident, ally, incident.highest)
@@ -114,10 +114,10 @@ def place_call(world: World, incident: Incident, caller: PartyParameters, callee
     rec = world.record
     decided_at = env.now
     decisions_at_call = incident.decisions
-    world.log_event("call_decided", incident, caller.name, f"{caller.label} decides to call the hotline")
+    world.rep.log_event("call_decided", incident, caller.name, f"{caller.label} decides to call the hotline")
     consultation = channels[0].consultation_days or caller.consultation_days
     yield env.timeout(consultation(draws()))
-    world.events += 1
+    world.rep.events += 1
     for n, c in enumerate(channels):
         line = world.channels[c.index]
         tension = world.tensions[c.pair]
@@ -133,7 +133,7 @@ def place_call(world: World, incident: Incident, caller: PartyParameters, callee
                 if opening <= env.now:
                     break
                 yield env.timeout(opening - env.now)
-                world.events += 1
+                world.rep.events += 1
             if not incident.active or incident.clarified:
                 return
             if attempt == 0:
@@ -142,50 +142,50 @@ def place_call(world: World, incident: Incident, caller: PartyParameters, callee
             back = 0.0
             if c.relay_days is not None:  # the mediator passes the message on (its own time, not the line's)
                 relay, back = c.relay_days(draws()), c.relay_days(draws())
-                world.log_event("relay", incident, caller.name, f"{caller.label} asks {c.mediator} to pass the "
+                world.rep.log_event("relay", incident, caller.name, f"{caller.label} asks {c.mediator} to pass the "
                                 "message on")
                 yield env.timeout(relay)
-                world.events += 1
+                world.rep.events += 1
                 if not incident.active or incident.clarified:
                     return
             answered = False
             if not c.queue_when_busy and line.lines.count >= line.lines.capacity:
-                world.log_event("busy", incident, caller.name, f"{caller.label} calls; every line is busy")
+                world.rep.log_event("busy", incident, caller.name, f"{caller.label} calls; every line is busy")
             else:
                 with line.lines.request() as held:
                     yield held
-                    world.log_event("call", incident, caller.name, f"{caller.label} calls {c.label}")
+                    world.rep.log_event("call", incident, caller.name, f"{caller.label} calls {c.label}")
                     yield env.timeout(c.ring_days(u_ring))
-                    world.events += 1
+                    world.rep.events += 1
                     answer_p = 0.0
                     if callee.answers and line.suspended_until <= env.now:
-                        answer_p = answer_p0 * math.exp(-sensitivity * tension.at(env.now))
+                        answer_p = answer_chance(answer_p0, sensitivity, tension.at(env.now))
                     answered = u_answer < answer_p
                     if answered:
-                        world.log_event("answer", incident, callee.name, f"{callee.label} answers")
+                        world.rep.log_event("answer", incident, callee.name, f"{callee.label} answers")
                         rec.calls_answered += 1
                         rec.calls_mediated += c.relay_days is not None
                         hours = (env.now - decided_at) * 24.0
                         rec.answer_delay_bins[answer_delay_bin(hours)] += 1
                         rec.answer_delay_hours_total += hours
                         yield env.timeout(c.call_days(u_after))
-                        world.events += 1
+                        world.rep.events += 1
                         if not back:
                             _call_over(world, incident, caller, draws, c.pair, decisions_at_call)
                             return
                 if answered:  # the answer comes back through the mediator, once the line is free again
                     yield env.timeout(back)
-                    world.events += 1
+                    world.rep.events += 1
                     _call_over(world, incident, caller, draws, c.pair, decisions_at_call)
                     return
-                world.log_event("no_answer", incident, callee.name, f"{callee.label} does not answer")
+                world.rep.log_event("no_answer", incident, callee.name, f"{callee.label} does not answer")
             attempt += 1
             if attempt > c.max_retries:
                 break
             yield env.timeout(c.retry_days(u_after))
-            world.events += 1
+            world.rep.events += 1
         if attempt and incident.active and not incident.clarified:
-            after_silence(world, incident, caller, c.pair, last=last)
+            after_silence(world.rep, incident, caller, c.pair, last=last)
 
 
 def _call_over(world: World, incident: Incident, caller: PartyParameters, draws: Draws, pair: int,
@@ -193,61 +193,8 @@ def _call_over(world: World, incident: Incident, caller: PartyParameters, draws:
     """An answered call is over: if the incident is still open, count whether it came in time (no decision
     was taken while it went on) and let the mechanisms act."""
     if incident.active:
-        world.record.calls_answered_in_time += incident.decisions == decisions_at_call
-        after_answer(world, incident, caller, draws, pair)
-
-
-def after_answer(world: World, incident: Incident, caller: PartyParameters, draws: Draws, pair: int = 0) -> None:
-    """An answered call has ended while the incident is still open: apply the mechanisms that are on."""
-    m = world.p.mechanisms
-    u_threat, u_stand, u_pause = draws(), draws(), draws()  # always all three: the order never shifts
-    if m.clarification:
-        incident.clarify("hotline call")
-    if u_threat < m.threat_probability:
-        world.record.threats += 1
-        world.tensions.jump(world.env.now, m.threat_tension_jump, pair)
-        incident.up_factor[0] *= m.threat_multiplier
-        incident.up_factor[1] *= m.threat_multiplier
-        world.log_event("threat", incident, caller.name, "the call carries a threat; both sides harden")
-    else:
-        if m.restraint_factor != 1.0:
-            incident.up_factor[0] *= m.restraint_factor
-            incident.up_factor[1] *= m.restraint_factor
-            world.log_event("restraint", incident, "", "leaders order their forces to hold")
-        if u_stand < m.stand_down_probability:
-            _stand_down(world, incident, m.stand_down_rungs)
-            if not incident.active:
-                return
-    if m.pause_days is not None:
-        pause = m.pause_days(u_pause)
-        incident.pause_days += pause
-        world.log_event("pause", incident, "", f"the call buys {pause * 24.0:.1f} hours before the next decision")
-
-
-def _stand_down(world: World, incident: Incident, rungs: int) -> None:
-    world.record.stand_downs += 1
-    target = max(incident.rung - rungs, 0)
-    world.move(incident, target, None, False, "both sides agree to step back together")
-    if target == 0:
-        incident.end_now("the agreed stand-down ends the incident")
-    else:
-        incident.truce = True
-
-
-def after_silence(world: World, incident: Incident, caller: PartyParameters, pair: int = 0,
-                  last: bool = True) -> None:
-    """The caller gave up on a channel that never answered; if it was the last one to try, the silence is
-    read as a signal."""
-    world.record.calls_unanswered += 1
-    if not last:
-        return
-    m = world.p.mechanisms
-    if m.silence_tension_jump > 0.0 or m.silence_resolve != 1.0:
-        world.tensions.jump(world.env.now, m.silence_tension_jump, pair)
-        side = incident.side_index(caller.index)
-        if side is not None:
-            incident.up_factor[side] *= m.silence_resolve
-        world.log_event("silence", incident, caller.name, f"{caller.label} reads the silence as hostile")
+        world.rep.record.calls_answered_in_time += incident.decisions == decisions_at_call
+        after_answer(world.rep, incident, caller, draws, pair)
 
 
 def protest(world: World, incident: Incident, draws: Draws) -> Generator[Any, Any, None]:
@@ -257,6 +204,6 @@ def protest(world: World, incident: Incident, draws: Draws) -> Generator[Any, An
     if not incident.active:
         return
     yield world.env.timeout(delay)
-    world.events += 1
+    world.rep.events += 1
     if incident.active and u < p.fallback_probability:
         incident.clarify("diplomatic protest")

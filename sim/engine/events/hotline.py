@@ -9,7 +9,7 @@ import math
 
 import simpy
 
-from .parameters import HotlineParameters
+from ..model.parameters import HotlineParameters
 
 __all__ = ["Hotline"]
 

@@ -1,0 +1,1 @@
+"""The event-by-event driver: SimPy processes for arrivals, shocks, incidents and calls."""
