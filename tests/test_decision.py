@@ -18,8 +18,7 @@ RUNGS = 6
 
 def side(up: float = 0.2, down: float = 0.3, retaliation: float = 2.0, reciprocity: float = 1.5,
          face_saving: float = 0.5, release_rung: int = 0) -> Side:
-    party = PartyParameters(0, "A", "A", {}, {}, {}, {}, {}, {}, {}, lambda u: 0.0, 9, {}, True, {}, 1.0,
-                            lambda u: 0.0, True, 1.0, 0.0)
+    party = PartyParameters(0, "A", "A", {}, {}, {}, {}, {}, {}, {}, lambda u: 0.0, 9, {}, True, {}, 1.0, True)
     return Side(party, "navy", (up,) * RUNGS, (down,) * RUNGS, retaliation, reciprocity, 0.0, face_saving,
                 lambda u: 0.0, 9, lambda u: 0.0, release_rung, 5)
 

@@ -48,6 +48,17 @@ def test_key_reference_in_docs_matches_the_schema() -> None:
     assert block == key_reference(), "regenerate the key reference in docs/scenarios.md"
 
 
+def test_the_key_reference_has_a_section_for_every_model_of_the_schema() -> None:
+    # Sections are found by walking the schema: a model added to it (a new mechanism, say) gets one without
+    # a list to update. Every model but tables by rung or layer and random durations must have one.
+    from sim.scenario.reference_doc import sections
+    from sim.scenario.schema_paths import scenario_json_schema
+
+    defs = scenario_json_schema()["$defs"]
+    models = {name for name, d in defs.items() if not name.startswith("_") and "dist" not in d.get("properties", {})}
+    assert {name for _, name in sections()} == models | {"Scenario"}
+
+
 def _complete_example(name: str) -> str:
     """The whole scenario in docs/scenarios.md whose first line is `name: NAME` (and that has arms)."""
     text = (REPO / "docs" / "scenarios.md").read_text()

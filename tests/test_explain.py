@@ -6,11 +6,23 @@ import itertools
 import json
 from pathlib import Path
 
+import pytest
+
 from sim import load_scenario
 from sim.engine import replication_seed, simulate
 from sim.report.briefing import briefing_pages
+from sim.report.build import _read_scenario
 from sim.run.compile import compile_scenario
-from sim.run.explain import _arm_outcomes, explain, mechanisms_on, shapley_weights, with_mechanisms
+from sim.run.explain import (
+    CALL_MECHANISMS,
+    STATIC_MECHANISMS,
+    ExplainedArm,
+    _arm_outcomes,
+    explain,
+    mechanisms_on,
+    shapley_weights,
+    with_mechanisms,
+)
 
 from .conftest import REPO
 
@@ -31,12 +43,12 @@ def test_skipping_replications_no_call_touched_gives_the_brute_force_outcomes() 
     arm = loaded.arms["hotline_everything"]
     on = mechanisms_on(arm)
     assert len(on) == 8
-    arm_json = arm.model_dump_json(by_alias=True)
+    explained = ExplainedArm.of("hotline_everything", arm, on)
     main = loaded.scenario.main_rung_index
     touched = 0
     for k in range(6):
         seed = replication_seed(99, k)
-        fast = _arm_outcomes(arm_json, on, seed, main)
+        fast = _arm_outcomes(explained, seed, main)
         for size in range(len(on) + 1):
             for keep in itertools.combinations(on, size):
                 rec = simulate(compile_scenario(with_mechanisms(arm, frozenset(keep))), seed)
@@ -76,9 +88,31 @@ def test_an_explanation_in_a_results_folder_adds_a_page_to_the_briefing(cli, tmp
     assert status == 0, err
     summary = json.loads((run / "summary.json").read_text())
     explanation = json.loads((run / "explanation.json").read_text())
-    pages = briefing_pages(summary, {}, {}, explanation)
-    assert len(pages) == 3 and len(briefing_pages(summary, {}, {})) == 2
+    scenario = _read_scenario(run)
+    pages = briefing_pages(summary, scenario, {}, explanation)
+    assert len(pages) == 3 and len(briefing_pages(summary, scenario, {})) == 2
     assert "Where the hotline's effect comes from" in [t.get_text() for t in pages[2].texts]
     assert (run / "figures" / "mechanisms.png").is_file() and (run / "figures" / "answer_delay.png").is_file()
     again = cli("explain", HOT, "--replications", "8", "--workers", "1", "--out", run, "--quiet")
     assert again[0] == 2 and "already exists" in again[2]
+
+
+@pytest.mark.parametrize("mechanism", CALL_MECHANISMS)
+def test_a_mechanism_declared_to_act_only_through_calls_changes_nothing_without_one(mechanism: str) -> None:
+    # What explain's shortcut rests on, mechanism by mechanism: each one a class declares as acting only
+    # through calls (`acts_without_a_call = False`) leaves a replication with no answered and no abandoned
+    # call exactly as it was, whole record compared. A mechanism that acts from the line's existence but is
+    # declared otherwise (a recipe that forgot the declaration) fails here.
+    loaded = load_scenario(HOT, ["horizon_days=10"])
+    arm = loaded.arms["hotline_everything"]
+    static = frozenset(STATIC_MECHANISMS)
+    without = compile_scenario(with_mechanisms(arm, static))
+    with_it = compile_scenario(with_mechanisms(arm, static | {mechanism}))
+    quiet = 0
+    for k in range(30):
+        seed = replication_seed(41, k)
+        rec = simulate(without, seed)
+        if rec.calls_answered == 0 and rec.calls_unanswered == 0:
+            quiet += 1
+            assert simulate(with_it, seed) == rec, k
+    assert quiet >= 5, f"only {quiet} replications without an answered or abandoned call"

@@ -124,8 +124,9 @@ def test_report_writes_figures_and_a_briefing_of_one_or_two_pages(run_dir: Path,
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 2
     from sim.report.briefing import briefing_pages
+    from sim.report.build import _read_scenario
 
-    first = briefing_pages(summary, {"name": "x"}, {})[0]
+    first = briefing_pages(summary, _read_scenario(run_dir), {})[0]
     assert key_finding(summary) in " ".join(t.get_text().replace("\n", " ") for t in first.texts)
 
 
@@ -145,3 +146,17 @@ def test_compare_puts_runs_side_by_side_and_refuses_other_ladders(run_dir: Path,
     (other / "manifest.json").write_text("{}")
     with pytest.raises(OutputError, match="incompatible ladders"):
         compare_runs([run_dir, other])
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_briefings_assumptions_are_read_from_the_typed_scenario_with_every_default_resolved(path: Path) -> None:
+    # The lines are built from the validated scenario (defaults resolved by its own methods), never from
+    # raw keys: a key left out or renamed cannot print "None" or a placeholder.
+    from sim import load_scenario
+    from sim.report.briefing import assumption_lines
+
+    lines = assumption_lines(load_scenario(path).scenario)
+    text = " ".join(lines)
+    assert len(lines) >= 5
+    for placeholder in ("None", " ?", "'weapons'"):
+        assert placeholder not in text, (placeholder, text)

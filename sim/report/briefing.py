@@ -7,6 +7,8 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from ..scenario.distributions import LogNormal
+from ..scenario.schema import Party, Scenario
 from . import datasets as ds
 from .figures import (
     cumulative_figure,
@@ -32,64 +34,71 @@ __all__ = ["briefing_pages", "assumption_lines"]
 A4 = (8.27, 11.69)
 
 
-def assumption_lines(scenario: dict[str, Any]) -> list[str]:
-    """The assumptions that most shape the answer, read from the resolved scenario."""
+def _duration_text(d: Any) -> str:
+    """A random duration in words: a log-normal by its median, others by their mean (hours)."""
+    if isinstance(d, LogNormal):
+        return f"median {d.median:g} h"
+    return f"{d.mean():g} h"
+
+
+def _call_rungs(party: Party, s: Scenario) -> str:
+    """The rung at which a party calls, by force layer where they differ."""
+    by_layer = {layer: party.hotline.call_rung_id(layer, s.ladder) for layer in party.forces}
+    rungs = set(by_layer.values())
+    if len(rungs) == 1:
+        return next(iter(rungs))
+    return ", ".join(f"{layer}: {rung}" for layer, rung in by_layer.items())
+
+
+def assumption_lines(s: Scenario) -> list[str]:
+    """The assumptions that most shape the answer, read from the (validated) scenario of the run."""
     lines = []
-    hotline = scenario.get("hotline", {})
-    hours = hotline.get("hours", {})
-    when = "around the clock" if hours.get("always_open") else (
-        f"{hours.get('open_hour')}:00-{hours.get('close_hour')}:00 {hours.get('time_zone')}"
-        + (" on weekdays" if hours.get("weekdays_only") else ""))
-    channels = scenario.get("channels") or {}
-    what = "template of every channel" if channels else "baseline settings"
-    lines.append(f"Hotline ({what}): covers {', '.join(hotline.get('coverage', []))}; open {when}; "
-                 f"{hotline.get('lines')} line(s); up to {hotline.get('max_retries')} redials.")
-    for name, c in channels.items():
-        via = (c.get("mediator") or {}).get("label")
-        enabled = hotline.get("enabled") if c.get("enabled") is None else c.get("enabled")
+    h = s.hotline
+    hours = h.hours
+    when = "around the clock" if hours.always_open else (
+        f"{hours.open_hour}:00-{hours.close_hour}:00 {hours.time_zone}" + (" on weekdays" if hours.weekdays_only else ""))
+    what = "template of every channel" if s.channels else "baseline settings"
+    lines.append(f"Hotline ({what}): covers {', '.join(h.coverage)}; open {when}; {h.lines} line(s); up to "
+                 f"{h.max_retries} redials.")
+    resolved = {c.name: c for c in s.resolved_channels()}
+    for name, c in s.channels.items():
+        via = c.mediator.label if c.mediator else None
+        enabled = resolved[name].settings.enabled
         changed = [k for k in ("hours", "coverage", "ring_hours", "answer_probability", "suspension", "lines")
-                   if c.get(k) is not None]
-        lines.append(f"Channel {c.get('label') or name}: {' - '.join(c.get('between', []))}"
+                   if getattr(c, k) is not None]
+        lines.append(f"Channel {c.label or name}: {' - '.join(c.between)}"
                      + (f", through {via}" if via else ", direct") + ("" if enabled else ", off in the baseline")
                      + (f"; own {', '.join(changed)}" if changed else "; the template's settings") + ".")
-    for name, party in scenario.get("parties", {}).items():
-        for partner, ally in (party.get("allied_with") or {}).items():
-            partner_label = scenario["parties"].get(partner, {}).get("label", partner)
-            lines.append(f"{party.get('label', name)}, an ally of {partner_label} (assumptions): joins at rung "
-                         f"'{ally.get('join_at_rung') or 'weapons'}' with probability {ally.get('join_probability')}; "
-                         f"then the opponent's escalation x{ally.get('deterrence_multiplier')}, the partner's "
-                         f"x{ally.get('resolve_multiplier')}.")
-    for name, party in scenario.get("parties", {}).items():
-        policy = party.get("hotline", {})
-        consult = policy.get("prior_consultation_hours", {})
-        consult_text = (f"median {consult.get('median')} h" if consult.get("dist") == "lognormal"
-                        else f"{consult.get('value', consult.get('mean', '?'))} h")
-        calls = policy.get("call_at_rung")
-        if isinstance(calls, dict):
-            by_layer = ", ".join(f"{layer}: {rung}" for layer, rung in calls.get("by_layer", {}).items())
-            calls = (calls.get("default") or "weapons") + (f" ({by_layer})" if by_layer else "")
-        lines.append(f"{party.get('label', name)}: calls at rung '{calls or 'weapons'}' after "
-                     f"prior consultation ({consult_text}); answers with probability "
-                     f"{policy.get('answer_probability')} at zero tension, falling with tension.")
+    for party in s.parties.values():
+        for partner, ally in party.allied_with.items():
+            partner_label = s.parties[partner].label if partner in s.parties else partner
+            lines.append(f"{party.label}, an ally of {partner_label} (assumptions): joins at rung "
+                         f"'{ally.join_rung_id(s.ladder)}' with probability {ally.join_probability}; then the "
+                         f"opponent's escalation x{ally.deterrence_multiplier}, the partner's "
+                         f"x{ally.resolve_multiplier}.")
+    for party in s.parties.values():
+        policy = party.hotline
+        lines.append(f"{party.label}: calls at rung '{_call_rungs(party, s)}' after prior consultation "
+                     f"({_duration_text(policy.prior_consultation_hours)}); answers with probability "
+                     f"{policy.answer_probability} at zero tension"
+                     + (", falling with tension." if policy.answer_tension_sensitivity > 0 else "."))
     lines.append("Escalation postures, accident and misperception rates are assumptions calibrated to the "
                  "public record of incidents; see docs/validation.md.")
-    mechanisms = hotline.get("mechanisms", {})
-    on = [name.replace("_", " ") for name, m in mechanisms.items() if isinstance(m, dict) and m.get("enabled")]
+    on = [name.replace("_", " ") for name in h.mechanisms.enabled_names()]
     if on:
         lines.append("What an answered or unanswered call can do (sizes are assumptions): " + ", ".join(on) + ".")
-    tension = scenario.get("tension", {})
-    if tension.get("escalation_feedback") or tension.get("arrival_feedback"):
+    tension = s.tension
+    if tension.escalation_feedback or tension.arrival_feedback:
         lines.append(f"Tension feedback (an assumption): serious incidents raise tension, which multiplies "
-                     f"escalation chances by (1 + {tension.get('escalation_feedback')} x tension) and arrival "
-                     f"rates by (1 + {tension.get('arrival_feedback')} x tension); it raises the absolute risk "
+                     f"escalation chances by (1 + {tension.escalation_feedback} x tension) and arrival "
+                     f"rates by (1 + {tension.arrival_feedback} x tension); it raises the absolute risk "
                      "(docs/validation.md says by how much for the flagship).")
-    arms = scenario.get("arms", {})
-    for arm, overrides in arms.items():
-        change = ", ".join(f"{k} = {v}" for k, v in overrides.items()) or "the scenario as written"
+    for arm, overrides in s.arms.items():
+        change = ", ".join(f"{k} = {'its default' if v is None else v}" for k, v in overrides.items())
+        change = change or "the scenario as written"
         lines.append(f"Arm {pretty_arm(arm)}: {change}.")
-    sources = scenario.get("sources", [])
-    if sources:
-        lines.append("Sources (seeds/): " + ", ".join(sources) + ".")
+    if s.sources:
+        lines.append("Sources (seeds/): " + ", ".join(s.sources) + ".")
     return lines
 
 
@@ -130,21 +139,21 @@ def _wrapped(fig: Figure, x: float, y: float, text: str, width: int, **kw: Any) 
     return y - len(lines) * size * 1.45 / 72 / A4[1]
 
 
-def briefing_pages(summary: dict[str, Any], scenario: dict[str, Any], manifest: dict[str, Any],
+def briefing_pages(summary: dict[str, Any], scenario: Scenario, manifest: dict[str, Any],
                    explanation: dict[str, Any] | None = None) -> list[Figure]:
     """Two A4 pages: the answer and its evidence; then the detail figures. With an explanation, a third
     page: where the hotline's effect comes from, and how fast calls were answered."""
     apply_style()
     partial = summary.get("status") != "complete"
     page = Figure(figsize=A4)
-    page.text(0.06, 0.965, scenario.get("name", summary["scenario"]), fontsize=16, weight="bold", va="top")
+    page.text(0.06, 0.965, scenario.name, fontsize=16, weight="bold", va="top")
     date = (manifest.get("end_time") or manifest.get("start_time") or "")[:10]
     page.text(0.06, 0.938, f"hotline briefing  |  {date}  |  does the crisis hotline lower the risk of "
               f"{summary['main_rung']['label']}?", fontsize=9, color="#444444", va="top")
     y = 0.915
     page.text(0.06, y, "Key finding", fontsize=11, weight="bold", va="top")
     y = _wrapped(page, 0.06, y - 0.02, key_finding(summary), 100, fontsize=10)
-    parties = ", ".join(p.get("label", n) for n, p in scenario.get("parties", {}).items())
+    parties = ", ".join(p.label for p in scenario.parties.values())
     arms = ", ".join(pretty_arm(a) for a in summary["arms"])
     setting = (f"Setting: {parties}; horizon {summary['horizon_days']:g} days ({horizon_phrase(summary['horizon_days'])}); "
                f"arms compared: {arms} (differences against {pretty_arm(summary['baseline'])}, paired by "

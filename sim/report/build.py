@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from matplotlib.figure import Figure
 
 from ..folder.explanation import read_explanation
@@ -22,6 +22,8 @@ from ..folder.files import (
     ResultsFolder,
 )
 from ..folder.lock import writer_alive
+from ..scenario import Scenario, ScenarioError, load_scenario_text
+from ..scenario.notices import ScenarioNotice
 from . import datasets as ds
 from .briefing import briefing_pages
 from .figures import (
@@ -65,15 +67,22 @@ def figures_for(summary: dict[str, Any], explanation: dict[str, Any] | None = No
     return figs
 
 
-def _read_scenario(path: Path) -> dict[str, Any]:
+def _read_scenario(path: Path) -> Scenario:
+    """The run's scenario (`scenario.yaml`, resolved when the run started), validated as a scenario file is."""
     target = path / SCENARIO
     try:
-        scenario = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
-    except (OSError, ValueError, yaml.YAMLError, RecursionError) as exc:
+        text = target.read_text(encoding="utf-8")
+    except (OSError, ValueError) as exc:
         raise OutputError(f"cannot read {target}: {type(exc).__name__}") from None
-    if not isinstance(scenario, dict):
-        raise OutputError(f"{target} is damaged: it is not a mapping of scenario keys")
-    return scenario
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioNotice)  # old spellings: the run's own notice said so
+            return load_scenario_text(text, str(target)).scenario
+    except ScenarioError as exc:
+        first = exc.problems[0] if exc.problems else None
+        raise OutputError(f"{target} is damaged: {first.format() if first else 'not a scenario'}") from None
+    except RecursionError:
+        raise OutputError(f"{target} is damaged: nested too deeply") from None
 
 
 def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Path | None = None,

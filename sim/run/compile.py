@@ -55,8 +55,10 @@ def _channel(s: Scenario, h: Hotline, rungs: dict[str, int], **identity: Any) ->
 
 
 def _channels(s: Scenario, index: dict[str, int]) -> tuple[tuple[HotlineParameters, ...], dict[int, tuple[int, ...]]]:
-    """Every channel, and by pair of parties the channels joining it in the order calls try them."""
+    """Every channel, and by pair of parties the channels joining it in the order calls try them. What a
+    channel may set for itself or leave to the parties (consultation, answering) is resolved here, by party."""
     names = list(s.parties)
+    parties = list(s.parties.values())
     n = len(names)
     resolved = s.resolved_channels()
     single = len(resolved) == 1
@@ -67,11 +69,12 @@ def _channels(s: Scenario, index: dict[str, int]) -> tuple[tuple[HotlineParamete
         pair = pair_index(a, b, n)
         label = c.label or (c.mediator.label if c.mediator else "the hotline" if single else f"the {c.a}-{c.b} hotline")
         channels.append(_channel(
-            s, c.settings, index, index=k, name=c.name, label=label, a=a, b=b, pair=pair,
+            s, c.settings, index, index=k, label=label, pair=pair,
             relay_days=_in_days(c.mediator.relay_hours, 24.0) if c.mediator else None,
             mediator=c.mediator.label if c.mediator else "",
-            consultation_days=_in_days(c.consultation, 24.0) if c.consultation is not None else None,
-            answer_probability=c.answer_probability, answer_sensitivity=c.answer_tension_sensitivity))
+            consultation_days=tuple(_in_days(c.consultation_of(p), 24.0) for p in parties),
+            answer_probability=tuple(c.answer_probability_of(p) for p in parties),
+            answer_sensitivity=tuple(c.answer_sensitivity_of(p) for p in parties)))
         by_pair.setdefault(pair, []).append(k)
     return tuple(channels), {pair: tuple(ks) for pair, ks in by_pair.items()}
 
@@ -145,10 +148,7 @@ def compile_scenario(s: Scenario) -> ModelParameters:
             release_rung={layer: index[p.release_rung_id(layer, ladder)]
                           for layer in layers},
             calls=p.hotline.calls, call_rung={layer: index[p.hotline.call_rung_id(layer, ladder)] for layer in layers},
-            call_probability=p.hotline.call_probability,
-            consultation_days=_in_days(p.hotline.prior_consultation_hours, 24.0),
-            answers=p.hotline.answers, answer_probability=p.hotline.answer_probability,
-            answer_sensitivity=p.hotline.answer_tension_sensitivity,
+            call_probability=p.hotline.call_probability, answers=p.hotline.answers,
         ))
     h = s.hotline
     n = len(names)

@@ -12,13 +12,11 @@ import gc
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from ..engine import replication_seed, simulate
 from ..engine.model.parameters import ModelParameters
 from ..scenario.load import LoadedScenario
-from ..scenario.schema import Scenario
 from .compile import compile_scenario
 from .defaults import MAX_PRECISION_REPLICATIONS, root_seed
 from .executors import Executor, SerialExecutor
@@ -71,25 +69,20 @@ class Plan:
 
 @dataclass(frozen=True)
 class ChunkTask:
-    """Replications `first .. first+len(seeds)-1` of every arm. Arms travel as JSON (picklable)."""
+    """Replications `first .. first+len(seeds)-1` of every arm. Arms travel compiled (picklable parameters:
+    each arm is validated and compiled once, in the process that plans the experiment)."""
 
-    arms: tuple[tuple[str, str], ...]
+    arms: tuple[tuple[str, ModelParameters], ...]
     first: int
     seeds: tuple[int, ...]
     layout: Layout
     exact: bool = False
 
 
-@lru_cache(maxsize=32)
-def _compiled(scenario_json: str) -> ModelParameters:
-    return compile_scenario(Scenario.model_validate_json(scenario_json))
-
-
 def run_chunk(task: ChunkTask) -> list[Row]:
     """Run one chunk in whatever process this is; rows come arm by arm, replications in order."""
     rows: list[Row] = []
-    for arm, scenario_json in task.arms:
-        params = _compiled(scenario_json)
+    for arm, params in task.arms:
         for offset, seed in enumerate(task.seeds):
             rec = simulate(params, seed, exact=True) if task.exact else simulate(params, seed)
             rows.append(task.layout.row(arm, task.first + offset, seed, rec))
@@ -134,7 +127,7 @@ class Experiment:
         self.on_chunk = on_chunk
         self.done = 0
         self.target = plan.replications
-        self._arm_json = tuple((a, loaded.arms[a].model_dump_json(by_alias=True)) for a in plan.arms)
+        self._arms = tuple((a, compile_scenario(loaded.arms[a])) for a in plan.arms)
 
     def resume(self, rows: Iterator[Row], target: int) -> list[Row]:
         """Take rows already on disk; keep those of whole chunks and return them (for rewriting the CSV)."""
@@ -162,7 +155,7 @@ class Experiment:
         for first in range(start, stop, size):
             last = min(first + size, stop)
             seeds = tuple(replication_seed(self.plan.seed, k) for k in range(first, last))
-            yield ChunkTask(self._arm_json, first, seeds, self.layout, self.plan.exact)
+            yield ChunkTask(self._arms, first, seeds, self.layout, self.plan.exact)
 
     def _run_until(self, stop: int) -> None:
         if stop <= self.done:

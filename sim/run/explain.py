@@ -14,17 +14,17 @@ call therefore has the same outcome under every subset of call mechanisms: it is
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from ..engine import replication_seed, simulate
 from ..engine.model.parameters import ModelParameters
 from ..scenario.load import LoadedScenario
-from ..scenario.mechanisms import MECHANISM_NAMES
+from ..scenario.mechanisms import MECHANISM_NAMES, acts_without_a_call
 from ..scenario.schema import Scenario
 from .compile import compile_scenario
 from .executors import Executor, SerialExecutor
@@ -32,7 +32,7 @@ from .executors import Executor, SerialExecutor
 __all__ = ["explain", "ExplainTask", "run_explain_chunk", "STATIC_MECHANISMS", "CALL_MECHANISMS",
            "mechanisms_on", "with_mechanisms", "shapley_weights", "MAX_EXACT_MECHANISMS"]
 
-STATIC_MECHANISMS = ("prevention", "moral_hazard")
+STATIC_MECHANISMS = tuple(m for m in MECHANISM_NAMES if acts_without_a_call(m))  # as each declares
 CALL_MECHANISMS = tuple(m for m in MECHANISM_NAMES if m not in STATIC_MECHANISMS)
 MAX_EXACT_MECHANISMS = 8  # every one of the model's mechanisms: 2^8 subsets at most
 
@@ -61,20 +61,44 @@ def shapley_weights(n: int) -> list[float]:
 
 
 @dataclass(frozen=True)
-class ExplainTask:
-    """Replications `first ..` for the baseline and every explained arm. Scenarios travel as JSON."""
+class ExplainedArm:
+    """An arm as it travels to a worker: validated once (a pickled model is not validated again), with a
+    digest of its content that keys the worker's compiled subsets of mechanisms."""
 
-    baseline: str
-    arms: tuple[tuple[str, str, tuple[str, ...]], ...]  # (name, scenario JSON, mechanisms on)
+    name: str
+    digest: str
+    scenario: Scenario
+    on: tuple[str, ...]  # the mechanisms on in it
+
+    @staticmethod
+    def of(name: str, scenario: Scenario, on: tuple[str, ...] = ()) -> ExplainedArm:
+        digest = hashlib.sha256(scenario.model_dump_json(by_alias=True).encode()).hexdigest()
+        return ExplainedArm(name, digest, scenario, on)
+
+
+@dataclass(frozen=True)
+class ExplainTask:
+    """Replications `first ..` for the baseline and every explained arm."""
+
+    baseline: ExplainedArm
+    arms: tuple[ExplainedArm, ...]
     first: int
     seeds: tuple[int, ...]
     main_rung: int
 
 
-@lru_cache(maxsize=512)
-def _params(scenario_json: str, keep: frozenset[str]) -> ModelParameters:
-    s = Scenario.model_validate_json(scenario_json)
-    return compile_scenario(with_mechanisms(s, keep))
+_COMPILED: dict[tuple[str, frozenset[str]], ModelParameters] = {}
+
+
+def _params(arm: ExplainedArm, keep: frozenset[str]) -> ModelParameters:
+    """The arm with only the mechanisms `keep`, compiled once per process."""
+    key = (arm.digest, keep)
+    params = _COMPILED.get(key)
+    if params is None:
+        if len(_COMPILED) >= 1024:
+            _COMPILED.clear()
+        params = _COMPILED[key] = compile_scenario(with_mechanisms(arm.scenario, keep))
+    return params
 
 
 def _subsets(names: tuple[str, ...]) -> Iterator[frozenset[str]]:
@@ -83,20 +107,21 @@ def _subsets(names: tuple[str, ...]) -> Iterator[frozenset[str]]:
             yield frozenset(combo)
 
 
-def _arm_outcomes(scenario_json: str, on: tuple[str, ...], seed: int, main: int) -> dict[frozenset[str], int]:
+def _arm_outcomes(arm: ExplainedArm, seed: int, main: int) -> dict[frozenset[str], int]:
     """The main outcome (0/1) of one replication under every subset of the arm's mechanisms."""
+    on = arm.on
     static = tuple(m for m in on if m in STATIC_MECHANISMS)
     calls = tuple(m for m in on if m not in STATIC_MECHANISMS)
     out: dict[frozenset[str], int] = {}
     for fixed in _subsets(static):
-        rec = simulate(_params(scenario_json, fixed), seed)
+        rec = simulate(_params(arm, fixed), seed)
         quiet = rec.calls_answered == 0 and rec.calls_unanswered == 0
         y = int(rec.highest_rung >= main)
         for extra in _subsets(calls):
             if not extra or quiet:
                 out[fixed | extra] = y
             else:
-                out[fixed | extra] = int(simulate(_params(scenario_json, fixed | extra), seed).highest_rung >= main)
+                out[fixed | extra] = int(simulate(_params(arm, fixed | extra), seed).highest_rung >= main)
     return out
 
 
@@ -107,8 +132,9 @@ def run_explain_chunk(task: ExplainTask) -> list[dict[str, Any]]:
     for seed in task.seeds:
         y_base = int(simulate(base_params, seed).highest_rung >= task.main_rung)
         per_arm: dict[str, Any] = {}
-        for name, scenario_json, on in task.arms:
-            outcomes = _arm_outcomes(scenario_json, on, seed, task.main_rung)
+        for arm in task.arms:
+            name, on = arm.name, arm.on
+            outcomes = _arm_outcomes(arm, seed, task.main_rung)
             full, empty = frozenset(on), frozenset()
             weights = shapley_weights(len(on)) if on else []
             parts = {}
@@ -152,17 +178,16 @@ def explain(loaded: LoadedScenario, arms: tuple[str, ...], replications: int, se
         on = mechanisms_on(loaded.arms[arm])
         if len(on) > MAX_EXACT_MECHANISMS:  # pragma: no cover - the model has eight mechanisms
             raise ValueError(f"arm {arm}: {len(on)} mechanisms are more than can be attributed exactly")
-        explained.append((arm, loaded.arms[arm].model_dump_json(by_alias=True), on))
-    baseline_json = loaded.arms[base].model_dump_json(by_alias=True)
+        explained.append(ExplainedArm.of(arm, loaded.arms[arm], on))
+    baseline = ExplainedArm.of(base, loaded.arms[base])
     main = loaded.scenario.main_rung_index
-    sums = {arm: {"total": _Mean(), "other": _Mean(), "parts": {m: _Mean() for m in on}}
-            for arm, _, on in explained}
+    sums = {a.name: {"total": _Mean(), "other": _Mean(), "parts": {m: _Mean() for m in a.on}} for a in explained}
 
     def tasks() -> Iterator[ExplainTask]:
         for first in range(0, replications, chunk_size):
             last = min(first + chunk_size, replications)
             seeds = tuple(replication_seed(seed, k) for k in range(first, last))
-            yield ExplainTask(baseline_json, tuple(explained), first, seeds, main)
+            yield ExplainTask(baseline, tuple(explained), first, seeds, main)
 
     done = 0
     for rows in executor.map(run_explain_chunk, tasks()):
@@ -184,5 +209,5 @@ def explain(loaded: LoadedScenario, arms: tuple[str, ...], replications: int, se
         "arms": {arm: {"total": sums[arm]["total"].interval(),
                        "mechanisms": {m: sums[arm]["parts"][m].interval() for m in on},
                        "other": sums[arm]["other"].interval()}
-                 for arm, _, on in explained},
+                 for arm, on in ((a.name, a.on) for a in explained)},
     }

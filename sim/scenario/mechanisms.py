@@ -8,25 +8,45 @@ are assumptions unless said otherwise.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from .distributions import Constant, Duration
 from .fields import Model, Probability, RungId, param
 from .ladder import Ladder
 
-__all__ = ["Mechanisms", "Clarification", "Restraint", "StandDown", "BuyingTime", "Silence", "Prevention",
-           "MoralHazard", "Threats", "MECHANISM_NAMES"]
+__all__ = ["Mechanisms", "Mechanism", "Clarification", "Restraint", "StandDown", "BuyingTime", "Silence",
+           "Prevention", "MoralHazard", "Threats", "MECHANISM_NAMES", "acts_without_a_call"]
 
 
-class Clarification(Model):
+class Mechanism(Model):
+    """A way a hotline can change incidents. Each says whether it acts only through calls (answered or given
+    up on) or also without one, from the line's mere existence: `hotline explain` simulates a replication
+    with no such call once for every combination of the former, and a test checks each declaration."""
+
+    acts_without_a_call: ClassVar[bool]
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "acts_without_a_call" not in cls.__dict__:
+            raise TypeError(f"mechanism {cls.__name__} must say whether it acts without a call "
+                            "(acts_without_a_call: ClassVar[bool] = True or False)")
+
+
+class Clarification(Mechanism):
     """An answered call corrects a misread act (an accident, an ambiguous rung) before the next decision."""
+
+    acts_without_a_call: ClassVar[bool] = False
 
     enabled: bool = param(True, basis="fact", doc="the founding purpose of hotlines (US-Soviet 1963; the June "
                           "1967 Liberty messages)")
 
 
-class Restraint(Model):
+class Restraint(Mechanism):
     """After an answered call, leaders hold their local commanders back for the rest of the incident."""
+
+    acts_without_a_call: ClassVar[bool] = False
 
     enabled: bool = param(True, basis="assumption", doc="an answered call restrains both sides' commanders "
                           "(its absence: EP-3, 2001)")
@@ -35,8 +55,10 @@ class Restraint(Model):
         "that incident is multiplied by this (0: no further deliberate climb; 1: no restraint)")
 
 
-class StandDown(Model):
+class StandDown(Mechanism):
     """An answered call ends in an agreement to step back together (a face-saving off-ramp)."""
+
+    acts_without_a_call: ClassVar[bool] = False
 
     enabled: bool = param(True, basis="assumption", doc="the call can carry an agreed stand-down (India-"
                           "Pakistan DGMO line, 2021)")
@@ -47,8 +69,10 @@ class StandDown(Model):
                        "bottom rung ends it)")
 
 
-class BuyingTime(Model):
+class BuyingTime(Mechanism):
     """An answered call delays the incident's next decision: tempers cool, the chain of command catches up."""
+
+    acts_without_a_call: ClassVar[bool] = False
 
     enabled: bool = param(True, basis="assumption", doc="a call in progress or an agreed pause delays the next "
                           "decision")
@@ -57,8 +81,10 @@ class BuyingTime(Model):
                                   doc="the incident's pending decision is delayed by this after an answered call")
 
 
-class Silence(Model):
+class Silence(Mechanism):
     """A call that is never answered is itself read as a signal by the caller."""
+
+    acts_without_a_call: ClassVar[bool] = False
 
     enabled: bool = param(True, basis="fact", doc="Dec 2025: Japan called after a radar lock and China did not "
                           "answer; the ambassador was summoned the next day")
@@ -69,8 +95,10 @@ class Silence(Model):
                                       "multiplied by this after its call went unanswered")
 
 
-class Prevention(Model):
+class Prevention(Mechanism):
     """Agreed rules and prior notification make encounters of covered forces rarer or less accident-prone."""
+
+    acts_without_a_call: ClassVar[bool] = True
 
     enabled: bool = param(True, basis="fact", doc="INCSEA 1972: incidents reported much rarer by the 1980s; "
                           "US-Russia air safety memorandum 2015")
@@ -82,8 +110,10 @@ class Prevention(Model):
         "multiplied by this while a line exists (1: encounters as frequent as without it)")
 
 
-class MoralHazard(Model):
+class MoralHazard(Mechanism):
     """A side that trusts the line to defuse a crisis takes more risk at the low rungs (argued, not observed)."""
+
+    acts_without_a_call: ClassVar[bool] = True
 
     enabled: bool = param(False, basis="assumption", doc="off by default: a pessimistic arm")
     escalation_multiplier: float = param(1.2, ge=1.0, le=100.0, basis="assumption",
@@ -97,8 +127,10 @@ class MoralHazard(Model):
         return self.below_rung or ladder.weapons_rung
 
 
-class Threats(Model):
+class Threats(Mechanism):
     """An answered call carries a threat instead of reassurance (accounts of the June 1967 exchanges)."""
+
+    acts_without_a_call: ClassVar[bool] = False
 
     enabled: bool = param(False, basis="assumption", doc="off by default")
     probability: Probability = param(0.1, basis="assumption",
@@ -128,5 +160,11 @@ class Mechanisms(Model):
         return [name for name in MECHANISM_NAMES if getattr(self, name).enabled]
 
 
-MECHANISM_NAMES: tuple[str, ...] = ("clarification", "restraint", "stand_down", "buying_time", "silence",
-                                    "prevention", "moral_hazard", "threats")
+MECHANISM_NAMES: tuple[str, ...] = tuple(Mechanisms.model_fields)  # in the order of the schema
+
+
+def acts_without_a_call(name: str) -> bool:
+    """Whether mechanism `name` acts from the line's existence too, not only through calls."""
+    annotation = Mechanisms.model_fields[name].annotation
+    assert isinstance(annotation, type) and issubclass(annotation, Mechanism)
+    return annotation.acts_without_a_call

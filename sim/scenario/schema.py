@@ -108,6 +108,20 @@ class ResolvedChannel(NamedTuple):
     answer_probability: float | None
     answer_tension_sensitivity: float | None
 
+    def consultation_of(self, caller: Party) -> Any:
+        """The prior consultation before `caller` calls over this channel: the channel's, else the caller's."""
+        return self.consultation if self.consultation is not None else caller.hotline.prior_consultation_hours
+
+    def answer_probability_of(self, callee: Party) -> float:
+        """`callee`'s chance to answer a call on this channel at zero tension: the channel's, else its own."""
+        return self.answer_probability if self.answer_probability is not None else callee.hotline.answer_probability
+
+    def answer_sensitivity_of(self, callee: Party) -> float:
+        """How fast `callee`'s answering on this channel falls with tension: the channel's, else its own."""
+        if self.answer_tension_sensitivity is not None:
+            return self.answer_tension_sensitivity
+        return callee.hotline.answer_tension_sensitivity
+
 
 class Scenario(Model):
     """A complete scenario: the world, the parties, the hotline, and the arms to compare."""

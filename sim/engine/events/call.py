@@ -23,12 +23,12 @@ from ..model.streams import Draws, Purpose
 from .routine import start_routine
 
 if TYPE_CHECKING:
-    from .world import World
+    from .host import Driver
 
 __all__ = ["on_rung_reached", "place_call", "protest", "join"]
 
 
-def on_rung_reached(world: World, incident: Incident, rung: int, actor: int) -> None:
+def on_rung_reached(world: Driver, incident: Incident, rung: int, actor: int) -> None:
     """An incident first reached `rung` through a move of party `actor`: the side on the receiving end may
     call (only the incident's sides, only over a channel that joins caller and callee and covers the
     incident); allies may join; suspensions and protests may follow."""
@@ -61,7 +61,7 @@ def on_rung_reached(world: World, incident: Incident, rung: int, actor: int) -> 
         start_routine(protest(world, incident, draws))
 
 
-def _consider_call(world: World, incident: Incident, side: Side, callee: PartyParameters, rung: int,
+def _consider_call(world: Driver, incident: Incident, side: Side, callee: PartyParameters, rung: int,
                    key: tuple[int, ...], layers: tuple[str, ...] | None = None) -> None:
     """`side` decides once per incident whether to call `callee`, when the incident is at its call rung."""
     caller = side.party
@@ -80,7 +80,7 @@ def _consider_call(world: World, incident: Incident, side: Side, callee: PartyPa
         start_routine(place_call(world, incident, caller, callee, draws, channels))
 
 
-def _ally_call(world: World, incident: Incident, ally: AllyParameters, rung: int) -> None:
+def _ally_call(world: Driver, incident: Incident, ally: AllyParameters, rung: int) -> None:
     side = ally.party_side
     opponent = world.p.parties[ally.opponent]
     kind = incident.kind
@@ -90,7 +90,7 @@ def _ally_call(world: World, incident: Incident, ally: AllyParameters, rung: int
                    (side.layer, opponent_layer))
 
 
-def join(world: World, incident: Incident, k: int, ally: AllyParameters, delay: float) -> Generator[Any, Any, None]:
+def join(world: Driver, incident: Incident, k: int, ally: AllyParameters, delay: float) -> Generator[Any, Any, None]:
     """An ally's forces or leaders join its partner's side after `delay` days (if the incident is still open)."""
     yield world.env.timeout(delay)
     world.rep.events += 1
@@ -106,7 +106,7 @@ def join(world: World, incident: Incident, k: int, ally: AllyParameters, delay: 
         _ally_call(world, incident, ally, incident.highest)
 
 
-def place_call(world: World, incident: Incident, caller: PartyParameters, callee: PartyParameters,
+def place_call(world: Driver, incident: Incident, caller: PartyParameters, callee: PartyParameters,
                draws: Draws, channels: list[HotlineParameters]) -> Generator[Any, Any, None]:
     """One party calls another about one incident: consult, then try each channel in turn (wait for it to
     open, relay through a mediator, dial, maybe redial) until one is answered."""
@@ -115,14 +115,12 @@ def place_call(world: World, incident: Incident, caller: PartyParameters, callee
     decided_at = env.now
     decisions_at_call = incident.decisions
     world.rep.log_event("call_decided", incident, caller.name, f"{caller.label} decides to call the hotline")
-    consultation = channels[0].consultation_days or caller.consultation_days
-    yield env.timeout(consultation(draws()))
+    yield env.timeout(channels[0].consultation_days[caller.index](draws()))
     world.rep.events += 1
     for n, c in enumerate(channels):
         line = world.channels[c.index]
         tension = world.tensions[c.pair]
-        answer_p0 = c.answer_probability if c.answer_probability is not None else callee.answer_probability
-        sensitivity = c.answer_sensitivity if c.answer_sensitivity is not None else callee.answer_sensitivity
+        answer_p0, sensitivity = c.answer_probability[callee.index], c.answer_sensitivity[callee.index]
         last = n == len(channels) - 1
         attempt = 0
         while True:
@@ -188,7 +186,7 @@ def place_call(world: World, incident: Incident, caller: PartyParameters, callee
             after_silence(world.rep, incident, caller, c.pair, last=last)
 
 
-def _call_over(world: World, incident: Incident, caller: PartyParameters, draws: Draws, pair: int,
+def _call_over(world: Driver, incident: Incident, caller: PartyParameters, draws: Draws, pair: int,
                decisions_at_call: int) -> None:
     """An answered call is over: if the incident is still open, count whether it came in time (no decision
     was taken while it went on) and let the mechanisms act."""
@@ -197,7 +195,7 @@ def _call_over(world: World, incident: Incident, caller: PartyParameters, draws:
         after_answer(world.rep, incident, caller, draws, pair)
 
 
-def protest(world: World, incident: Incident, draws: Draws) -> Generator[Any, Any, None]:
+def protest(world: Driver, incident: Incident, draws: Draws) -> Generator[Any, Any, None]:
     """The slow fallback: a diplomatic protest that may clarify intent days later."""
     p = world.p
     delay, u = p.fallback_days(draws()), draws()

@@ -18,12 +18,12 @@ from ..model.rule import CALM, DOWN, Situation
 from ..model.xp import SCALAR
 
 if TYPE_CHECKING:
-    from .world import World
+    from .host import Driver
 
 __all__ = ["run_incident"]
 
 
-def run_incident(world: World, incident: Incident, pending: Pending | None = None) -> Generator[Any, Any, None]:
+def run_incident(world: Driver, incident: Incident, pending: Pending | None = None) -> Generator[Any, Any, None]:
     """The incident's routine from its start, or, with `pending`, from a state `sim.engine.walks.quiet.walk`
     reached (the incident has entered and waits for the event on `pending.day`)."""
     rep = world.rep

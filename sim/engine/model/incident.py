@@ -8,16 +8,21 @@ What a call does to an incident goes through the fields below (`clarified`, `up_
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
 from .parameters import IncidentTypeParameters
 from .rule import Situation
 from .streams import Draws
 
-if TYPE_CHECKING:
-    from .state import Replication
+__all__ = ["Incident", "Pending", "Log"]
 
-__all__ = ["Incident", "Pending"]
+
+class Log(Protocol):
+    """What an incident tells the replication it belongs to (`sim.engine.model.state.Replication`)."""
+
+    def log_event(self, kind: str, incident: Incident | None, party: str, detail: str) -> None: ...
+
+    def leave(self, incident: Incident) -> None: ...
 
 
 class Pending(NamedTuple):
@@ -42,7 +47,7 @@ class Incident:
     __slots__ = ("rep", "kind", "number", "index_in_type", "rung", "highest", "active", "clarified", "covered",
                  "draws", "called", "decisions", "up_factor", "pause_days", "truce", "joined")
 
-    def __init__(self, rep: Replication, kind: IncidentTypeParameters, number: int, index_in_type: int,
+    def __init__(self, rep: Log, kind: IncidentTypeParameters, number: int, index_in_type: int,
                  draws: Draws):
         self.rep = rep
         self.kind = kind

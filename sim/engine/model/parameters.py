@@ -34,10 +34,7 @@ class PartyParameters:
     calls: bool
     call_rung: dict[str, int]  # by force layer
     call_probability: float
-    consultation_days: Sampler
-    answers: bool
-    answer_probability: float
-    answer_sensitivity: float
+    answers: bool  # its chance to answer is a channel's (`HotlineParameters.answer_probability`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,18 +129,17 @@ class HotlineParameters:
     retry_days: Sampler
     suspend_rung: int
     suspension_days: Sampler
-    # One channel among several: the parties it joins, and what it changes of theirs (None: the party's own).
+    # One channel among several: the pair of parties it joins.
     index: int = 0
-    name: str = "hotline"
     label: str = "the hotline"
-    a: int = 0
-    b: int = 1
     pair: int = 0
     relay_days: Sampler | None = None  # a mediator relays each way; None: a direct line
     mediator: str = ""  # who relays (for narratives)
-    consultation_days: Sampler | None = None
-    answer_probability: float | None = None
-    answer_sensitivity: float | None = None
+    # By party (index): a caller's prior consultation before calling over this channel, a callee's chance to
+    # answer it at zero tension and how fast that falls with tension (the channel's own, or the party's).
+    consultation_days: tuple[Sampler, ...] = ()
+    answer_probability: tuple[float, ...] = ()
+    answer_sensitivity: tuple[float, ...] = ()
     defense_layers: frozenset[str] = frozenset()  # layers that join any incident past the military rung
 
     def covers(self, layers: tuple[str, ...], military: bool) -> bool:

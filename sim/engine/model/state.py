@@ -84,8 +84,6 @@ class Replication:
     def blocks_of(self, kind: IncidentTypeParameters) -> UniformBlocks:
         return self._incident_blocks[kind.index]
 
-    block_width = INCIDENT_BLOCK
-
     def suspension_draws(self, channel: int) -> Any:
         """The generator of suspension lengths of one channel (its own stream: channels never share)."""
         gen = self._suspension_draws.get(channel)

@@ -4,25 +4,41 @@ back when tension jumps. A protocol, so that the walks never import the event-by
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
 
 from ..clock import Clock
 from ..model.incident import Pending
 from ..model.parameters import IncidentTypeParameters, ModelParameters
 from ..model.state import Replication
 from ..model.streams import Draws
+from .walked import Batch
 
-if TYPE_CHECKING:
-    from .agenda import Agenda
+__all__ = ["Host", "Scheduler"]
 
-__all__ = ["Host"]
+
+class Scheduler(Protocol):
+    """What the emulated arrivals need of the agenda (`sim.engine.walks.agenda.Agenda`)."""
+
+    tied: bool
+    orderless: set[int]
+
+    def event_at(self, day: float) -> Any: ...
+
+    def resume_at(self, day: float) -> Any: ...
+
+    def right_after(self, callback: Callable[[Any], None]) -> None: ...
+
+    def hand_back(self, batch: Batch, day: float, affected: np.ndarray) -> None: ...
 
 
 class Host(Protocol):
     p: ModelParameters
     rep: Replication
     env: Clock
-    agenda: Agenda
+    agenda: Scheduler
 
     def spawn(self, kind: IncidentTypeParameters, number: int | None = None) -> Any:
         """Run an incident of `kind` (number `number` in its type) event by event from its start, now."""
