@@ -55,8 +55,7 @@ def run_incident(world: Driver, incident: Incident, pending: Pending | None = No
     while incident.active:
         if pending is None:
             u_delay, u_command, u_decide, u_accident, u_misread = draws.five()
-            delay = rule.decision_delay(xp, mover, incident.rung, u_delay, u_command)
-            ending, wait = rule.wait(xp, env.now, delay, end)
+            ending, wait = rule.next_decision(xp, mover, incident.rung, u_delay, u_command, env.now, end)
             yield timeout(wait)
         else:
             day, ending, u_decide, u_accident, u_misread = pending[:5]

@@ -21,8 +21,8 @@ from typing import Any, NamedTuple
 
 from .xp import SCALAR, Namespace
 
-__all__ = ["UP", "HOLD", "DOWN", "Situation", "CALM", "decision_delay", "wait", "escalation_factor", "chances",
-           "choose", "after_move", "next_rung", "decide"]
+__all__ = ["UP", "HOLD", "DOWN", "NEUTRAL", "Situation", "CALM", "next_decision", "escalation_factor", "decide",
+           "after_move", "next_rung"]
 
 UP, HOLD, DOWN = 1, 0, -1
 NEUTRAL = 1.0  # the factor of an incident no call, ally or hazard has touched (`escalation_factor`)
@@ -39,19 +39,15 @@ class Situation(NamedTuple):
 CALM = Situation()
 
 
-def decision_delay(xp: Namespace, mover: Any, rung: Any, u_delay: Any, u_command: Any) -> Any:
-    """Days until the mover decides: its decision delay, plus the chain of command's at or above its
-    command rung."""
+def next_decision(xp: Namespace, mover: Any, rung: Any, u_delay: Any, u_command: Any, now: Any,
+                  end: Any) -> tuple[Any, Any]:
+    """When the mover decides next: its decision delay, plus the chain of command's at or above its command
+    rung; unless the incident runs its course first (it ends on `end`). Whether it ends first, and the days to
+    wait for whichever comes first."""
     delay = xp.sample(mover.delay_days, u_delay)
     chain = rung >= mover.command_rung
     if xp.any(chain):
         delay = xp.add_sample_where(chain, delay, mover.command_days, u_command)
-    return delay
-
-
-def wait(xp: Namespace, now: Any, delay: Any, end: Any) -> tuple[Any, Any]:
-    """Whether the incident runs its course before the decision (it ends on `end`), and the days to wait
-    for whichever comes first."""
     ending = now + delay >= end
     return ending, xp.where(ending, xp.at_least(end - now, 0.0), delay)
 
@@ -63,42 +59,6 @@ def escalation_factor(xp: Namespace, up_factor: Any, covered: Any, rung: Any, me
     if hazard == 1.0:
         return NEUTRAL if up_factor == 1.0 else up_factor
     return xp.where(covered & (rung < mechanisms.hazard_below_rung), up_factor * hazard, up_factor)
-
-
-def chances(xp: Namespace, mover: Any, rung: Any, situation: Situation, clarified: Any, tension: Any,
-            feedback: float, factor: Any) -> tuple[Any, Any]:
-    """The mover's chances to step up and to step down on `rung`. `tension` None: no tension to read (its
-    feedback would multiply by 1.0). `clarified` False for every incident skips the face-saving exit."""
-    p_up = mover.up[rung]
-    if feedback and tension is not None:
-        p_up = p_up * (1.0 + feedback * tension)
-    if clarified is False:  # (provoked and not (misread and False)) is provoked
-        retaliates = situation.provoked
-    else:
-        retaliates = situation.provoked & xp.not_(situation.misread & clarified)
-    if xp.any(retaliates):  # (where nothing is selected, `where` gives p_up back: skipped)
-        p_up = xp.where(retaliates, p_up * mover.retaliation, p_up)
-    if factor is not NEUTRAL:  # x * 1.0 is x
-        p_up = p_up * factor
-    p_down = mover.down[rung]
-    if xp.any(situation.other_stepped_down):
-        p_down = xp.where(situation.other_stepped_down, p_down * mover.reciprocity, p_down)
-    p_up = xp.at_most(p_up, 1.0)
-    p_down = xp.at_most(p_down, 1.0 - p_up)
-    if clarified is not False:
-        p_down = xp.where(clarified, p_down + mover.face_saving * (1.0 - p_up - p_down), p_down)
-    return p_up, p_down
-
-
-def choose(xp: Namespace, p_up: Any, p_down: Any, u_decide: Any, rung: Any, mover: Any, weapons: int,
-           accident_probability: Any, u_accident: Any) -> tuple[Any, Any]:
-    """The step (-1, 0, +1, or +2 when an accident adds to a step up) and whether an accident happened."""
-    step = xp.where(u_decide < p_up, UP, xp.where(u_decide < p_up + p_down, DOWN, HOLD))
-    barred = rung + 1 >= weapons  # rules of engagement: a step onto the weapons rungs below the release rung
-    if xp.any(barred):
-        step = xp.where(barred & (step == UP) & (rung < mover.release_rung), HOLD, step)
-    accident = (step != DOWN) & (u_accident < accident_probability)
-    return step + accident, accident
 
 
 def next_rung(xp: Namespace, rung: Any, step: Any, top: int) -> Any:
@@ -117,9 +77,38 @@ def after_move(xp: Namespace, step: Any, accident: Any, u_misread: Any, other: A
     return Situation(provoked, provoked, step == DOWN)
 
 
-def decide(mover: Any, rung: int, situation: Situation, clarified: bool, tension: float | None, feedback: float,
-           factor: float, weapons: int, accident_probability: float, u_decide: float, u_accident: float,
+def decide(mover: Any, rung: Any, situation: Situation, clarified: Any, tension: Any, feedback: float, factor: Any,
+           weapons: int, accident_probability: Any, u_decide: Any, u_accident: Any,
            xp: Namespace = SCALAR) -> tuple[Any, Any]:
-    """`chances` then `choose`: the step and whether an accident happened."""
-    p_up, p_down = chances(xp, mover, rung, situation, clarified, tension, feedback, factor)
-    return choose(xp, p_up, p_down, u_decide, rung, mover, weapons, accident_probability, u_accident)
+    """The mover's decision on `rung`: the step (-1, 0, +1, or +2 when an accident adds to a step up) and
+    whether an accident happened. `tension` None: no tension to read (its feedback would multiply by 1.0);
+    `clarified` False for every incident skips the face-saving exit; `factor` is `escalation_factor`'s."""
+    # The chances to step up and to step down.
+    p_up = mover.up[rung]
+    if feedback and tension is not None:
+        p_up = p_up * (1.0 + feedback * tension)
+    if clarified is False:  # (provoked and not (misread and False)) is provoked
+        retaliates = situation.provoked
+    else:
+        retaliates = situation.provoked & xp.not_(situation.misread & clarified)
+    if xp.any(retaliates):  # (where nothing is selected, `where` gives p_up back: skipped)
+        p_up = xp.where(retaliates, p_up * mover.retaliation, p_up)
+    if factor is not NEUTRAL:  # x * 1.0 is x
+        p_up = p_up * factor
+    p_down = mover.down[rung]
+    if xp.any(situation.other_stepped_down):
+        p_down = xp.where(situation.other_stepped_down, p_down * mover.reciprocity, p_down)
+    p_up = xp.at_most(p_up, 1.0)
+    p_down = xp.at_most(p_down, 1.0 - p_up)
+    if clarified is not False:
+        p_down = xp.where(clarified, p_down + mover.face_saving * (1.0 - p_up - p_down), p_down)
+    # The choice: rules of engagement hold a step onto the weapons rungs below the release rung; an
+    # accident adds a rung to anything but a step down.
+    step = xp.where(u_decide < p_up, UP, xp.where(u_decide < p_up + p_down, DOWN, HOLD))
+    barred = rung + 1 >= weapons
+    if xp.any(barred):
+        step = xp.where(barred & (step == UP) & (rung < mover.release_rung), HOLD, step)
+    accident = (step != DOWN) & (u_accident < accident_probability)
+    return step + accident, accident
+
+

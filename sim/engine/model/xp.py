@@ -85,4 +85,14 @@ class Scalar:
         return a
 
 
-SCALAR = Scalar()
+class _Bound:
+    """`Scalar`'s functions as plain attributes of an instance (read without the descriptor step of a
+    static method: the event path reads them at every move)."""
+
+    def __init__(self, namespace: type) -> None:
+        for name, value in vars(namespace).items():
+            if isinstance(value, staticmethod):
+                setattr(self, name, value.__func__)
+
+
+SCALAR: Namespace = _Bound(Scalar)  # type: ignore[assignment]

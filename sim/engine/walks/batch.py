@@ -123,8 +123,7 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
         u = rows[alive, base:base + 5]
         xp = Rows(k, alive, delays)
         mover = kinds.sides.side(tt, s)
-        delay = rule.decision_delay(xp, mover, rung, u[:, 0], u[:, 1])
-        ending, wait = rule.wait(xp, now, delay, end)
+        ending, wait = rule.next_decision(xp, mover, rung, u[:, 0], u[:, 1], now, end)
         day = now + wait
         e_day.append(day)
         e_owner.append(alive)
@@ -153,7 +152,8 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
             go = np.flatnonzero(~ends)
             alive, tt, now, end = alive.take(go), tt.take(go), day.take(go), end.take(go)
             rung, start = rung.take(go), start.take(go)
-            situation = Situation(*(x.take(go) for x in situation))
+            provoked, misread, other_down = situation
+            situation = Situation(provoked.take(go), misread.take(go), other_down.take(go))
             continue
 
         new = rule.next_rung(xp, rung, step, top)
@@ -176,8 +176,10 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
         last[who] = at
         go = np.flatnonzero(~(ends | climbs))
         situation = rule.after_move(xp, step, accident, u[:, 4], kinds.sides.side(tt, 1 - s), ambiguous.take(new))
-        alive, tt, now, end, rung, start = (x.take(go) for x in (alive, tt, day, end, new, start))
-        situation = Situation(*(x.take(go) for x in situation))
+        alive, tt, now, end, rung, start = alive.take(go), tt.take(go), day.take(go), end.take(go), new.take(go), \
+            start.take(go)
+        provoked, misread, other_down = situation
+        situation = Situation(provoked.take(go), misread.take(go), other_down.take(go))
 
     else:
         k = MOVES_IN_BLOCK

@@ -105,8 +105,7 @@ def walk(rep: Replication, kind: IncidentTypeParameters, covered: bool, start_da
     days: list[float] = []
     while True:
         u_delay, u_command, u_decide, u_accident, u_misread = draws.five()
-        delay = rule.decision_delay(xp, mover, rung, u_delay, u_command)
-        ending, wait = rule.wait(xp, now, delay, end)
+        ending, wait = rule.next_decision(xp, mover, rung, u_delay, u_command, now, end)
         day = now + wait
         if day >= until:
             if day == until:

@@ -185,7 +185,7 @@ class LogNormalDelays:
     and move k's delay is `exp(mu + (x * sigma))` with the mover's parameters, as `NormalDist(mu, sigma)
     .inv_cdf` and `math.exp` compute it."""
 
-    BLOCKS = ((0, 1), (1, 3), (3, 6), (6, MOVES_IN_BLOCK))  # moves whose quantiles are computed together
+    BLOCKS = ((0, 2), (2, 5), (5, MOVES_IN_BLOCK))  # moves whose quantiles are computed together
 
     def __init__(self, rows: np.ndarray, by_side: list[tuple[np.ndarray, np.ndarray, float]]):
         self.rows = rows
