@@ -139,3 +139,33 @@ def test_the_rule_on_arrays_gives_each_incident_what_it_gives_one_at_a_time(
         assert (s, h) == (step[i], happened[i])
         assert rule.after_move(SCALAR, s, h, float(u[i, 2]), other, bool(ambiguous[i])) == tuple(
             x[i] for x in after)
+
+
+def _odds_decide(mover: Side, rung: int, situation: Situation, factor: float, u: float, tension: float = 0.0,
+                 feedback: float = 0.0) -> int:
+    return int(rule.decide(mover, rung, situation, False, tension, feedback, factor, 4, 0.0, u, 0.9, odds=True)[0])
+
+
+def test_on_the_odds_a_factor_of_three_on_three_quarters_is_nine_tenths_not_certainty() -> None:
+    # up 0.75, down 0.2, hold 0.05; provoked, retaliation 3: weights 2.25, 0.2, 0.05 -> up 0.9, down 0.08.
+    s = side(up=0.75, down=0.2, retaliation=3.0)
+    assert _odds_decide(s, 1, PROVOKED, 1.0, 0.8999) == UP
+    assert _odds_decide(s, 1, PROVOKED, 1.0, 0.9001) == DOWN  # 0.9 to 0.98 steps down
+    assert _odds_decide(s, 1, PROVOKED, 1.0, 0.9799) == DOWN
+    assert _odds_decide(s, 1, PROVOKED, 1.0, 0.9801) == HOLD
+    # The capped product (files written before) makes the same step certain.
+    assert decide(s, 1, 0.75, 1.0, PROVOKED, False, 4, 0.0, 0.9999, 0.9)[0] == UP
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.0, 0.999), st.floats(0.001, 1.0), st.floats(1.0, 100.0), st.floats(0.0, 100.0),
+       st.floats(0.0, 100.0), st.floats(0.0, 10.0))
+def test_on_the_odds_no_finite_factor_makes_a_step_up_certain(up: float, rest: float, retaliation: float,
+                                                               factor: float, feedback: float,
+                                                               tension: float) -> None:
+    down = (1.0 - up) * rest * 0.5  # some room both to step down and to hold
+    s = side(up=up, down=down, retaliation=retaliation)
+    p_up = 1.0 - 1e-12
+    # The largest draw below 1 that still escalates marks the chance; it is below 1 whenever down or hold have weight.
+    assert _odds_decide(s, 1, PROVOKED, factor, p_up, tension, feedback) != UP or up * retaliation * factor * (
+        1 + feedback * tension) / (1.0 - up) > 1e11

@@ -120,8 +120,8 @@ def test_the_guard_sees_a_term_the_walks_leave_out(monkeypatch: pytest.MonkeyPat
     from sim.engine.events import incident
     from sim.engine.model import rule
 
-    def with_a_new_term(mover, rung, situation, clarified, tension, feedback, factor, *rest):  # type: ignore[no-untyped-def]
-        return rule.decide(mover, rung, situation, clarified, tension, feedback, factor * 1.5, *rest)
+    def with_a_new_term(mover, rung, situation, clarified, tension, feedback, factor, *rest, **options):  # type: ignore[no-untyped-def]
+        return rule.decide(mover, rung, situation, clarified, tension, feedback, factor * 1.5, *rest, **options)
 
     drifted = types.SimpleNamespace(**{name: getattr(rule, name) for name in rule.__all__})
     drifted.decide = with_a_new_term

@@ -71,7 +71,11 @@ def test_oversized_file(tmp_path: Path, cli) -> None:
 
 def test_valid_file_reports_its_arms(write, cli) -> None:
     status, out, err = cli("validate", write(MINIMAL))
-    assert status == 0 and "valid (1 arms: baseline)" in out and err == ""
+    assert status == 0 and "valid (1 arms: baseline)" in out
+    (notice,) = err.splitlines()  # the one-line notice of the rule a file without combine_chances keeps
+    assert notice.startswith("notice:") and "combine_chances: odds" in notice
+    status, out, err = cli("validate", write(MINIMAL + "combine_chances: odds\n"))
+    assert status == 0 and err == ""
 
 
 def test_fifo_as_the_scenario_is_refused_without_blocking(tmp_path: Path, cli) -> None:

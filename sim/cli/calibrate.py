@@ -46,8 +46,8 @@ def format_table(rows: list[CalibrationRow]) -> str:
         lines.append(f"{r.label:<{width}}  {use:<10}  {r.observed.text():>12}  {sim:>26}  "
                      f"{'yes' if r.inside else 'NO'}")
     for r in rows:
-        if r.key == "armed_clashes_15_years":
-            lines.append(f"({r.note})")
+        if r.key in ("armed_clashes_15_years", "clash_given_limited_force", "settled_crisis_days"):
+            lines.append(f"({r.label}: {r.note})")
     return "\n".join(lines)
 
 
@@ -75,7 +75,7 @@ def run_calibration(loaded: LoadedScenario, arm: str, replications: int, seed: i
         executor.close()
     s = loaded.arms[arm]
     table = calibrate_rows(rows, s.horizon_days, pattern_tags(loaded), s.ladder.weapons_rung,
-                           len(s.ladder.rungs) - 1, observed)
+                           len(s.ladder.rungs) - 1, observed, s.crisis.start_rung_id(s.ladder))
     folder = ResultsFolder.create(out)
     try:
         buffer = io.StringIO()

@@ -283,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     _allow_extends(p)
     p.add_argument("--all", action="store_true", help="include routine incidents that went nowhere")
-    p.add_argument("--find", choices=("in-time", "too-late", "serious", "clash"),
+    p.add_argument("--find", choices=("in-time", "too-late", "serious", "clash", "crisis"),
                    help="start at --replication and replay the first replication that shows this")
     p.add_argument("--limit", type=_positive_int, default=FIND_LIMIT,
                    help=f"--find replays at most this many replications (default {FIND_LIMIT})")

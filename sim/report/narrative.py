@@ -30,7 +30,7 @@ def _interesting(log: list[LogEntry], everything: bool) -> set[int]:
     for e in log:
         if e.kind == "incident":
             start_rung[e.incident] = e.rung
-        elif e.kind in ("move", "accident") and e.rung > start_rung.get(e.incident, 99) or e.kind in ("call_decided", "call", "answer", "no_answer", "busy", "clarified", "absorbed", "misread"):
+        elif e.kind in ("move", "accident") and e.rung > start_rung.get(e.incident, 99) or e.kind in ("call_decided", "call", "answer", "no_answer", "busy", "clarified", "absorbed", "misread", "crisis"):
             keep.add(e.incident)
     keep.add(-1)
     return keep
@@ -44,19 +44,43 @@ def narrate(loaded: LoadedScenario, arm: str, replication: int, record: Replicat
     keep = _interesting(log, everything)
     lines = [f"{s.name}: arm {arm}, replication {replication} ({s.time_zone} clock)", ""]
     last_incident = None
+    holds: list[LogEntry] = []  # leaders' decisions to hold in a crisis, told as one line per run of them
+
+    def told_holds() -> None:
+        if len(holds) == 1:
+            lines.append(f"{_clock(start, holds[0].day)}  #{holds[0].incident} {holds[0].detail}")
+        elif holds:
+            sides = sorted({h.party for h in holds})
+            lines.append(f"{_clock(start, holds[0].day)}  #{holds[0].incident} the leaders ({', '.join(sides)}) "
+                         f"hold their positions: {len(holds)} decisions to day {int(holds[-1].day)}")
+        holds.clear()
+
     for e in log:
         if e.incident not in keep:
             continue
+        if e.kind == "hold" and not everything:
+            if holds and holds[-1].incident != e.incident:
+                told_holds()
+            holds.append(e)
+            continue
+        told_holds()
         if e.incident != last_incident and e.incident >= 0 and e.kind == "incident":
             lines.append("")
         last_incident = e.incident
         who = f"#{e.incident} " if e.incident >= 0 else ""
         rung = f" (rung {e.rung})" if e.kind == "incident" else ""
         lines.append(f"{_clock(start, e.day)}  {who}{e.detail}{rung}")
+    told_holds()
     rungs = s.ladder.rungs
     lines += ["", f"Outcome: highest rung {record.highest_rung} ({rungs[record.highest_rung].label}); "
               f"{record.incidents} incidents, {record.serious_incidents} serious; hotline calls placed "
               f"{record.calls_placed}, answered {record.calls_answered}, in time {record.calls_answered_in_time}."]
+    if record.crises:
+        ended = {"settled": record.crises_settled, "froze into a stand-off": record.crises_frozen,
+                 "escalated to an armed clash": record.crises_escalated}
+        how = ", ".join(f"{n} {what}" for what, n in ended.items() if n) or "none ended"
+        lines.append(f"Crises: {record.crises} ({how}); {record.detentions} with a crew or dead held; leaders' "
+                     f"calls {record.leader_calls}, answered {record.leader_calls_answered}.")
     if record.allies_joined or record.calls_mediated:
         lines.append(f"Allies joined {record.allies_joined} time(s); {record.calls_mediated} answered call(s) went "
                      "through a mediator.")

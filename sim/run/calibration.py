@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["Pattern", "Observed", "PATTERNS", "observed_patterns", "CalibrationRow", "calibrate_rows",
-           "read_table", "LAYER_PREFIX"]
+           "read_table", "LAYER_PREFIX", "LIMITED_FORCE_CASES"]
 
 Row = dict[str, Any]
 
@@ -89,7 +89,45 @@ def observed_patterns(data: Path) -> dict[str, Observed]:
                                           "2010-2025 (band: 0.5-2x; few events)"),
         "armed_clashes_15_years": Observed(0, 0, "hotline_facts.md: none between state forces 2010-2025"),
         **_serious_by_layer(serious, span_years),
+        **_top_of_ladder(data / LIMITED_FORCE_CASES),
     }
+
+
+LIMITED_FORCE_CASES = "limited_force_cases.csv"
+MID_RATE_KEY = "mid_war_given_force_1946"
+
+
+def _top_of_ladder(path: Path) -> dict[str, Observed]:
+    """The reference class for the top of the ladder (`seeds/limited_force_cases.csv`; none when the data
+    folder has no such table). P(armed clash | limited force): from the MID rate of war given the use of
+    force (a floor: war is one kind of armed clash) to the share of the table's force cases that an armed
+    response followed (a ceiling: remembered cases are the deadly ones). The length of a settled crisis:
+    the middle half (25th-75th percentile) of the days to a release or settlement over the cases that ended."""
+    if not path.exists():
+        return {}
+    rate = None
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") and MID_RATE_KEY in line:
+                rate = float(line.split(":", 1)[1])
+    if rate is None:
+        raise ValueError(f"{path.name} has no '# {MID_RATE_KEY}: RATE' line")
+    rows = read_table(path)
+    force = [r for r in rows if r["highest"].strip() == "force"]
+    followed = sum(r["outcome"].strip() == "clash_followed" for r in force)
+    if not force:
+        raise ValueError(f"{path.name} has no rows with highest = force")
+    ended = sorted(float(r["crisis_days"]) for r in rows
+                   if r["outcome"].strip() == "ended" and (r.get("crisis_days") or "").strip())
+    out = {"clash_given_limited_force": Observed(
+        rate, round(followed / len(force), 3),
+        f"{path.name}: floor the MID rate of war given force ({rate:g}), ceiling the table's share of force "
+        f"cases an armed response followed ({followed} of {len(force)})")}
+    if len(ended) >= 4:
+        out["settled_crisis_days"] = Observed(
+            round(_quantile(ended, 0.25), 1), round(_quantile(ended, 0.75), 1),
+            f"{path.name}: middle half of the days to a release or settlement, {len(ended)} cases that ended")
+    return out
 
 
 LAYER_PREFIX = "serious_per_decade_"
@@ -185,8 +223,10 @@ def _quantile(values: list[float], q: float) -> float:
 
 
 def calibrate_rows(rows: list[Row], horizon_days: float, tags: dict[str, list[str]], weapons_rung_id: str,
-                   top_rung: int, observed: dict[str, Observed]) -> list[CalibrationRow]:
-    """Compare simulated patterns (mean and 90% interval over replications) with the observed ones."""
+                   top_rung: int, observed: dict[str, Observed],
+                   force_rung_id: str | None = None) -> list[CalibrationRow]:
+    """Compare simulated patterns (mean and 90% interval over replications) with the observed ones; with
+    `force_rung_id` (the rung of limited force, where a crisis opens), also the top of the ladder."""
     out = []
     n = len(rows)
     patterns = list(PATTERNS)
@@ -222,6 +262,44 @@ def calibrate_rows(rows: list[Row], horizon_days: float, tags: dict[str, list[st
                                   _quantile(values, 0.95), inside,
                                   "simulated mean inside the observed band" if inside else
                                   "simulated mean outside the observed band"))
+    if force_rung_id is not None and rows:
+        out.extend(_top_rows(rows, observed, force_rung_id, top_rung))
+    return out
+
+
+def _top_rows(rows: list[Row], observed: dict[str, Observed], force_rung_id: str,
+              top_rung: int) -> list[CalibrationRow]:
+    """P(armed clash | limited force) over the years that reached limited force (a share, with its 90%
+    Wilson interval: each year is one draw), and the median length of a settled crisis (the middle of the
+    years' mean lengths, with their 5th-95th percentiles), each when the observed band is known."""
+    from scipy.stats import binomtest
+
+    out = []
+    obs = observed.get("clash_given_limited_force")
+    column = f"first_day_{force_rung_id}"
+    if obs is not None and column in rows[0]:
+        forced = [r for r in rows if not math.isnan(r[column])]
+        if forced:
+            k = sum(r["highest_rung"] >= top_rung for r in forced)
+            share = k / len(forced)
+            ci = binomtest(k, len(forced)).proportion_ci(0.90, method="wilson")
+            inside = obs.low <= share <= obs.high
+            out.append(CalibrationRow(
+                "clash_given_limited_force", "P(armed clash | limited force reached)", True, obs, share,
+                float(ci.low), float(ci.high), inside,
+                f"{k} of {len(forced)} years that reached limited force went on to an armed clash "
+                f"(90% Wilson interval)"))
+    obs = observed.get("settled_crisis_days")
+    if obs is not None and "crises_settled" in rows[0]:
+        lengths = [r["settled_crisis_days"] / r["crises_settled"] for r in rows if r["crises_settled"]]
+        if lengths:
+            middle = _quantile(lengths, 0.5)
+            inside = obs.low <= middle <= obs.high
+            out.append(CalibrationRow(
+                "settled_crisis_days", "days to settle a crisis (median)", True, obs, middle,
+                _quantile(lengths, 0.05), _quantile(lengths, 0.95), inside,
+                f"median over {len(lengths)} years with a settled crisis of their mean length; inside if in "
+                "the record's middle half"))
     return out
 
 

@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 
 from ..engine.model.parameters import (
     AllyParameters,
+    CrisisParameters,
     HotlineParameters,
     IncidentTypeParameters,
+    LeaderParameters,
     MechanismParameters,
     ModelParameters,
     PartyParameters,
@@ -24,6 +26,7 @@ from ..engine.model.parameters import (
     side_of,
 )
 from ..scenario.channels import Hotline
+from ..scenario.crisis import Leaders
 from ..scenario.schema import Scenario
 
 __all__ = ["compile_scenario"]
@@ -149,6 +152,7 @@ def compile_scenario(s: Scenario) -> ModelParameters:
                           for layer in layers},
             calls=p.hotline.calls, call_rung={layer: index[p.hotline.call_rung_id(layer, ladder)] for layer in layers},
             call_probability=p.hotline.call_probability, answers=p.hotline.answers,
+            leaders=_leaders(p.leaders) if s.crisis.enabled else None,
         ))
     h = s.hotline
     n = len(names)
@@ -176,6 +180,7 @@ def compile_scenario(s: Scenario) -> ModelParameters:
             max_duration_days=_in_days(t.max_duration_hours, 24.0),
             crisis_days=_in_days(t.crisis_duration_hours, 24.0),
             accident=accident,
+            fatal=tuple(t.fatal_accident_share.on(r) for r in ids),
             prevention_rate_factor=prevention.rate_factor if preventing and covered else 1.0,
             covered_layers=covered,
             initiator_side=side_of(parties[initiator], t.layer),
@@ -205,4 +210,22 @@ def compile_scenario(s: Scenario) -> ModelParameters:
         shocks=shocks,
         start=dt.datetime(s.start_date.year, s.start_date.month, s.start_date.day),
         channels=channels, pair_channels=pair_channels, spillover=s.tension.spillover, n_pairs=n * (n - 1) // 2,
+        odds=s.combine_chances == "odds", crisis_rung=index[s.crisis.start_rung_id(ladder)],
+        crisis=_crisis(s, index) if s.crisis.enabled else None,
     )
+
+
+def _leaders(leaders: Leaders) -> LeaderParameters:
+    return LeaderParameters(
+        decision_days=_in_days(leaders.decision_hours, 24.0), escalate=leaders.escalate_probability,
+        settle=leaders.settle_probability, release=leaders.release_probability,
+        apology=leaders.apology_probability, answer=leaders.answer_probability,
+        response_days=_in_days(leaders.response_hours, 24.0))
+
+
+def _crisis(s: Scenario, index: dict[str, int]) -> CrisisParameters:
+    c = s.crisis
+    return CrisisParameters(
+        rung=index[c.start_rung_id(s.ladder)], detention=c.detention_probability, by_actor=c.detained_by_actor,
+        demand=c.demand_probability, anger=c.anger_feedback, max_days=c.max_days, call=c.call_probability,
+        restraint=c.restraint_factor, settle_factor=c.settle_factor)

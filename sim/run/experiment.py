@@ -97,7 +97,7 @@ def summary_spec(loaded: LoadedScenario, arms: tuple[str, ...]) -> SummarySpec:
                        rung_labels=tuple(r.label for r in s.ladder.rungs),
                        type_names=tuple(s.incident_types), main_rung=s.main_rung_index,
                        serious_rung=s.ladder.index(s.ladder.serious_rung), horizon_days=s.horizon_days,
-                       layers=layout.layers, third_parties=layout.third_parties)
+                       layers=layout.layers, third_parties=layout.third_parties, crisis=layout.crisis)
 
 
 def layout_for(loaded: LoadedScenario) -> Layout:
@@ -105,7 +105,8 @@ def layout_for(loaded: LoadedScenario) -> Layout:
     layers = tuple(dict.fromkeys(layer for p in s.parties.values() for layer in p.forces))
     third = any(any(p.allied_with for p in arm.parties.values()) or any(c.mediator for c in arm.channels.values())
                 for arm in (s, *loaded.arms.values()))
-    return Layout(tuple(s.ladder.ids), tuple(s.incident_types), layers, third)
+    crisis = any(arm.crisis.enabled for arm in (s, *loaded.arms.values()))
+    return Layout(tuple(s.ladder.ids), tuple(s.incident_types), layers, third, crisis)
 
 
 class Experiment:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS, ReplicationRecord
 
-__all__ = ["Layout", "Row", "COUNTS", "THIRD_PARTY_COUNTS", "ANSWER_DELAY_LABELS"]
+__all__ = ["Layout", "Row", "COUNTS", "THIRD_PARTY_COUNTS", "CRISIS_COUNTS", "ANSWER_DELAY_LABELS"]
 
 Row = dict[str, Any]
 
@@ -21,6 +21,10 @@ COUNTS = ("incidents", "serious_incidents", "calls_placed", "calls_answered", "c
           "calls_unanswered", "stand_downs", "threats", "events")
 # Columns only scenarios with allies or mediated channels have (so two-party tables keep their columns).
 THIRD_PARTY_COUNTS = ("calls_mediated", "allies_joined")
+# Columns only scenarios with a crisis phase have (crisis.enabled in some arm), with crisis_days_total.
+CRISIS_COUNTS = ("crises", "crises_settled", "crises_frozen", "crises_escalated", "detentions", "leader_calls",
+                 "leader_calls_answered")
+CRISIS_DAYS = ("crisis_days_total", "settled_crisis_days")  # days of the crises that ended; of those settled
 
 
 def _delay_labels() -> tuple[str, ...]:
@@ -40,10 +44,12 @@ class Layout:
     type_names: tuple[str, ...]
     layers: tuple[str, ...] = ()
     third_parties: bool = False  # the scenario has allies or mediated channels: their counts are columns too
+    crisis: bool = False  # some arm has a crisis phase: its counts and crisis_days_total are columns too
 
     @property
     def counts(self) -> tuple[str, ...]:
-        return COUNTS + THIRD_PARTY_COUNTS if self.third_parties else COUNTS
+        return ((COUNTS + THIRD_PARTY_COUNTS if self.third_parties else COUNTS)
+                + (CRISIS_COUNTS if self.crisis else ()))
 
     @property
     def columns(self) -> list[str]:
@@ -53,6 +59,7 @@ class Layout:
                 + [f"serious_{layer}" for layer in self.layers]
                 + [f"answer_delay_{label}" for label in ANSWER_DELAY_LABELS]
                 + ["answer_delay_hours_total"]
+                + (list(CRISIS_DAYS) if self.crisis else [])
                 + [f"incidents_{t}" for t in self.type_names]
                 + [f"incident_days_{t}" for t in self.type_names]
                 + [f"days_at_or_above_{r}" for r in self.rung_ids])
@@ -68,6 +75,9 @@ class Layout:
         for label, count in zip(ANSWER_DELAY_LABELS, rec.answer_delay_bins, strict=True):
             row[f"answer_delay_{label}"] = count
         row["answer_delay_hours_total"] = rec.answer_delay_hours_total
+        if self.crisis:
+            for name in CRISIS_DAYS:
+                row[name] = getattr(rec, name)
         for t, count, days in zip(self.type_names, rec.incidents_by_type, rec.incident_days_by_type, strict=True):
             row[f"incidents_{t}"] = count
             row[f"incident_days_{t}"] = days
@@ -92,7 +102,7 @@ class Layout:
         for c, text in values.items():
             if c == "arm":
                 row[c] = text
-            elif c.startswith(("first_day_", "days_at_or_above_")) or c == "answer_delay_hours_total":
+            elif c.startswith(("first_day_", "days_at_or_above_")) or c == "answer_delay_hours_total" or c in CRISIS_DAYS:
                 row[c] = float(text) if text else math.nan
             else:
                 row[c] = int(text)

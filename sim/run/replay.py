@@ -24,11 +24,14 @@ FINDERS: dict[str, Callable[[ReplicationRecord], bool]] = {
     "too-late": lambda r: r.calls_placed > 0 and r.calls_answered_in_time == 0,
     "serious": lambda r: r.serious_incidents > 0,
     "clash": lambda r: r.highest_rung == len(r.first_day) - 1,
+    "crisis": lambda r: r.crises > 0,
 }
 
 
 def why_impossible(scenario: Scenario, what: str) -> str | None:
     """Why an arm can never show `what` (a hotline pattern without a hotline, say), or None if it can."""
+    if what == "crisis":
+        return None if scenario.crisis.enabled else "it has no crisis phase (crisis.enabled is false)"
     if what not in ("in-time", "too-late"):
         return None
     if not any(c.settings.enabled for c in scenario.resolved_channels()):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS
-from .outcomes import ANSWER_DELAY_LABELS, COUNTS, THIRD_PARTY_COUNTS, Row
+from .outcomes import ANSWER_DELAY_LABELS, COUNTS, CRISIS_COUNTS, THIRD_PARTY_COUNTS, Row
 from .stats import PairedCounts, paired_difference, variance_reduction, wilson
 
 __all__ = ["Accumulator", "SummarySpec"]
@@ -37,6 +37,7 @@ class SummarySpec:
     layers: tuple[str, ...] = ()
     bins: int = 73
     third_parties: bool = False  # rows have calls_mediated and allies_joined
+    crisis: bool = False  # rows have the crisis counts and crisis_days_total
 
     @property
     def baseline(self) -> str:
@@ -91,6 +92,8 @@ class _Arm:
     first_main: list[int] = field(default_factory=list)
     sums: Counter[str] = field(default_factory=Counter)  # totals of per-layer and per-delay columns
     delay_hours: float = 0.0
+    crisis_days: float = 0.0  # days of the crises that ended
+    settled_days: float = 0.0  # of those settled
 
     def __post_init__(self) -> None:
         self.highest = [0] * self.n_rungs
@@ -109,7 +112,8 @@ class Accumulator:
         self._main_col = f"first_day_{spec.rung_ids[spec.main_rung]}"
         self._serious_days = f"days_at_or_above_{spec.rung_ids[spec.serious_rung]}"
         self._main_days = f"days_at_or_above_{spec.rung_ids[spec.main_rung]}"
-        self._counts = COUNT_OUTCOMES + THIRD_PARTY_COUNTS if spec.third_parties else COUNT_OUTCOMES
+        self._counts = ((COUNT_OUTCOMES + THIRD_PARTY_COUNTS if spec.third_parties else COUNT_OUTCOMES)
+                        + (CRISIS_COUNTS if spec.crisis else ()))
         self._summed = ([f"serious_{layer}" for layer in spec.layers]
                         + [f"answer_delay_{label}" for label in ANSWER_DELAY_LABELS])
 
@@ -134,6 +138,9 @@ class Accumulator:
         arm.delay_hours += row.get("answer_delay_hours_total", 0.0)
         for name in (self._serious_days, self._main_days):
             arm.floats.setdefault(name, _Moments()).add(row[name])
+        if self.spec.crisis:
+            arm.crisis_days += row["crisis_days_total"]
+            arm.settled_days += row["settled_crisis_days"]
         first = row[self._main_col]
         if not math.isnan(first):
             b = min(int(first / self.spec.horizon_days * self.spec.bins), self.spec.bins - 1)
@@ -197,6 +204,17 @@ class Accumulator:
                 "counts": counts, "mean_hours": arm.delay_hours / answered if answered else None,
                 "median_bin": median_bin}
 
+    @staticmethod
+    def _crisis(outcomes: dict[str, Any], arm: _Arm) -> dict[str, Any]:
+        """Crises opened, how they ended (or that they were still open when the run stopped), their mean
+        length in days (of those that ended), and the leaders' calls."""
+        total = {name: outcomes.get(name, {}).get("total", 0) for name in CRISIS_COUNTS}
+        ended = total["crises_settled"] + total["crises_frozen"] + total["crises_escalated"]
+        settled = total["crises_settled"]
+        return {**total, "open_at_end": total["crises"] - ended,
+                "mean_days": arm.crisis_days / ended if ended else None,
+                "mean_days_settled": arm.settled_days / settled if settled else None}
+
     def _arm_summary(self, arm: _Arm) -> dict[str, Any]:
         n = arm.n
         reach: dict[str, Any] = {}
@@ -244,6 +262,7 @@ class Accumulator:
                 "in_time_rate": in_time / placed if placed else None,
                 "answer_delay": self._answer_delay(arm, answered),
             },
+            **({"crisis": self._crisis(outcomes, arm)} if self.spec.crisis else {}),
             "serious_by_layer": {layer: arm.sums[f"serious_{layer}"] for layer in self.spec.layers},
             "cumulative_main": cumulative,
         }

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from .extends import read_tree
-from .notices import notice_deprecated_keys
+from .notices import notice_deprecated_keys, notice_unset_combine_chances
 from .problems import MISSING, Location, Problem, ScenarioError
 from .references import reference_problems
 from .schema import Scenario
@@ -307,7 +307,9 @@ def load_scenario(path: str | Path, sets: list[str] | None = None,
                                      "cannot follow this path", str(allow_extends))]) from None
     raw, source = read_tree(path, (), root)
     notice_deprecated_keys(raw, source)
-    return _resolve(raw, source, path, list(sets or []))
+    loaded = _resolve(raw, source, path, list(sets or []))
+    _notice_rule(raw, source, str(path), sets)
+    return loaded
 
 
 def load_scenario_text(text: str, name: str = "<text>", sets: list[str] | None = None) -> LoadedScenario:
@@ -318,4 +320,12 @@ def load_scenario_text(text: str, name: str = "<text>", sets: list[str] | None =
     if "extends" in raw:
         raise ScenarioError([Problem(source[("extends",)], ("extends",), "extends needs a file; use load_scenario")])
     notice_deprecated_keys(raw, source)
-    return _resolve(raw, source, None, list(sets or []))
+    loaded = _resolve(raw, source, None, list(sets or []))
+    _notice_rule(raw, source, name, sets)
+    return loaded
+
+
+def _notice_rule(raw: dict[str, Any], source: SourceMap, name: str, sets: list[str] | None) -> None:
+    """The notice for a valid file that does not say how chances combine (nor a --set for it)."""
+    if not any(parse_set_option(text)[0] == "combine_chances" for text in sets or []):
+        notice_unset_combine_chances(raw, source, name)

@@ -11,7 +11,7 @@ from typing import Any
 
 from .yaml_source import SourceMap
 
-__all__ = ["ScenarioNotice", "notice_deprecated_keys"]
+__all__ = ["ScenarioNotice", "notice_deprecated_keys", "notice_unset_combine_chances"]
 
 
 class ScenarioNotice(UserWarning):
@@ -44,3 +44,13 @@ def notice_deprecated_keys(raw: dict[str, Any], source: SourceMap) -> None:
         warnings.warn(f"{file} ({at}): forces.<LAYER>.units has no effect (the model does not count ships "
                       "or aircraft) and will be removed in the next release; delete it",
                       ScenarioNotice, stacklevel=3)
+
+
+def notice_unset_combine_chances(raw: dict[str, Any], source: SourceMap, file: str) -> None:
+    """A file that does not say how chances combine keeps the rule it was written for (capped products),
+    and is told once how to move to factors on the odds."""
+    if isinstance(raw, dict) and "combine_chances" not in raw:
+        warnings.warn(f"{file}: chances combine as capped products, the rule this file was written for; add "
+                      "`combine_chances: odds` to let tension, retaliation and the mechanisms act on the odds "
+                      "(no step becomes certain; docs/model.md), or `combine_chances: capped_product` to keep "
+                      "this rule without this notice", ScenarioNotice, stacklevel=3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from .crisis import Leaders
 from .distributions import Duration, LogNormal
 from .fields import ByLayer, ByRung, Model, Name, Probability, RungByLayer, RungId, param
 from .ladder import Ladder
@@ -137,6 +138,8 @@ class Party(Model):
         doc="rules of engagement: the lowest rung from which a layer may deliberately step onto the weapons "
         "rung or above (e.g. the Feb 2021 China Coast Guard law lowers it for the coast guard)")
     hotline: HotlinePolicy = Field(default_factory=HotlinePolicy, description="hotline policy")
+    leaders: Leaders = Field(default_factory=Leaders, description="how its leaders act in a crisis after force "
+                             "is used (crisis.enabled)")
     allied_with: dict[Name, Alliance] = param(
         default_factory=dict, basis="assumption",
         doc="partners this party may come to help, by party name: it may join incidents between a partner and "

@@ -129,6 +129,7 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
             found.append((base + ("start_rung",), "an incident cannot start on the absorbing top rung",
                           kind.start_rung))
         found += _by_rung(base + ("accident_probability",), kind.accident_probability.by_rung, ids)
+        found += _by_rung(base + ("fatal_accident_share",), kind.fatal_accident_share.by_rung, ids)
 
     all_layers = sorted({layer for p in s.parties.values() for layer in p.forces})
     inherited = not s.channels or any(c.coverage is None or c.defense_layers is None for c in s.channels.values())
@@ -162,6 +163,10 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
     found += _rung(("hotline", "mechanisms", "moral_hazard", "below_rung"),
                    s.hotline.mechanisms.moral_hazard.below_rung, ids)
     found += _rung(("fallback", "trigger_rung"), s.fallback.trigger_rung, ids)
+    found += _rung(("crisis", "start_rung"), s.crisis.start_rung, ids)
+    if s.crisis.start_rung in ids and ids.index(s.crisis.start_rung) in (0, top):
+        found.append((("crisis", "start_rung"), "a crisis starts on a rung above the lowest and below the top "
+                      "(the armed clash ends it)", s.crisis.start_rung))
     found += _by_rung(("tension", "jump_by_rung"), s.tension.jump_by_rung.by_rung, ids)
     found += _source_problems(s, scenario_file)
     return found

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import combinations
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import Field, field_validator, model_validator
 
 from .channels import Channel, Fallback, Hotline, Hours, Mediator, Suspension
+from .crisis import Crisis
 from .distributions import Constant, Duration, LogNormal
 from .fields import ByLayer, ByRung, ByRungAmount, Model, Name, RungId, check_zone, param
 from .ladder import DEFAULT_RUNGS, Ladder, Rung
@@ -48,6 +49,11 @@ class IncidentType(Model):
         0.0, basis="assumption",
         doc="chance a move on this rung comes out one rung more escalatory than intended (2010 collision, "
         "2013 'unplanned' radar lock)")
+    fatal_accident_share: ByRung = param(
+        0.0, basis="assumption",
+        doc="share of the accidents on this rung that kill or seize at once: the incident jumps to the crisis "
+        "rung (crisis.start_rung) without the rungs between (EP-3 2001 and Galwan 2020: deaths without weapons "
+        "aimed)")
     counts_as: list[str] = Field(default_factory=list, description="calibration patterns this type feeds")
 
 
@@ -152,6 +158,13 @@ class Scenario(Model):
     arms: dict[Name, dict[str, Any]] = Field(
         default_factory=lambda: {"baseline": {}}, min_length=1, max_length=50,
         description="named variants as overrides by dotted path; the first arm is the baseline")
+    combine_chances: Literal["capped_product", "odds"] = param(
+        "capped_product", basis="assumption",
+        doc="how tension, retaliation, reciprocity and the mechanisms change a move's chances: 'odds' multiplies "
+        "the chance against holding (up and down weights over the hold's), so no finite factor makes a step "
+        "certain; 'capped_product' (files without this key) multiplies the chance itself and caps it at 1")
+    crisis: Crisis = param(default_factory=Crisis, basis="assumption",
+                           doc="the political crisis after force is used (off unless enabled)")
     ranges: Ranges = param(default_factory=dict, basis="assumption", unit="the field's unit", doc="plausible [low, high] of assumptions by dotted key, used by hotline robustness (default: none; a factor moves them)")
 
     @field_validator("time_zone")

@@ -182,15 +182,16 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
                 break
             yield env.timeout(c.retry_days(u_after))
             world.rep.events += 1
-        if attempt and incident.active and not incident.clarified:
+        if attempt and incident.active and not incident.clarified and incident.crisis is None:
             after_silence(world.rep, incident, caller, c.pair, last=last)
 
 
 def _call_over(world: Driver, incident: Incident, caller: PartyParameters, draws: Draws, pair: int,
                decisions_at_call: int) -> None:
     """An answered call is over: if the incident is still open, count whether it came in time (no decision
-    was taken while it went on) and let the mechanisms act."""
-    if incident.active:
+    was taken while it went on) and let the mechanisms act (not once leaders have taken the incident over in
+    a crisis: then only their own call counts, `sim.engine.events.crisis`)."""
+    if incident.active and incident.crisis is None:
         world.rep.record.calls_answered_in_time += incident.decisions == decisions_at_call
         after_answer(world.rep, incident, caller, draws, pair)
 

@@ -16,6 +16,7 @@ from ..model import rule
 from ..model.incident import Incident, Pending
 from ..model.rule import CALM, DOWN, Situation
 from ..model.xp import SCALAR
+from .crisis import open_crisis
 
 if TYPE_CHECKING:
     from .host import Driver
@@ -36,7 +37,9 @@ def run_incident(world: Driver, incident: Incident, pending: Pending | None = No
     feedback = p.escalation_feedback
     ambiguous = p.ambiguous
     mech = p.mechanisms
-    accident_at = kind.accident
+    accident_at, fatal_at = kind.accident, kind.fatal
+    odds, crisis_rung = p.odds, p.crisis_rung
+    leaders_take_over = None if p.crisis is None else p.crisis.rung
     tension = rep.tension_of[kind.index]
     timeout = env.timeout
     xp = SCALAR
@@ -47,6 +50,9 @@ def run_incident(world: Driver, incident: Incident, pending: Pending | None = No
         mover_index = 1
         situation = CALM
         rep.enter(incident)
+        if leaders_take_over is not None and top > incident.rung >= leaders_take_over:
+            open_crisis(world, incident, kind.initiator)  # it starts where leaders decide
+            return
     else:
         end, crisis = pending.end, kind.crisis_days(pending.u_crisis)
         mover_index, situation = pending.mover_index, pending.situation
@@ -83,11 +89,12 @@ def run_incident(world: Driver, incident: Incident, pending: Pending | None = No
         rung = incident.rung
         factor = rule.escalation_factor(xp, incident.up_factor[mover_index], incident.covered, rung, mech)
         step, accident = rule.decide(mover, rung, situation, incident.clarified, tension.at(env.now), feedback,
-                                     factor, weapons, accident_at[rung], u_decide, u_accident)
+                                     factor, weapons, accident_at[rung], u_decide, u_accident, odds=odds,
+                                     fatal_share=fatal_at[rung], crisis_rung=crisis_rung)
         if step == DOWN and rung == 0:
             rep.log_event("end", incident, mover.party.name, f"{mover.party.label} stands down; the incident ends")
             break
-        new = rule.next_rung(xp, rung, step, top)
+        new = rule.next_rung(xp, rung, step, top, leaders_take_over)
         if step:
             if new >= weapons > incident.highest:
                 end = max(end, env.now + crisis)  # the encounter has become a political crisis
@@ -96,6 +103,10 @@ def run_incident(world: Driver, incident: Incident, pending: Pending | None = No
             if new == 0:
                 rep.log_event("end", incident, mover.party.name, "back to routine; the incident ends")
             break
+        if leaders_take_over is not None and new >= leaders_take_over:
+            if incident.active:  # (a call answered on reaching the rung may have ended it)
+                open_crisis(world, incident, mover.party.index)
+            return  # the leaders decide from now on
         situation = rule.after_move(xp, step, accident, u_misread, other, ambiguous[new])
         if situation.provoked and accident:
             rep.log_event("misread", incident, other.party.name,

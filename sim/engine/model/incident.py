@@ -8,7 +8,7 @@ What a call does to an incident goes through the fields below (`clarified`, `up_
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from .parameters import IncidentTypeParameters
 from .rule import Situation
@@ -45,7 +45,7 @@ class Incident:
     """State of one incident."""
 
     __slots__ = ("rep", "kind", "number", "index_in_type", "rung", "highest", "active", "clarified", "covered",
-                 "draws", "called", "decisions", "up_factor", "pause_days", "truce", "joined")
+                 "draws", "called", "decisions", "up_factor", "pause_days", "truce", "joined", "crisis")
 
     def __init__(self, rep: Log, kind: IncidentTypeParameters, number: int, index_in_type: int,
                  draws: Draws):
@@ -65,6 +65,7 @@ class Incident:
         self.pause_days = 0.0  # delay added to the pending decision by an answered call (buying time)
         self.truce = False  # an agreed stand-down happened since the mover's last decision
         self.joined = 0  # bit mask of the kind's allies (by position) that have joined
+        self.crisis: Any = None  # its political crisis, once it has reached the crisis rung (model.crisis)
 
     def clarify(self, how: str) -> None:
         """Intent is clarified: misperceptions are corrected and a face-saving step down is on offer."""

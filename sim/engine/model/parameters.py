@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["ModelParameters", "PartyParameters", "IncidentTypeParameters", "HotlineParameters", "MechanismParameters",
+__all__ = ["ModelParameters", "PartyParameters", "LeaderParameters", "CrisisParameters", "IncidentTypeParameters", "HotlineParameters", "MechanismParameters",
            "ShockParameters", "AllyParameters", "Side", "side_of", "pair_index"]
 
 Sampler = Callable[[float], float]
@@ -35,6 +35,35 @@ class PartyParameters:
     call_rung: dict[str, int]  # by force layer
     call_probability: float
     answers: bool  # its chance to answer is a channel's (`HotlineParameters.answer_probability`)
+    leaders: LeaderParameters | None = None  # in a crisis (None: the scenario has no crisis phase)
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderParameters:
+    """How a party's leaders act in a crisis: per decision, and when called over the hotline."""
+
+    decision_days: Sampler
+    escalate: float
+    settle: float
+    release: float
+    apology: float
+    answer: float
+    response_days: Sampler
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisParameters:
+    """The crisis after force is used (`sim.engine.model.crisis`)."""
+
+    rung: int
+    detention: float
+    by_actor: float
+    demand: float
+    anger: float
+    max_days: float
+    call: float
+    restraint: float
+    settle_factor: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +131,7 @@ class IncidentTypeParameters:
     max_duration_days: Sampler
     crisis_days: Sampler
     accident: tuple[float, ...]  # by rung; prevention (when on) is already applied
+    fatal: tuple[float, ...]  # by rung: the share of accidents that jump to ModelParameters.crisis_rung
     prevention_rate_factor: float  # arrivals accepted with this probability (1.0: prevention does not thin)
     covered_layers: bool  # a channel joining the two sides covers the incident's layers from its start
     initiator_side: Side
@@ -211,6 +241,9 @@ class ModelParameters:
     pair_channels: dict[int, tuple[int, ...]] | None = None  # pair -> its channels, in the order calls try them
     spillover: float = 1.0
     n_pairs: int = 1
+    odds: bool = False  # chances combine on the odds (`sim.engine.model.rule.decide`), not as capped products
+    crisis_rung: int = 0  # where a fatal accident jumps to (the crisis's start rung)
+    crisis: CrisisParameters | None = None  # None: no crisis phase
 
     def channels_between(self, a: int, b: int) -> tuple[HotlineParameters, ...]:
         """The channels joining parties a and b, in the order a call tries them."""

@@ -54,6 +54,17 @@ class ReplicationRecord:
     days_at_or_above: list[float]
     events: int
     log: list[LogEntry] | None = field(default=None, repr=False)
+    # The crisis phase (scenarios with crisis.enabled): crises opened and how they ended, the days the
+    # ended ones lasted, crews or bodies held, and calls between leaders.
+    crises: int = 0
+    crises_settled: int = 0
+    crises_frozen: int = 0
+    crises_escalated: int = 0
+    crisis_days_total: float = 0.0  # of crises that ended (settled, frozen or escalated)
+    settled_crisis_days: float = 0.0  # of those settled
+    detentions: int = 0
+    leader_calls: int = 0
+    leader_calls_answered: int = 0
 
     @classmethod
     def empty(cls, n_rungs: int, n_types: int, n_layers: int = 0) -> ReplicationRecord:

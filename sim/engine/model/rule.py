@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from .xp import SCALAR, Namespace
 
-__all__ = ["UP", "HOLD", "DOWN", "NEUTRAL", "Situation", "CALM", "next_decision", "escalation_factor", "decide",
+__all__ = ["UP", "HOLD", "DOWN", "NEUTRAL", "Situation", "CALM", "next_decision", "escalation_factor", "decide", "on_odds",
            "after_move", "next_rung"]
 
 UP, HOLD, DOWN = 1, 0, -1
@@ -61,9 +61,14 @@ def escalation_factor(xp: Namespace, up_factor: Any, covered: Any, rung: Any, me
     return xp.where(covered & (rung < mechanisms.hazard_below_rung), up_factor * hazard, up_factor)
 
 
-def next_rung(xp: Namespace, rung: Any, step: Any, top: int) -> Any:
-    """The rung a step leads to: an accident on top of a step up from just below the top stops at the top."""
-    return xp.at_most(rung + step, top)
+def next_rung(xp: Namespace, rung: Any, step: Any, top: int, stop_at: int | None = None) -> Any:
+    """The rung a step leads to: an accident on top of a step up from just below the top stops at the top;
+    with `stop_at` (the crisis rung, when leaders take over there), a step from below it that would pass it
+    stops on it: commanders use force, only leaders order the armed clash."""
+    new = xp.at_most(rung + step, top)
+    if stop_at is None:
+        return new
+    return xp.where((rung < stop_at) & (new > stop_at), stop_at, new)
 
 
 def after_move(xp: Namespace, step: Any, accident: Any, u_misread: Any, other: Any, ambiguous: Any) -> Situation:
@@ -77,14 +82,30 @@ def after_move(xp: Namespace, step: Any, accident: Any, u_misread: Any, other: A
     return Situation(provoked, provoked, step == DOWN)
 
 
+def on_odds(xp: Namespace, p_up: Any, p_down: Any, up0: Any, down0: Any) -> tuple[Any, Any]:
+    """Chances `up0` and `down0` after factors made them `p_up` and `p_down`, combined on the odds scale: the
+    factors act on the weights of stepping up and down against the weight of holding (1 - up0 - down0),
+    which then are shared out again. Neutral factors give back `up0` and `down0`; no finite factor makes
+    a step certain. (A total of zero, both weights zero and no hold left, leaves both chances zero.)"""
+    total = xp.at_least(p_up + p_down + xp.at_least(1.0 - up0 - down0, 0.0), 5e-324)
+    return p_up / total, p_down / total
+
+
 def decide(mover: Any, rung: Any, situation: Situation, clarified: Any, tension: Any, feedback: float, factor: Any,
            weapons: int, accident_probability: Any, u_decide: Any, u_accident: Any,
-           xp: Namespace = SCALAR) -> tuple[Any, Any]:
-    """The mover's decision on `rung`: the step (-1, 0, +1, or +2 when an accident adds to a step up) and
-    whether an accident happened. `tension` None: no tension to read (its feedback would multiply by 1.0);
-    `clarified` False for every incident skips the face-saving exit; `factor` is `escalation_factor`'s."""
+           xp: Namespace = SCALAR, *, odds: bool = False, fatal_share: Any = 0.0,
+           crisis_rung: int = 0) -> tuple[Any, Any]:
+    """The mover's decision on `rung`: the step (-1, 0, +1, +2 when an accident adds to a step up, or the
+    jump to `crisis_rung` of a fatal accident) and whether an accident happened. `tension` None: no tension
+    to read (its feedback would multiply by 1.0); `clarified` False for every incident skips the face-saving
+    exit; `factor` is `escalation_factor`'s.
+
+    How the factors combine: `odds` multiplies the weights of stepping up and down against the weight of
+    holding (1 - up - down), then normalises, so that no finite factor makes a step certain (a factor of 3
+    on 0.75 up and 0.2 down gives 0.9, not 1); otherwise (files written before) each chance is multiplied
+    and capped: up at 1, down at what up leaves."""
     # The chances to step up and to step down.
-    p_up = mover.up[rung]
+    up0 = p_up = mover.up[rung]
     if feedback and tension is not None:
         p_up = p_up * (1.0 + feedback * tension)
     if clarified is False:  # (provoked and not (misread and False)) is provoked
@@ -95,11 +116,14 @@ def decide(mover: Any, rung: Any, situation: Situation, clarified: Any, tension:
         p_up = xp.where(retaliates, p_up * mover.retaliation, p_up)
     if factor is not NEUTRAL:  # x * 1.0 is x
         p_up = p_up * factor
-    p_down = mover.down[rung]
+    down0 = p_down = mover.down[rung]
     if xp.any(situation.other_stepped_down):
         p_down = xp.where(situation.other_stepped_down, p_down * mover.reciprocity, p_down)
-    p_up = xp.at_most(p_up, 1.0)
-    p_down = xp.at_most(p_down, 1.0 - p_up)
+    if odds:
+        p_up, p_down = on_odds(xp, p_up, p_down, up0, down0)
+    else:
+        p_up = xp.at_most(p_up, 1.0)
+        p_down = xp.at_most(p_down, 1.0 - p_up)
     if clarified is not False:
         p_down = xp.where(clarified, p_down + mover.face_saving * (1.0 - p_up - p_down), p_down)
     # The choice: rules of engagement hold a step onto the weapons rungs below the release rung; an
@@ -109,6 +133,13 @@ def decide(mover: Any, rung: Any, situation: Situation, clarified: Any, tension:
     if xp.any(barred):
         step = xp.where(barred & (step == UP) & (rung < mover.release_rung), HOLD, step)
     accident = (step != DOWN) & (u_accident < accident_probability)
+    # A share of accidents kill or seize at once (the same uniform, below that share of the chance): the
+    # incident jumps to the crisis rung.
+    if isinstance(fatal_share, float) and fatal_share == 0.0:
+        return step + accident, accident
+    fatal = accident & (u_accident < accident_probability * fatal_share) & (rung < crisis_rung)
+    if xp.any(fatal):
+        return xp.where(fatal, crisis_rung - rung, step + accident), accident
     return step + accident, accident
 
 

@@ -26,6 +26,8 @@ class Purpose(IntEnum):
     SUSPENSION = 8
     PREVENTION = 9
     ALLY = 10
+    CRISIS = 11
+    CRISIS_CALL = 12
 
 
 def replication_seed(root_seed: int, replication: int) -> int:

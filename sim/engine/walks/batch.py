@@ -59,6 +59,8 @@ class Kinds:
         self.accident = np.array([k.accident for k in kinds], dtype=float)
         self.accident_flat = self.accident.ravel()  # read at type * rungs + rung
         self.rungs = self.accident.shape[1]
+        self.fatal_flat = np.array([k.fatal for k in kinds], dtype=float).ravel()
+        self.fatal = bool(self.fatal_flat.any())  # some accident may jump to the crisis rung
         self.covered = np.array(covered, dtype=bool)
         # Types reading the same tension (a pair's) share one computation.
         self.tension_groups: list[tuple[Tension, list[int]]] = []
@@ -137,7 +139,9 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
         else:
             tension, factor = None, rule.NEUTRAL
         step, accident = rule.decide(mover, rung, situation, False, tension, feedback, factor, weapons,
-                                     kinds.accident_flat.take(tt * kinds.rungs + rung), u[:, 2], u[:, 3], xp)
+                                     kinds.accident_flat.take(tt * kinds.rungs + rung), u[:, 2], u[:, 3], xp,
+                                     odds=p.odds, crisis_rung=p.crisis_rung,
+                                     fatal_share=kinds.fatal_flat.take(tt * kinds.rungs + rung) if kinds.fatal else 0.0)
         down = step == DOWN
         decided = ~ending
 

@@ -46,6 +46,8 @@ def may_walk(p: ModelParameters, kind: IncidentTypeParameters) -> bool:
     start = kind.start_rung
     if start >= p.top or p.tension_jump[start] != 0.0:
         return False
+    if p.crisis is not None and start >= p.crisis.rung:
+        return False  # it opens a crisis on entering
     channels = p.channels_between(kind.initiator, kind.responder)
     if any(c.enabled and start >= c.suspend_rung for c in channels):
         return False
@@ -119,7 +121,8 @@ def walk(rep: Replication, kind: IncidentTypeParameters, covered: bool, start_da
         decisions += 1
         factor = rule.escalation_factor(xp, 1.0, covered, rung, mech)
         step, accident = rule.decide(mover, rung, situation, False, tension.at(now), feedback, factor, weapons,
-                                     accident_at[rung], u_decide, u_accident)
+                                     accident_at[rung], u_decide, u_accident, odds=p.odds,
+                                     fatal_share=kind.fatal[rung], crisis_rung=p.crisis_rung)
         if step == DOWN and rung == 0:
             break
         new = rule.next_rung(xp, rung, step, p.top)
