@@ -45,8 +45,12 @@ def why_impossible(scenario: Scenario, what: str) -> str | None:
 
 
 def arms_where_possible(loaded: LoadedScenario, what: str) -> list[str]:
-    """The arms, in order, in which `what` can happen at all."""
-    return [arm for arm, scenario in loaded.arms.items() if why_impossible(scenario, what) is None]
+    """The arms, in order, in which `what` can happen at all; for a crisis, those with a channel the leaders
+    can call over first (the story then has its leaders' call)."""
+    arms = [arm for arm, scenario in loaded.arms.items() if why_impossible(scenario, what) is None]
+    if what == "crisis":
+        arms.sort(key=lambda arm: not any(c.settings.enabled for c in loaded.arms[arm].resolved_channels()))
+    return arms
 
 
 def find_replication(loaded: LoadedScenario, arm: str, what: str, start: int = 0, seed: int | None = None,

@@ -126,14 +126,14 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
         while True:
             if not last and line.next_open(env.now) > env.now:
                 break  # closed or suspended: the call goes on to the next channel instead of waiting
-            while incident.active:
+            while incident.active and incident.crisis is None:
                 opening = line.next_open(env.now)
                 if opening <= env.now:
                     break
                 yield env.timeout(opening - env.now)
                 world.rep.events += 1
-            if not incident.active or incident.clarified:
-                return
+            if not incident.active or incident.clarified or incident.crisis is not None:
+                return  # (once leaders have taken over, only their own call goes on)
             if attempt == 0:
                 rec.calls_placed += 1
             u_ring, u_answer, u_after = draws(), draws(), draws()
@@ -144,7 +144,7 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
                                 "message on")
                 yield env.timeout(relay)
                 world.rep.events += 1
-                if not incident.active or incident.clarified:
+                if not incident.active or incident.clarified or incident.crisis is not None:
                     return
             answered = False
             if not c.queue_when_busy and line.lines.count >= line.lines.capacity:

@@ -150,6 +150,8 @@ class Replication:
             self.log_event("stand_down", incident, "", f"{note}: down to rung {new} ({self.p.rung_labels[new]})")
         elif self.record.log is not None:
             verb = "by accident, " if accident else ""
+            if accident and new > old + 2:  # (an accident adds one rung; more is a fatal accident's jump)
+                verb = "in an accident that kills or seizes at once, "
             label = self.p.rung_labels[new]
             direction = "escalates" if new > old else "steps down"
             self.log_event("accident" if accident else "move", incident, mover.name,
