@@ -332,11 +332,15 @@ def test_prevention_thinning_across_windows_and_jumps_changes_nothing(tiny: bool
     for arm in ("hotline_as_is", "hotline_with_coast_guard"):
         params = compile_scenario(loaded.arms[arm])
         assert any(k.prevention_rate_factor < 1.0 for k in params.types)
-        for k in range(3):
+        compared = 0
+        for k in range(5):
             seed = replication_seed(31, k)
             world = World(params, seed)
             world.run()
+            if world.agenda.tied:  # (rerun event by event: the comparison would test that path twice)
+                continue
+            compared += 1
             jumped += len(world.tensions[0].history) > 1
-            assert not world.agenda.tied  # else the comparison below would test the event-by-event path twice
             assert simulate(params, seed) == simulate(params, seed, exact=True), (arm, k)
+        assert compared >= 3, arm
     assert jumped >= 2

@@ -54,13 +54,19 @@ def test_fast_path_writes_the_same_replications_csv_as_the_exact_path(tmp_path: 
 
 def test_fast_path_is_exact_where_calls_serious_incidents_and_clashes_happen(tmp_path: Path) -> None:
     arms = ("no_hotline", "hotline_as_is", "hotline_rapid")
-    exact, fast = _both(tmp_path, REPO / "scenarios" / "senkaku_baseline.yaml", ["horizon_days=40", *STRESS], 30,
-                        arms)
+    # Air intercepts that now and then kill at once, and leaders quick to order an armed response, so that
+    # crises open and end in clashes within 40 days.
+    leaders = [f"parties.{p}.leaders.escalate_probability=0.3" for p in ("CHN", "JPN")] + [
+        "incident_types.air_intercept.accident_probability.by_rung.forces_engaged=0.0005",
+        "incident_types.air_intercept.fatal_accident_share.by_rung.forces_engaged=1"]
+    exact, fast = _both(tmp_path, REPO / "scenarios" / "senkaku_baseline.yaml",
+                        ["horizon_days=40", *STRESS, *leaders], 30, arms)
     assert fast == exact
     rows = list(csv.DictReader(exact.splitlines()))
     assert any(int(r["calls_answered"]) for r in rows), "the comparison should include answered calls"
     assert any(int(r["serious_incidents"]) for r in rows), "... and serious incidents"
     assert any(r["first_day_armed_clash"] for r in rows), "... and armed clashes"
+    assert any(int(r["leader_calls_answered"]) for r in rows), "... and leaders' calls answered in a crisis"
 
 
 def test_the_flagship_year_is_exact_replication_by_replication() -> None:

@@ -101,7 +101,7 @@ def test_cli_json_has_exactly_the_documented_shape(cli, tmp_path: Path) -> None:
                            "--out", tmp_path / "r")
     assert status == 0, err
     data = json.loads(out)
-    assert set(data) == {"main_rung", "baseline", "parameters"} and data["main_rung"] == "armed_clash"
+    assert set(data) == {"main_rung", "baseline", "parameters"} and data["main_rung"] == "limited_force"
     assert set(data["baseline"]) == {"hotline_as_is"}
     assert set(data["baseline"]["hotline_as_is"]) == {"estimate", "ci_low", "ci_high"}
     assert [p["key"] for p in data["parameters"]] == KEYS

@@ -103,24 +103,50 @@ def assumption_lines(s: Scenario) -> list[str]:
 
 
 def _arm_table(fig: Figure, summary: dict[str, Any], rect: list[float]) -> None:
+    """One row per arm: the serious rung, the main rung and its difference; the top rung when it is not the
+    main one (the armed clash beside the use of force); how the crises ended, when there is a crisis phase;
+    the calls."""
     ax = fig.add_axes(rect)
     ax.axis("off")
     main = str(summary["main_rung"]["index"])
     serious = str(summary["serious_rung"])
+    top = str(len(summary["rungs"]) - 1)
+    show_top = top != main
+    show_crisis = any("crisis" in data for data in summary["arms"].values())
     header = ["arm", f"P(rung >= {serious}) %\n(95% CI)", f"P({summary['main_rung']['id']}) %\n(95% CI)",
-              "difference\n(points, 95% CI)", "calls placed /\nanswered / in time"]
+              "difference\n(points, 95% CI)"]
+    widths = [0.2, 0.15, 0.17, 0.2]
+    if show_top:
+        header.append(f"P({summary['rungs'][-1]['id']}) %\n(95% CI)")
+        widths.append(0.15)
+    if show_crisis:
+        header.append("crises: settled /\nfrozen / clash")
+        widths.append(0.13)
+    header.append("calls placed /\nanswered / in time")
+    widths.append(0.15)
     rows = []
     for arm, data in summary["arms"].items():
         diff = summary["differences"].get(f"{arm} - {summary['baseline']}")
         diff_text = "baseline" if diff is None else interval_text(diff["main"], signed=True, digits=2)
         h = data["hotline"]
-        rows.append([pretty_arm(arm), interval_text(data["p_reach"][serious]),
-                     interval_text(data["p_reach"][main], digits=2), diff_text,
-                     f"{h['calls_placed']} / {h['calls_answered']} / {h['calls_answered_in_time']}"
-                     + (f"\n{h['calls_mediated']} mediated, {h['allies_joined']} ally joins"
-                        if "allies_joined" in h else "")])
-    table = ax.table(cellText=rows, colLabels=header, loc="center", cellLoc="center",
-                     colWidths=[0.2, 0.18, 0.22, 0.22, 0.18])
+        row = [pretty_arm(arm), interval_text(data["p_reach"][serious]),
+               interval_text(data["p_reach"][main], digits=2), diff_text]
+        if show_top:
+            row.append(interval_text(data["p_reach"][top], digits=2))
+        if show_crisis:
+            c = data.get("crisis")
+            row.append("-" if c is None else f"{c['crises']}: {c['crises_settled']} / {c['crises_frozen']} / "
+                       f"{c['crises_escalated']}" + (f"\n({c['open_at_end']} open at the end)"
+                                                      if c["open_at_end"] else ""))
+        row.append(f"{h['calls_placed']} / {h['calls_answered']} / {h['calls_answered_in_time']}"
+                   + (f"\n{h['calls_mediated']} mediated, {h['allies_joined']} ally joins"
+                      if "allies_joined" in h else "")
+                   + (f"\nleaders: {data['crisis']['leader_calls']} / {data['crisis']['leader_calls_answered']}"
+                      if show_crisis and data.get("crisis") else ""))
+        rows.append(row)
+    scale = 0.92 / sum(widths) if sum(widths) > 0.92 else 1.0
+    col_widths = [w * scale for w in widths]
+    table = ax.table(cellText=rows, colLabels=header, loc="center", cellLoc="center", colWidths=col_widths)
     table.auto_set_font_size(False)
     table.set_fontsize(7.5)
     table.scale(1, 1.5)

@@ -25,6 +25,7 @@ from ..engine.model.parameters import (
     pair_index,
     side_of,
 )
+from ..samplers import ConstantSampler
 from ..scenario.channels import Hotline
 from ..scenario.crisis import Leaders
 from ..scenario.schema import Scenario
@@ -178,7 +179,8 @@ def compile_scenario(s: Scenario) -> ModelParameters:
             responder_layer=responder_layer,
             start_rung=index[t.start_rung],
             max_duration_days=_in_days(t.max_duration_hours, 24.0),
-            crisis_days=_in_days(t.crisis_duration_hours, 24.0),
+            crisis_days=(_in_days(t.crisis_duration_hours, 24.0) if not s.crisis.enabled
+                         or s.crisis.weapons_rung_extension else ConstantSampler(0.0)),
             accident=accident,
             fatal=tuple(t.fatal_accident_share.on(r) for r in ids),
             prevention_rate_factor=prevention.rate_factor if preventing and covered else 1.0,

@@ -84,6 +84,13 @@ class Crisis(Model):
         doc="after an answered leaders' call, the odds of the acts of a settlement (release, apology, "
         "settling) are multiplied by this")
 
+    weapons_rung_extension: bool = param(
+        False, basis="assumption",
+        doc="with the crisis phase on, whether an incident reaching the weapons rung still stays open at "
+        "least its type's crisis_duration_hours (the political crisis of files without this phase); false: an "
+        "encounter keeps its own max_duration_hours (an air intercept of minutes does not sit for days at the "
+        "weapons rung) and the political crisis is this phase, from start_rung on")
+
     def start_rung_id(self, ladder: Ladder) -> str:
         return self.start_rung or ladder.rungs[-2].id
 

@@ -44,7 +44,8 @@ class IncidentType(Model):
     crisis_duration_hours: Duration = param(
         default_factory=lambda: LogNormal(dist="lognormal", median=72.0, p90=336.0), unit="hours",
         basis="fact", doc="once weapons are involved the encounter becomes a political crisis that stays open "
-        "at least this long (2010 collision: eased after 18 days; 2025 close pass: 4 days)")
+        "at least this long (2010 collision: eased after 18 days; 2025 close pass: 4 days); not read when the "
+        "crisis phase is on (crisis.enabled) unless crisis.weapons_rung_extension")
     accident_probability: ByRung = param(
         0.0, basis="assumption",
         doc="chance a move on this rung comes out one rung more escalatory than intended (2010 collision, "
