@@ -209,11 +209,14 @@ def test_unanswered_leaders_redial_as_the_line_allows_and_never_talk() -> None:
 
 
 def test_on_the_flagship_every_crisis_follows_limited_force_and_its_counts_add_up() -> None:
-    loaded = load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml")
+    # Air intercepts that now and then kill at once: a few crises a year, so that they also overlap.
+    loaded = load_scenario(REPO / "scenarios" / "senkaku_baseline.yaml", [
+        "incident_types.air_intercept.accident_probability.by_rung.forces_engaged=0.003",
+        "incident_types.air_intercept.fatal_accident_share.by_rung.forces_engaged=1"])
     p = compile_scenario(loaded.arms["hotline_as_is"])
     force = [r.id for r in loaded.scenario.ladder.rungs].index("limited_force")
     reached = with_crisis = 0
-    for i in range(300):
+    for i in range(60):
         rec = simulate(p, replication_seed(loaded.scenario.seed, i))
         ended = rec.crises_settled + rec.crises_frozen + rec.crises_escalated
         assert ended <= rec.crises  # (the rest still open at the horizon)
@@ -223,4 +226,4 @@ def test_on_the_flagship_every_crisis_follows_limited_force_and_its_counts_add_u
         reached += not math.isnan(rec.first_day[force])
         with_crisis += rec.crises > 0
     # Reaching limited force opens a crisis unless an answered call ended the incident on that very move.
-    assert reached >= 3 and with_crisis >= 0.9 * reached, (reached, with_crisis)
+    assert reached >= 20 and with_crisis >= 0.9 * reached, (reached, with_crisis)

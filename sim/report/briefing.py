@@ -83,7 +83,9 @@ def assumption_lines(s: Scenario) -> list[str]:
                      f"{policy.answer_probability} at zero tension"
                      + (", falling with tension." if policy.answer_tension_sensitivity > 0 else "."))
     lines.append("Escalation postures, accident and misperception rates are assumptions calibrated to the "
-                 "public record of incidents; see docs/validation.md.")
+                 "public record of incidents; see docs/validation.md."
+                 + (" Factors act on the odds of a step, so none makes it certain." if s.combine_chances == "odds"
+                    else ""))
     on = [name.replace("_", " ") for name in h.mechanisms.enabled_names()]
     if on:
         lines.append("What an answered or unanswered call can do (sizes are assumptions): " + ", ".join(on) + ".")
@@ -93,6 +95,16 @@ def assumption_lines(s: Scenario) -> list[str]:
                      f"escalation chances by (1 + {tension.escalation_feedback} x tension) and arrival "
                      f"rates by (1 + {tension.arrival_feedback} x tension); it raises the absolute risk "
                      "(docs/validation.md says by how much for the flagship).")
+    if s.crisis.enabled:
+        c = s.crisis
+        leaders = "; ".join(
+            f"{p.label}'s leaders decide every {_duration_text(p.leaders.decision_hours)}, order an armed "
+            f"response with {p.leaders.escalate_probability:g} a decision, answer a leaders' call with "
+            f"{p.leaders.answer_probability:g}" for p in s.parties.values())
+        lines.append(f"Crisis (assumptions fitted to seeds/limited_force_cases.csv): from rung "
+                     f"'{c.start_rung_id(s.ladder)}' leaders, not commanders, decide: {leaders}; a crew or dead "
+                     f"held with {c.detention_probability:g}, an apology demanded with {c.demand_probability:g}; "
+                     f"no exit after {c.max_days:g} days freezes it.")
     for arm, overrides in s.arms.items():
         change = ", ".join(f"{k} = {'its default' if v is None else v}" for k, v in overrides.items())
         change = change or "the scenario as written"
@@ -115,15 +127,15 @@ def _arm_table(fig: Figure, summary: dict[str, Any], rect: list[float]) -> None:
     show_crisis = any("crisis" in data for data in summary["arms"].values())
     header = ["arm", f"P(rung >= {serious}) %\n(95% CI)", f"P({summary['main_rung']['id']}) %\n(95% CI)",
               "difference\n(points, 95% CI)"]
-    widths = [0.2, 0.15, 0.17, 0.2]
+    widths = [0.19, 0.15, 0.16, 0.19]
     if show_top:
         header.append(f"P({summary['rungs'][-1]['id']}) %\n(95% CI)")
-        widths.append(0.15)
+        widths.append(0.14)
     if show_crisis:
         header.append("crises: settled /\nfrozen / clash")
-        widths.append(0.13)
+        widths.append(0.12)
     header.append("calls placed /\nanswered / in time")
-    widths.append(0.15)
+    widths.append(0.13)
     rows = []
     for arm, data in summary["arms"].items():
         diff = summary["differences"].get(f"{arm} - {summary['baseline']}")
@@ -136,8 +148,7 @@ def _arm_table(fig: Figure, summary: dict[str, Any], rect: list[float]) -> None:
         if show_crisis:
             c = data.get("crisis")
             row.append("-" if c is None else f"{c['crises']}: {c['crises_settled']} / {c['crises_frozen']} / "
-                       f"{c['crises_escalated']}" + (f"\n({c['open_at_end']} open at the end)"
-                                                      if c["open_at_end"] else ""))
+                       f"{c['crises_escalated']}" + (f"\n{c['open_at_end']} still open" if c["open_at_end"] else ""))
         row.append(f"{h['calls_placed']} / {h['calls_answered']} / {h['calls_answered_in_time']}"
                    + (f"\n{h['calls_mediated']} mediated, {h['allies_joined']} ally joins"
                       if "allies_joined" in h else "")
@@ -148,7 +159,7 @@ def _arm_table(fig: Figure, summary: dict[str, Any], rect: list[float]) -> None:
     col_widths = [w * scale for w in widths]
     table = ax.table(cellText=rows, colLabels=header, loc="center", cellLoc="center", colWidths=col_widths)
     table.auto_set_font_size(False)
-    table.set_fontsize(7.5)
+    table.set_fontsize(7.5 if len(header) <= 5 else 6.3)
     table.scale(1, 1.5)
     for (r, _), cell in table.get_celld().items():
         cell.set_linewidth(0.4)
