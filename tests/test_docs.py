@@ -103,3 +103,25 @@ def test_every_test_named_in_the_safety_table_exists() -> None:
     missing = [f"{file}::{name}" for file, name in named
                if not (REPO / file).is_file() or (name and f"def {name}(" not in (REPO / file).read_text())]
     assert missing == []
+
+
+def test_top_of_the_ladder_example_extends_the_flagship_and_runs(tmp_path) -> None:
+    """The fragment of 'The top of the ladder' section, laid over the flagship, validates, says what it sets,
+    and runs with crises counted."""
+    from sim import load_scenario, run_experiment
+
+    text = (REPO / "docs" / "scenarios.md").read_text()
+    (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if b.startswith("combine_chances: odds\n")]
+    import shutil
+
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / "scenarios").mkdir()
+    shutil.copy(REPO / "scenarios" / "senkaku_baseline.yaml", tmp_path / "scenarios")
+    path = tmp_path / "scenarios" / "top.yaml"
+    path.write_text("extends: senkaku_baseline.yaml\n" + block)
+    loaded = load_scenario(path, ["horizon_days=20"])
+    s = loaded.scenario
+    assert s.combine_chances == "odds" and s.crisis.enabled and s.crisis.max_days == 120
+    assert s.parties["CHN"].leaders.answer_probability == 0.4
+    summary = run_experiment(loaded, replications=2, arms=("no_hotline", "hotline_as_is"))
+    assert all("crisis" in arm for arm in summary["arms"].values())

@@ -15,7 +15,7 @@ from ..run.defaults import MAX_REPLICATIONS
 from ..run.executors import Executor
 from ..run.experiment import layout_for
 from ..run.outcomes import THIRD_PARTY_COUNTS
-from ..run.sweep import SWEEP_COLUMNS, Parameter, SweepPoint, run_point
+from ..run.sweep import CRISIS_SWEEP_COLUMNS, SWEEP_COLUMNS, Parameter, SweepPoint, run_point
 from ..scenario.load import LoadedScenario
 from ..version import __version__
 from .files import MANIFEST, SCENARIO, SWEEP_CSV, OutputError, ResultsFolder, utc_now
@@ -25,8 +25,11 @@ __all__ = ["start_sweep", "resume_sweep", "SWEEP_CSV", "read_sweep_rows"]
 
 
 def _columns(params: list[Parameter], loaded: LoadedScenario) -> list[str]:
-    """The table's columns; a scenario with allies or mediators also gets their counts."""
-    extra = list(THIRD_PARTY_COUNTS) if layout_for(loaded).third_parties else []
+    """The table's columns; a scenario with allies or mediators also gets their counts, one with a crisis
+    phase the top rung's chance and how its crises ended."""
+    layout = layout_for(loaded)
+    extra = (list(THIRD_PARTY_COUNTS) if layout.third_parties else []) + (
+        list(CRISIS_SWEEP_COLUMNS) if layout.crisis else [])
     return ["point", *[p.name for p in params], *SWEEP_COLUMNS[1:], *extra]
 
 

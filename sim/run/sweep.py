@@ -23,7 +23,7 @@ from .executors import Executor
 from .experiment import Experiment, Plan, chunk_size_for
 from .outcomes import THIRD_PARTY_COUNTS
 
-__all__ = ["Parameter", "parse_param", "design_points", "SweepPoint", "run_point", "SWEEP_COLUMNS",
+__all__ = ["Parameter", "parse_param", "design_points", "SweepPoint", "run_point", "SWEEP_COLUMNS", "CRISIS_SWEEP_COLUMNS",
            "DESIGNS", "SensitivityUnavailable", "check_points", "point_scenario", "overrides",
            "design_size", "check_params"]
 
@@ -202,6 +202,8 @@ def _short(values: dict[str, Any]) -> str:
     return f"({text[:80]})"
 
 
+CRISIS_SWEEP_COUNTS = ("crises", "crises_settled", "crises_frozen", "crises_escalated", "leader_calls_answered")
+CRISIS_SWEEP_COLUMNS = ("p_top", "p_top_low", "p_top_high", *CRISIS_SWEEP_COUNTS)
 SWEEP_COLUMNS = ["point", "arm", "replications", "p_main", "p_main_low", "p_main_high", "p_serious",
                  "p_serious_low", "p_serious_high", "diff_main", "diff_main_low", "diff_main_high",
                  "calls_placed", "calls_answered", "calls_answered_in_time"]
@@ -227,5 +229,9 @@ def run_point(loaded: LoadedScenario, params: list[Parameter], point: SweepPoint
                "calls_placed": data["hotline"]["calls_placed"], "calls_answered": data["hotline"]["calls_answered"],
                "calls_answered_in_time": data["hotline"]["calls_answered_in_time"],
                **{name: data["hotline"][name] for name in THIRD_PARTY_COUNTS if name in data["hotline"]}}
+        if "crisis" in data:  # the top rung (the armed clash beside the main one) and how the crises ended
+            top = data["p_reach"][str(len(summary["rungs"]) - 1)]
+            row.update({"p_top": top["estimate"], "p_top_low": top["ci_low"], "p_top_high": top["ci_high"],
+                        **{name: data["crisis"][name] for name in CRISIS_SWEEP_COUNTS}})
         rows.append(row)
     return rows

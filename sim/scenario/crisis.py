@@ -26,11 +26,13 @@ class Leaders(Model):
     """How a party's leaders act in a crisis (per decision, on a timescale of days)."""
 
     decision_hours: Duration = param(
-        default_factory=lambda: LogNormal(dist="lognormal", median=48.0, p90=168.0), unit="hours",
+        default_factory=lambda: LogNormal(dist="lognormal", median=72.0, p90=240.0), unit="hours",
         basis="assumption", doc="time between the leaders' decisions in a crisis (days, not the hours of "
         "local commanders)")
     escalate_probability: Probability = param(
-        0.02, basis="assumption", doc="chance a decision orders an armed response: the armed clash")
+        0.003, basis="assumption", doc="chance a decision orders an armed response: the armed clash (the "
+        "default, fitted on the flagship, gives an armed clash after about one crisis in ten: "
+        "seeds/limited_force_cases.csv)")
     settle_probability: Probability = param(
         0.3, basis="assumption", doc="chance a decision settles the crisis once nothing is outstanding (no one "
         "held, no apology owed)")
