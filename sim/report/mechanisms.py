@@ -75,7 +75,8 @@ def explanation_sentence(explanation: dict[str, Any]) -> str:
             sentences.append(f"In {pretty_arm(arm)} no mechanism changed the outcome in these replications.")
             continue
         leading = [(v, n) for v, n in parts if v * total > 0][:2]
-        against = [(v, n) for v, n in reversed(parts) if v * total < 0]
+        # (a part that rounds to 0.00 points is not said to work the other way)
+        against = [(v, n) for v, n in reversed(parts) if v * total < 0 and abs(100 * v) >= 0.005]
         words = " and ".join(f"{n.replace('_', ' ')} ({100 * v:+.2f} points)" for v, n in leading)
         text = (f"In {pretty_arm(arm)} ({100 * total:+.2f} points in all), most of the difference comes from "
                 f"{words or 'no single mechanism'}")
