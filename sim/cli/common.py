@@ -45,9 +45,13 @@ def print_problems(problems: Sequence[Any]) -> None:
 
 
 def select_arms(loaded: Any, arms_text: str | None) -> tuple[str, ...]:
-    if not arms_text:
+    """The arms `--arms` names (None: every arm); a list that names none (`--arms ,`) is a usage error."""
+    if arms_text is None:
         return tuple(loaded.arms)
     names = tuple(a.strip() for a in arms_text.split(",") if a.strip())
+    if not names:
+        raise UsageError(f"--arms: name at least one arm, e.g. --arms {','.join(list(loaded.arms)[:2])} "
+                         f"(got {arms_text!r})")
     for name in names:
         if name not in loaded.arms:
             raise UsageError(f"--arms: no arm {name!r} in the scenario{suggest(name, list(loaded.arms))}")

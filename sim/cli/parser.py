@@ -11,6 +11,7 @@ from ..run.defaults import (
     EXPLAIN_REPLICATIONS,
     FIND_LIMIT,
     MAX_CALIBRATION_REPLICATIONS,
+    MAX_FIND_LIMIT,
     MAX_PRECISION_REPLICATIONS,
     MAX_REPLICATIONS,
     MAX_SAMPLES,
@@ -285,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="include routine incidents that went nowhere")
     p.add_argument("--find", choices=("in-time", "too-late", "serious", "clash", "crisis"),
                    help="start at --replication and replay the first replication that shows this")
-    p.add_argument("--limit", type=_positive_int, default=FIND_LIMIT,
+    p.add_argument("--limit", type=_at_most(MAX_FIND_LIMIT), default=FIND_LIMIT,
                    help=f"--find replays at most this many replications (default {FIND_LIMIT})")
     p.add_argument("--figure", type=_path, help="also draw a timeline figure here (png, pdf or svg)")
     p.add_argument("--quiet", action="store_true", help="no progress while --find searches")
@@ -297,12 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replications", type=_at_most(MAX_REPLICATIONS), default=None,
                    help=f"replications per arm and point (default {ROBUSTNESS_REPLICATIONS})")
     p.add_argument("--seed", type=_seed, help="root seed, the same at every point (default: the scenario's)")
-    p.add_argument("--factor", type=_factor, default=ROBUSTNESS_FACTOR,
+    p.add_argument("--factor", type=_factor, default=None,
                    help=f"move each assumption x to x(1-F) and x(1+F), clipped to its valid range, unless the "
                    f"scenario states its range under ranges: (default {ROBUSTNESS_FACTOR})")
     p.add_argument("--keys", metavar="K1,K2", help="dotted keys to move (default: the shared [assumption] "
                    "numbers, those with a stated range first, then single numbers, then table entries)")
-    p.add_argument("--limit", type=_count, default=ROBUSTNESS_LIMIT,
+    p.add_argument("--limit", type=_count, default=None,
                    help=f"without --keys, test at most this many assumptions; 0: all (default {ROBUSTNESS_LIMIT})")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fixed overrides")
     p.add_argument("--workers", type=_at_most(MAX_WORKERS), default=None)

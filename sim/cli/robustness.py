@@ -60,12 +60,21 @@ def cmd_robustness(args: argparse.Namespace) -> int:
             raise UsageError("give a SCENARIO file, or --resume DIR to finish an interrupted analysis")
         loaded = load_scenario(args.scenario, args.set)
         arms = select_arms(loaded, args.arms)
-        moves = plan_moves(loaded, arms, args.keys, args.limit, args.factor)
+        moves = plan_moves(loaded, arms, args.keys,
+                           ROBUSTNESS_LIMIT if args.limit is None else args.limit,
+                           ROBUSTNESS_FACTOR if args.factor is None else args.factor)
         seed = root_seed(loaded.scenario.seed, args.seed)
         replications = args.replications or ROBUSTNESS_REPLICATIONS
         out = args.out or Path("results") / default_folder_name(f"robustness-{Path(args.scenario).stem}")
-    elif args.scenario or args.set or args.arms or args.keys or args.replications or args.out:
-        raise UsageError("--resume takes the analysis's own settings; give only the folder")
+    else:
+        given = {"SCENARIO": args.scenario is not None, "--set": bool(args.set), "--arms": args.arms is not None,
+                 "--keys": args.keys is not None, "--replications": args.replications is not None,
+                 "--out": args.out is not None, "--seed": args.seed is not None,
+                 "--factor": args.factor is not None, "--limit": args.limit is not None, "--force": args.force}
+        named = [option for option, on in given.items() if on]
+        if named:
+            raise UsageError(f"--resume takes the analysis's own settings; drop {', '.join(named)} and give only "
+                             "the folder (workers, executor and --quiet may change)")
     executor = make_executor(args.executor, default_workers(args.workers), args.scheduler)
     signal.signal(signal.SIGTERM, raise_interrupt)
     update, stop = progress_bar(args.quiet or args.json, "points")

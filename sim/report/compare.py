@@ -77,11 +77,26 @@ def comparison_figure(rows: list[dict[str, Any]], main_label: str, ax: Any = Non
     return fig
 
 
+def run_labels(paths: list[Path]) -> list[str]:
+    """A label for each folder that tells it apart from the others: its name, or as many of its last path
+    parts as it takes (`a/run` and `b/run`). The same folder given twice is refused."""
+    resolved = [p.resolve() for p in paths]
+    for i, r in enumerate(resolved):
+        if r in resolved[:i]:
+            raise OutputError(f"{paths[i]} is given twice (as {paths[resolved.index(r)]}); give each folder once")
+    depth = 1
+    while True:
+        labels = ["/".join(r.parts[-depth:]) for r in resolved]
+        if len(set(labels)) == len(labels) or depth >= max(len(r.parts) for r in resolved):
+            return labels
+        depth += 1
+
+
 def compare_runs(paths: list[Path], out: Path | None = None) -> str:
     """A text table of every run's arms; with `out`, also comparison.csv and comparison.png/pdf there."""
     if len(paths) < 2:
         raise OutputError("give at least two results folders to compare")
-    runs = [(p.name, _load(p)) for p in paths]
+    runs = [(label, _load(p)) for label, p in zip(run_labels(paths), paths, strict=True)]
     rows = comparison_rows(runs)
     main_label = runs[0][1]["main_rung"]["id"]
     width = max(len(f"{r['run']}  {r['arm']}") for r in rows)

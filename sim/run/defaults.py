@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 __all__ = ["MAX_PRECISION_REPLICATIONS", "CALIBRATION_REPLICATIONS", "SWEEP_REPLICATIONS", "EXPLAIN_REPLICATIONS",
-           "ROBUSTNESS_REPLICATIONS", "ROBUSTNESS_FACTOR", "ROBUSTNESS_LIMIT", "FIND_LIMIT", "default_workers",
+           "ROBUSTNESS_REPLICATIONS", "ROBUSTNESS_FACTOR", "ROBUSTNESS_LIMIT", "FIND_LIMIT", "MAX_FIND_LIMIT", "default_workers",
            "root_seed", "MAX_REPLICATIONS", "MAX_WORKERS", "MAX_SWEEP_POINTS", "MAX_SAMPLES",
            "MAX_TRACE_REPLICATION", "MAX_CALIBRATION_REPLICATIONS"]
 
@@ -17,6 +17,7 @@ ROBUSTNESS_REPLICATIONS = 300  # replications per arm and point in `hotline robu
 ROBUSTNESS_FACTOR = 0.5  # an assumption x moves to x(1-F) and x(1+F)
 ROBUSTNESS_LIMIT = 5  # assumptions tested without --keys: 11 points, a few minutes for 2 arms on 2 cores
 FIND_LIMIT = 2000  # replications `hotline trace --find` replays before giving up (about a minute)
+MAX_FIND_LIMIT = 200_000  # the most `--limit` accepts (about two hours on one core)
 
 
 def default_workers(asked: int | None) -> int:

@@ -18,7 +18,7 @@ from ..engine import replication_seed, simulate
 from ..engine.model.parameters import ModelParameters
 from ..scenario.load import LoadedScenario
 from .compile import compile_scenario
-from .defaults import MAX_PRECISION_REPLICATIONS, root_seed
+from .defaults import MAX_PRECISION_REPLICATIONS, MAX_REPLICATIONS, root_seed
 from .executors import Executor, SerialExecutor
 from .outcomes import Layout, Row
 from .summary import Accumulator, SummarySpec
@@ -240,9 +240,47 @@ def run_experiment(loaded: LoadedScenario, *, replications: int | None = None, s
     >>> summary["replications"], sorted(summary["arms"])
     (4, ['hotline_as_is', 'no_hotline'])
     """
-    reps = replications or loaded.scenario.replications
-    plan = Plan(arms or tuple(loaded.arms), reps, root_seed(loaded.scenario.seed, seed),
+    chosen = _checked_arguments(loaded, replications, seed, arms, precision, precision_of)
+    reps = replications if replications is not None else loaded.scenario.replications
+    plan = Plan(chosen, reps, root_seed(loaded.scenario.seed, seed),
                 chunk_size_for(reps), precision, precision_of=precision_of, exact=exact)
     return Experiment(loaded, plan, executor).run()
+
+
+def _checked_arguments(loaded: Any, replications: Any, seed: Any, arms: Any, precision: Any,
+                       precision_of: Any) -> tuple[str, ...]:
+    """run_experiment's arguments checked, each named in the error; the arms to run."""
+    if not isinstance(loaded, LoadedScenario):
+        raise TypeError(f"loaded must be a LoadedScenario (from sim.load_scenario), not {type(loaded).__name__}; "
+                        "load the file first: run_experiment(load_scenario(path), ...)")
+    for name, value, low in (("replications", replications, 1), ("seed", seed, 0)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be a whole number, not {type(value).__name__}")
+        if not low <= value <= (MAX_REPLICATIONS if name == "replications" else 2**63 - 1):
+            raise ValueError(f"{name} must be at least {low}" + (f" and at most {MAX_REPLICATIONS:,}"
+                                                                  if name == "replications" else "")
+                             + f" (got {value})")
+    if arms is None:
+        chosen = tuple(loaded.arms)
+    else:
+        if isinstance(arms, str) or not all(isinstance(a, str) for a in arms):
+            raise TypeError("arms must be a sequence of arm names, e.g. ('no_hotline', 'hotline_as_is'), not "
+                            + ("one string" if isinstance(arms, str) else "a mix of types"))
+        chosen = tuple(arms)
+        if not chosen:
+            raise ValueError("arms must name at least one arm")
+        unknown = [a for a in chosen if a not in loaded.arms]
+        if unknown:
+            raise ValueError(f"arms: no arm {unknown[0]!r} in the scenario (it has {', '.join(loaded.arms)})")
+        if len(set(chosen)) != len(chosen):
+            raise ValueError("arms: an arm is named twice")
+    if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int | float)
+                                  or not 0 < precision < 1):
+        raise ValueError(f"precision must be a number between 0 and 1 (a half-width; got {precision!r})")
+    if precision_of not in PRECISION_OF:
+        raise ValueError(f"precision_of must be one of {PRECISION_OF} (got {precision_of!r})")
+    return chosen
 
 

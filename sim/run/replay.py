@@ -10,7 +10,7 @@ from ..engine.model.record import ReplicationRecord
 from ..scenario.load import LoadedScenario
 from ..scenario.schema import Scenario
 from .compile import compile_scenario
-from .defaults import FIND_LIMIT, root_seed
+from .defaults import FIND_LIMIT, MAX_TRACE_REPLICATION, root_seed
 
 __all__ = ["replay", "find_replication", "FINDERS", "NotFound", "why_impossible", "arms_where_possible"]
 
@@ -30,6 +30,8 @@ FINDERS: dict[str, Callable[[ReplicationRecord], bool]] = {
 
 def why_impossible(scenario: Scenario, what: str) -> str | None:
     """Why an arm can never show `what` (a hotline pattern without a hotline, say), or None if it can."""
+    if not any(t.rate_per_year > 0 for t in scenario.incident_types.values()):
+        return "no incident ever happens (every incident type's rate_per_year is 0)"
     if what == "crisis":
         return None if scenario.crisis.enabled else "it has no crisis phase (crisis.enabled is false)"
     if what not in ("in-time", "too-late"):
@@ -60,6 +62,7 @@ def find_replication(loaded: LoadedScenario, arm: str, what: str, start: int = 0
     test = FINDERS[what]
     params = compile_scenario(loaded.arms[arm])
     root = root_seed(loaded.scenario.seed, seed)
+    limit = max(0, min(limit, MAX_TRACE_REPLICATION + 1 - start))  # (no number trace could not replay)
     for done, k in enumerate(range(start, start + limit), start=1):
         if test(simulate(params, replication_seed(root, k))):
             return k

@@ -24,7 +24,7 @@ from ..scenario.load import LoadedScenario
 from ..scenario.references import suggest
 from ..scenario.schema import Scenario
 from .defaults import ROBUSTNESS_FACTOR, ROBUSTNESS_LIMIT
-from .sweep import Parameter
+from .sweep import RUN_SETTINGS, Parameter, run_setting_message
 
 __all__ = ["ONE_AT_A_TIME", "DEFAULT_FACTOR", "DEFAULT_LIMIT", "RobustnessError", "Move", "shared_assumptions",
            "choose_assumptions", "move", "plan_points"]
@@ -87,6 +87,8 @@ def choose_assumptions(loaded: LoadedScenario, arms: tuple[str, ...], keys: list
 
 
 def _named(loaded: LoadedScenario, arms: tuple[str, ...], key: str, where: str = "--keys") -> AssumptionNumber:
+    if key.split(".")[0] in RUN_SETTINGS:
+        raise RobustnessError(f"{where}: {run_setting_message(key)}")
     number = describe_number(loaded.resolved, key)
     if number is None:
         keys = [a.key for a in assumption_numbers(loaded.resolved)]

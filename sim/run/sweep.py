@@ -23,7 +23,7 @@ from .executors import Executor
 from .experiment import Experiment, Plan, chunk_size_for
 from .outcomes import THIRD_PARTY_COUNTS
 
-__all__ = ["Parameter", "parse_param", "design_points", "SweepPoint", "run_point", "SWEEP_COLUMNS", "CRISIS_SWEEP_COLUMNS",
+__all__ = ["Parameter", "parse_param", "design_points", "SweepPoint", "run_point", "SWEEP_COLUMNS", "CRISIS_SWEEP_COLUMNS", "RUN_SETTINGS", "run_setting_message",
            "DESIGNS", "SensitivityUnavailable", "check_points", "point_scenario", "overrides",
            "design_size", "check_params"]
 
@@ -107,11 +107,25 @@ def parse_param(text: str) -> Parameter:
     return Parameter(keys, tuple(values))
 
 
+# Top-level keys that say how to run or describe a scenario, not what happens in it: a sweep or a robustness
+# analysis that moved one would report the run's own value (or a changed question) as a parameter's effect.
+RUN_SETTINGS = ("replications", "seed", "name", "description", "sources", "arms", "ranges", "main_rung", "extends")
+
+
+def run_setting_message(key: str) -> str:
+    """Why `key` cannot be swept or moved, and what to do instead."""
+    return (f"{key} is a run setting, not a parameter of the model: set it for the whole run instead "
+            "(--replications, --seed, or --set for the others)")
+
+
 def check_params(params: list[Parameter]) -> None:
-    """Refuse a key swept twice (the later --param would silently replace the first)."""
+    """Refuse a key swept twice (the later --param would silently replace the first), and a run setting
+    (`RUN_SETTINGS`: replications, seed, ...), which is not a parameter of the model."""
     seen: set[str] = set()
     for p in params:
         for key in p.keys:
+            if key.split(".")[0] in RUN_SETTINGS:
+                raise ScenarioError([Problem(Location("--param", 1, 1), ("--param",), run_setting_message(key))])
             if key in seen:
                 raise ScenarioError([Problem(Location("--param", 1, 1), ("--param",),
                                              f"{key} is swept by two --param options; give it once")])

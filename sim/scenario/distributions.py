@@ -22,6 +22,7 @@ from ..samplers import (
     TriangularSampler,
     UniformSampler,
 )
+from .numbers import refuse_booleans
 
 __all__ = ["Duration", "Constant", "Exponential", "LogNormal", "Uniform", "Triangular", "Gamma"]
 
@@ -30,6 +31,11 @@ _Z90 = NormalDist().inv_cdf(0.9)
 
 class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        return refuse_booleans(cls, data)
 
     def sampler(self, scale: float = 1.0) -> Sampler:  # pragma: no cover - every subclass overrides
         """u in [0, 1) -> value * scale, by the inverse CDF."""

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .distributions import Duration
+from .numbers import refuse_booleans
 
 __all__ = ["Basis", "Probability", "RungId", "Name", "param", "Model", "ByRung", "ByRungAmount", "ByLayer",
            "RungByLayer", "check_zone"]
@@ -34,6 +35,11 @@ def param(default: Any = ..., doc: str = "", *, basis: Basis, unit: str | None =
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True,
                               validate_default=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        return refuse_booleans(cls, data)
 
 
 def _number_as_default(value: Any) -> Any:

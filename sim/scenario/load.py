@@ -112,6 +112,9 @@ def _message(err: dict[str, Any], path: tuple[Any, ...]) -> tuple[str, Any]:
         value = err.get("ctx", {}).get("tag", value)
     if kind == "union_tag_not_found":
         msg = "a random duration needs `dist:` (constant, exponential, lognormal, uniform, triangular, gamma)"
+    if kind in ("float_parsing", "int_parsing") and value in ("true", "false"):  # (a boolean, see numbers.py)
+        msg = (f"expected a number, not a boolean; YAML reads an unquoted yes/no/on/off/true/false as {value}: "
+               "write a number")
     if isinstance(value, bool) and kind in ("string_type", "literal_error", "enum", "int_type", "float_type"):
         msg += (f"; YAML reads an unquoted yes/no/on/off/true/false as {str(value).lower()}: "
                 "quote it (for example 'NO') if you meant the text")
@@ -192,6 +195,33 @@ def _dump(model: Scenario) -> dict[str, Any]:
     return model.model_dump(mode="json", by_alias=True)
 
 
+# What an arm may not change: the run's own settings and what every arm must share for the arms to be
+# compared on the same rows (the horizon, the ladder's rungs, the main outcome, who and what exists).
+ARM_FIXED = {"horizon_days": "the horizon", "seed": "the seed", "replications": "the replications",
+             "name": "the name", "description": "the description", "sources": "the sources",
+             "main_rung": "the main rung", "start_date": "the start date", "arms": "the arms",
+             "ranges": "the ranges", "extends": "the file it extends"}
+ADDABLE = {"parties": "party", "incident_types": "incident type", "channels": "channel"}
+
+
+def _arm_setting_problem(base: dict[str, Any], key: str) -> str | None:
+    """Why an arm cannot override `key` (None: it can). Arms are compared pairwise on one horizon, one
+    ladder and one set of parties and incident types; a run setting set in an arm would be ignored."""
+    parts = _split_key(key)
+    if not parts:
+        return None
+    head = parts[0]
+    if head in ARM_FIXED:
+        return (f"an arm cannot change {ARM_FIXED[head]}: every arm is run and compared with the scenario's; "
+                f"set {head} at the top level (or with --set)")
+    if head == "ladder" and len(parts) > 1 and parts[1] == "rungs":
+        return "an arm cannot change the ladder's rungs (the arms are compared rung by rung); change them at the top level"
+    if head in ADDABLE and len(parts) > 1 and isinstance(base.get(head), dict) and parts[1] not in base[head]:
+        return (f"an arm cannot add a {ADDABLE[head]} ({parts[1]!r}): every arm has the same {head}; add it "
+                f"to the scenario's {head}, and let the arms change its settings (a rate of 0, a channel off)")
+    return None
+
+
 def _apply_and_validate(base: dict[str, Any], overrides: dict[str, Any], source: SourceMap,
                         owner: tuple[Any, ...], scenario_file: Path | None,
                         fallback: Location | None) -> tuple[Scenario | None, dict[str, Any], list[Problem]]:
@@ -202,7 +232,8 @@ def _apply_and_validate(base: dict[str, Any], overrides: dict[str, Any], source:
         if not isinstance(key, str):
             problems.append(Problem(where, owner + (key,), "override keys are dotted paths (text)", key))
             continue
-        msg = _set_path(data, key, copy.deepcopy(value))
+        msg = (_arm_setting_problem(base, key) if owner[:1] == ("arms",) else None) or _set_path(
+            data, key, copy.deepcopy(value))
         if msg:
             problems.append(Problem(where, owner + (key,), msg))
     if problems:
