@@ -159,3 +159,35 @@ def test_compare_tells_two_folders_of_the_same_name_apart_and_refuses_one_given_
 def test_robustness_resume_refuses_every_option_it_cannot_honour(tmp_path: Path, cli, option: list) -> None:
     status, _, err = cli("robustness", "--resume", tmp_path / "nowhere", *option)
     assert status == 2 and "--resume takes the analysis's own settings" in err and option[0] in err
+
+
+@pytest.mark.parametrize("half_life", ["0.01", "0.2"])
+def test_fast_decaying_tension_runs_on_both_paths_with_identical_records(half_life: str) -> None:
+    # A walk settled after the run asks for tension before the last rise: read from the history, never as
+    # exp of a positive number (which overflowed with a half-life of 0.001 days and a shock).
+    from sim import load_scenario
+    from sim.engine import replication_seed, simulate
+    from sim.run.compile import compile_scenario
+
+    loaded = load_scenario(CRISIS, [f"tension.half_life_days={half_life}",
+                                    "shocks=[{label: a shock, at_day: 3, tension_jump: 2}]"])
+    for arm in ("no_hotline", "hotline_as_is"):
+        p = compile_scenario(loaded.arms[arm])
+        for k in range(3):
+            seed = replication_seed(5, k)
+            assert simulate(p, seed) == simulate(p, seed, exact=True), (arm, k)
+
+
+def test_a_half_life_with_no_meaning_is_refused(cli) -> None:
+    status, _, err = cli("validate", CRISIS, "--set", "tension.half_life_days=1e-310")
+    assert status == 2 and "tension.half_life_days: input should be greater than or equal to 0.01" in err
+
+
+@pytest.mark.parametrize("command", [["run", CRISIS, "--replications", "2"],
+                                     ["sweep", CRISIS, "--param", "hotline.lines=1,2"]])
+def test_a_dangling_out_link_is_named_as_such(tmp_path: Path, cli, command: list) -> None:
+    link = tmp_path / "out"
+    link.symlink_to(tmp_path / "missing")
+    status, _, err = cli(*command, "--out", link)
+    assert status == 2 and "is a symbolic link to" in err and "does not exist" in err
+    assert not (tmp_path / "missing").exists()

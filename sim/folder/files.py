@@ -150,6 +150,9 @@ class ResultsFolder:
     @staticmethod
     def check_new(path: Path, force: bool) -> None:
         """Refuse, before any work starts, an --out that cannot take a new run."""
+        if path.is_symlink() and not path.exists():
+            raise OutputError(f"{path} is a symbolic link to {os.readlink(path)}, which does not exist; remove the "
+                              "link, create its target, or choose another --out")
         if path.exists() and not path.is_dir():
             raise OutputError(f"{path} exists and is not a folder; choose another --out")
         if path.is_dir() and not force and any(p.name != LOCK_FILE for p in path.iterdir()):

@@ -61,8 +61,9 @@ class IncidentType(Model):
 class Tension(Model):
     initial: float = param(0.0, ge=0.0, le=100.0, unit="tension units", basis="assumption",
                            doc="political tension at the start")
-    half_life_days: float = param(30.0, gt=0.0, le=36500.0, unit="days", basis="assumption",
-                                  doc="time for tension to fall by half")
+    half_life_days: float = param(30.0, ge=0.01, le=36500.0, unit="days", basis="assumption",
+                                  doc="time for tension to fall by half (at least 0.01 days, a quarter of an "
+                                  "hour: below that tension is gone before the next decision)")
     jump_by_rung: ByRungAmount = param(0.0, unit="tension units", basis="assumption",
                                        doc="rise in tension when an incident first reaches a rung")
     arrival_feedback: float = param(0.2, ge=0.0, le=100.0, unit="1/tension unit", basis="assumption",

@@ -3,6 +3,7 @@ half-life. A rise between two parties reaches every other pair in part (the spil
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
@@ -42,9 +43,18 @@ class Tension:
         return self._level, self._since, self._decay
 
     def at(self, day: float) -> float:
+        if day < self._since:  # (a walk settled after the run asks about a day before the last rise)
+            return self._before(day)
         if self._level == 0.0:
             return 0.0
         return level_at(self._level, self._since, self._decay, day)
+
+    def _before(self, day: float) -> float:
+        """The level on a day before the last rise, from the history of rises (never exp of a positive
+        number, which overflows when tension decays fast)."""
+        i = bisect_right(self.history, day, key=lambda h: h[0]) - 1
+        since, level = self.history[max(i, 0)]
+        return 0.0 if level == 0.0 else level_at(level, since, self._decay, max(day, since))
 
     def rise(self, day: float, amount: float) -> None:
         """Raise the level now and tell listeners (arrival processes whose rate bounds just went stale)."""
