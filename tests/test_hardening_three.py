@@ -191,3 +191,17 @@ def test_a_dangling_out_link_is_named_as_such(tmp_path: Path, cli, command: list
     status, _, err = cli(*command, "--out", link)
     assert status == 2 and "is a symbolic link to" in err and "does not exist" in err
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_briefing_refuses_an_explanation_of_another_seed_or_arms(tmp_path: Path, cli) -> None:
+    small = ["--replications", "4", "--set", "horizon_days=3", "--workers", "1"]
+    arms = ["--arms", "no_hotline,hotline_as_is"]
+    assert cli("run", CRISIS, *small, *arms, "--out", tmp_path / "run")[0] == 0
+    assert cli("explain", CRISIS, *small, *arms, "--seed", "9", "--out", tmp_path / "other_seed")[0] == 0
+    status, _, err = cli("report", tmp_path / "run", "--explanation", tmp_path / "other_seed", "--out", tmp_path / "r")
+    assert status == 2 and "is not about this run" in err and "its seed is 9" in err
+    assert cli("explain", CRISIS, *small, "--arms", "no_hotline,answered_at_once", "--out", tmp_path / "arms")[0] == 0
+    status, _, err = cli("report", tmp_path / "run", "--explanation", tmp_path / "arms", "--out", tmp_path / "r2")
+    assert status == 2 and "answered_at_once are not in the run" in err
+    assert cli("explain", CRISIS, *small, *arms, "--out", tmp_path / "same")[0] == 0
+    assert cli("report", tmp_path / "run", "--explanation", tmp_path / "same", "--out", tmp_path / "r3")[0] == 0

@@ -115,7 +115,15 @@ def _build(folder: ResultsFolder, formats: tuple[str, ...], out: Path | None,
     if explanation_path is not None and explanation is None:
         raise OutputError(f"--explanation {explanation_path}: no {EXPLANATION} there; write one with hotline "
                           "explain ... --out DIR")
+    if explanation is not None:
+        _same_analysis("the explanation", explanation_path or path, explanation.get("scenario"),
+                       explanation.get("seed"), (explanation.get("main_rung") or {}).get("id"),
+                       [explanation.get("baseline"), *explanation.get("arms", {})], manifest, summary)
     robust = _robustness(robustness, manifest) if robustness is not None else None
+    if robust is not None:
+        _same_analysis("the robustness analysis", robustness, robust.get("scenario_name"), robust.get("seed"),
+                       robust.get("main_rung"), [robust.get("baseline_arm"), *robust.get("baseline", {})],
+                       manifest, summary)
     try:
         figures = figures_for(summary, explanation)
         pages = briefing_pages(summary, scenario, manifest, explanation)
@@ -147,6 +155,25 @@ def _build(folder: ResultsFolder, formats: tuple[str, ...], out: Path | None,
     return Report(figures_dir, briefing, tuple(files))
 
 
+def _same_analysis(what: str, path: Path, scenario: Any, seed: Any, main_rung: Any, arms: list[Any],
+                   manifest: dict[str, Any], summary: dict[str, Any]) -> None:
+    """Refuse to put into a run's briefing an analysis of another question: another scenario, seed or main
+    rung, or arms the run does not have."""
+    problems = []
+    if scenario != manifest.get("scenario_name"):
+        problems.append(f"it analyses {scenario!r}, not {manifest.get('scenario_name')!r}")
+    if seed != manifest.get("root_seed"):
+        problems.append(f"its seed is {seed}, the run's {manifest.get('root_seed')}")
+    if main_rung != summary["main_rung"]["id"]:
+        problems.append(f"its main rung is {main_rung!r}, the run's {summary['main_rung']['id']!r}")
+    missing = [a for a in arms if a is not None and a not in summary["arms"]]
+    if missing:
+        problems.append(f"its arms {', '.join(map(str, missing))} are not in the run")
+    if problems:
+        raise OutputError(f"{path}: {what} is not about this run ({'; '.join(problems)}); run it on the same "
+                          "scenario, arms and seed")
+
+
 def _robustness(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """A robustness folder's result, checked to be about the same scenario as the run."""
     from ..folder.robustness_folder import read_robustness
@@ -157,4 +184,7 @@ def _robustness(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
                           f"{manifest.get('scenario_name')!r}")
     if not result["parameters"]:
         raise OutputError(f"{path} has no finished assumption yet; finish it with hotline robustness --resume {path}")
+    if result.get("status") != "complete":
+        raise OutputError(f"{path} is unfinished ({len(result['parameters'])} assumption(s) done); finish it with "
+                          f"hotline robustness --resume {path} before it goes into a briefing")
     return result
