@@ -205,3 +205,23 @@ def test_a_briefing_refuses_an_explanation_of_another_seed_or_arms(tmp_path: Pat
     assert status == 2 and "answered_at_once are not in the run" in err
     assert cli("explain", CRISIS, *small, *arms, "--out", tmp_path / "same")[0] == 0
     assert cli("report", tmp_path / "run", "--explanation", tmp_path / "same", "--out", tmp_path / "r3")[0] == 0
+
+
+@pytest.mark.parametrize("zone", ["localtime", "posixrules", "Factory"])
+def test_only_iana_zone_names_are_zones(cli, zone: str) -> None:
+    status, _, err = cli("validate", CRISIS, "--set", f"hotline.hours.time_zone={zone}")
+    assert status == 2 and "is not an IANA zone name" in err
+
+
+@pytest.mark.parametrize("zone, start, ok", [
+    ("Europe/Berlin", "2026-01-01", False),   # summer time from March
+    ("Australia/Sydney", "2026-05-01", False),  # summer time from October (horizon 365 days)
+    ("Asia/Kolkata", "2026-01-01", True),      # no daylight saving time
+    ("Etc/GMT-9", "2026-01-01", True),         # a fixed offset
+])
+def test_a_zone_whose_offset_changes_within_the_run_is_refused(cli, zone: str, start: str, ok: bool) -> None:
+    status, _, err = cli("validate", CRISIS, "--set", f"time_zone={zone}", "--set", f"hotline.hours.time_zone={zone}",
+                         "--set", "horizon_days=365", "--set", f"start_date={start}")
+    assert (status == 0) == ok, err
+    if not ok:
+        assert "changes its UTC offset on" in err and "daylight saving time" in err

@@ -3,8 +3,9 @@ or by force layer, each of which accepts a plain number as shorthand for its def
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -105,9 +106,22 @@ def _rung_as_default(value: Any) -> Any:
 RungByLayer = Annotated[_RungByLayer, BeforeValidator(_rung_as_default)]
 
 
+NOT_ZONES = ("localtime", "posixrules", "Factory")  # files of the zone database that depend on the machine
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones()) - set(NOT_ZONES)
+
+
 def check_zone(value: str) -> str:
+    """An IANA zone name (`localtime`, `posixrules` and `Factory` are not: their meaning depends on the
+    machine)."""
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Asia/Tokyo' or 'UTC'") from None
+    if value not in _zone_names():
+        raise ValueError(f"{value!r} is not an IANA zone name (its meaning depends on the machine); use one such "
+                         "as 'Asia/Tokyo' or 'UTC'")
     return value

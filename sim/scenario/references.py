@@ -3,10 +3,13 @@ place must exist in another. Each finding is a (path, message, value) triple for
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Iterator
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .schema import Scenario
 
@@ -168,7 +171,31 @@ def reference_problems(s: Scenario, scenario_file: Path | None = None) -> list[F
         found.append((("crisis", "start_rung"), "a crisis starts on a rung above the lowest and below the top "
                       "(the armed clash ends it)", s.crisis.start_rung))
     found += _by_rung(("tension", "jump_by_rung"), s.tension.jump_by_rung.by_rung, ids)
+    found += _zone_problems(s)
     found += _source_problems(s, scenario_file)
+    return found
+
+
+def _zone_problems(s: Scenario) -> list[Finding]:
+    """Time zones whose UTC offset changes within the run (daylight saving time): the engine keeps each
+    zone's offset on the start date, so the hotline's hours would be an hour off for part of the run."""
+    zones = [(("time_zone",), s.time_zone), (("hotline", "hours", "time_zone"), s.hotline.hours.time_zone)]
+    zones += [(("channels", name, "hours", "time_zone"), c.hours.time_zone)
+              for name, c in s.channels.items() if c.hours is not None]
+    start = dt.datetime(s.start_date.year, s.start_date.month, s.start_date.day, 12)
+    days = int(math.ceil(s.horizon_days)) + 1
+    found: list[Finding] = []
+    for path, name in zones:
+        zone = ZoneInfo(name)
+        first = start.replace(tzinfo=zone).utcoffset()
+        for day in range(1, days + 1):
+            moment = (start + dt.timedelta(days=day)).replace(tzinfo=zone)
+            if moment.utcoffset() != first:
+                found.append((path, f"this zone changes its UTC offset on {moment.date()}, within the run "
+                              "(daylight saving time), and the model keeps the offset of the start date; use a "
+                              "fixed-offset zone (Etc/GMT+5 is UTC-5) or a zone without daylight saving time",
+                              name))
+                break
     return found
 
 
