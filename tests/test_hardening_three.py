@@ -225,3 +225,30 @@ def test_a_zone_whose_offset_changes_within_the_run_is_refused(cli, zone: str, s
     assert (status == 0) == ok, err
     if not ok:
         assert "changes its UTC offset on" in err and "daylight saving time" in err
+
+
+def test_an_interrupted_explain_says_that_nothing_was_kept(tmp_path: Path, cli, monkeypatch) -> None:
+    import sim.cli.explain as explain_cli
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(explain_cli, "explain", interrupted)
+    status, _, err = cli("explain", CRISIS, "--replications", "4", "--set", "horizon_days=3", "--out", tmp_path / "e")
+    assert status == 130 and "cannot be resumed, so nothing was written" in err
+    assert not (tmp_path / "e").exists()
+
+
+def test_an_interrupted_robustness_after_a_run_says_how_to_finish(tmp_path: Path, cli, monkeypatch) -> None:
+    import sim.cli.robustness as robustness_cli
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(robustness_cli, "robustness_for_run", interrupted)
+    out = tmp_path / "r"
+    status, _, err = cli("run", CRISIS, "--replications", "4", "--set", "horizon_days=3", "--workers", "1",
+                         "--arms", "no_hotline,hotline_as_is", "--report", "--robustness", "--out", out)
+    assert status == 130 and "the run in" in err and "is complete" in err
+    assert f"hotline robustness --resume {out}/robustness" in err and f"hotline report {out} --robustness" in err
+    assert (out / "summary.json").is_file()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import sys
 from pathlib import Path
 
 from ..folder.explanation import check_explanation_target, save_explanation
@@ -36,6 +37,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
     executor = make_executor(args.executor, default_workers(args.workers), args.scheduler)
     try:
         result = explain(loaded, arms, replications, seed, executor, on_chunk=update)
+    except KeyboardInterrupt:
+        stop()
+        print(f"hotline: explain interrupted; an explanation is computed whole and cannot be resumed, so nothing "
+              f"was written to {printable(str(out))}. Run it again (fewer --replications finish sooner)",
+              file=sys.stderr)
+        return 130
     finally:
         stop()
         executor.close()

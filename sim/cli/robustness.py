@@ -112,7 +112,7 @@ def robustness_for_run(run: Path, args: argparse.Namespace) -> Path:
     try:
         if is_robustness_folder(out):
             resume_robustness(out, executor, update)
-        else:
+        else:  # (an interrupt here: see `run`, which says how to go on)
             loaded = load_scenario(run / "scenario.yaml")
             arms = tuple(loaded.arms)
             moves = plan_moves(loaded, arms, None, ROBUSTNESS_LIMIT, ROBUSTNESS_FACTOR)

@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import signal
+import sys
 from pathlib import Path
 
 from ..folder.files import ResultsFolder, default_folder_name
@@ -105,7 +106,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         if robustness is True:
             from .robustness import robustness_for_run
 
-            robustness = robustness_for_run(path, args)
+            try:
+                robustness = robustness_for_run(path, args)
+            except KeyboardInterrupt:
+                place = printable(str(path))
+                print(f"hotline: interrupted during the robustness analysis; the run in {place} is complete and "
+                      f"the analysis's finished points are kept in {place}/robustness. Finish with: hotline "
+                      f"robustness --resume {place}/robustness, then hotline report {place} --robustness "
+                      f"{place}/robustness", file=sys.stderr)
+                return 130
         made = build_report(path, robustness=robustness)
         if not args.json:
             print(f"briefing: {printable(str(made.briefing))}")
