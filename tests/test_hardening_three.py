@@ -252,3 +252,22 @@ def test_an_interrupted_robustness_after_a_run_says_how_to_finish(tmp_path: Path
     assert status == 130 and "the run in" in err and "is complete" in err
     assert f"hotline robustness --resume {out}/robustness" in err and f"hotline report {out} --robustness" in err
     assert (out / "summary.json").is_file()
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda f: f(123), "path must be a scenario file's path"),
+    (lambda f: f(CRISIS, "horizon_days=3"), "sets must be a list"),
+    (lambda f: f(CRISIS, ["horizon_days=3", 4]), "a mix of types"),
+])
+def test_load_scenario_checks_its_arguments_and_names_them(call, says: str) -> None:
+    from sim import load_scenario
+
+    with pytest.raises(TypeError, match=says):
+        call(load_scenario)
+
+
+def test_load_scenario_text_wants_text() -> None:
+    from sim.scenario import load_scenario_text
+
+    with pytest.raises(TypeError, match="text must be the scenario's YAML as a str"):
+        load_scenario_text(MINIMAL.encode())  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -330,6 +331,9 @@ def load_scenario(path: str | Path, sets: list[str] | None = None,
     """Load, validate and resolve a scenario file. Raises ScenarioError listing every problem found.
 
     `extends:` may name scenario files inside the scenario's own folder tree, or inside `allow_extends`."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a scenario file's path (str or pathlib.Path), not {type(path).__name__}")
+    _check_sets(sets)
     path = Path(path)
     try:
         root = Path(allow_extends).resolve() if allow_extends is not None else path.absolute().parent.resolve()
@@ -345,6 +349,9 @@ def load_scenario(path: str | Path, sets: list[str] | None = None,
 
 def load_scenario_text(text: str, name: str = "<text>", sets: list[str] | None = None) -> LoadedScenario:
     """Like load_scenario, from YAML text (no `extends`, no source checks)."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be the scenario's YAML as a str, not {type(text).__name__}")
+    _check_sets(sets)
     raw, source = parse_yaml_text(text, name)
     if not isinstance(raw, dict):
         raise ScenarioError([Problem(Location(name, 1, 1), (), "the top level must be a mapping")])
@@ -354,6 +361,15 @@ def load_scenario_text(text: str, name: str = "<text>", sets: list[str] | None =
     loaded = _resolve(raw, source, None, list(sets or []))
     _notice_rule(raw, source, name, sets)
     return loaded
+
+
+def _check_sets(sets: Any) -> None:
+    """`sets` is a list of 'key=value' texts (one string would be read character by character)."""
+    if sets is None:
+        return
+    if isinstance(sets, str) or not all(isinstance(s, str) for s in sets):
+        raise TypeError("sets must be a list of 'dotted.key=VALUE' texts, e.g. ['horizon_days=30'], not "
+                        + ("one string" if isinstance(sets, str) else "a mix of types"))
 
 
 def _notice_rule(raw: dict[str, Any], source: SourceMap, name: str, sets: list[str] | None) -> None:
