@@ -271,3 +271,32 @@ def test_load_scenario_text_wants_text() -> None:
 
     with pytest.raises(TypeError, match="text must be the scenario's YAML as a str"):
         load_scenario_text(MINIMAL.encode())  # type: ignore[arg-type]
+
+
+def test_labels_the_font_cannot_draw_give_one_line_not_raw_warnings(tmp_path: Path, capsys) -> None:
+    import warnings
+
+    from matplotlib.figure import Figure
+
+    from sim.report import saving
+
+    saving._said.clear()
+    fig = Figure()
+    fig.add_subplot().set_title("\u5c16\u95a3 \u9493\u9c7c\u5c9b \U0001f6a2")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        saving.save_figure(fig, tmp_path / "a.png")
+        saving.save_figure(fig, tmp_path / "a.pdf")
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and "U+5C16" in lines[0] and "install a font" in lines[0]
+    assert (tmp_path / "a.png").is_file() and (tmp_path / "a.pdf").is_file()
+
+
+def test_a_long_arm_name_is_wrapped_inside_the_difference_figure() -> None:
+    from sim.report.figures import wrapped_arm
+
+    name = "hotline_with_coast_guards_and_a_very_long_name_x"
+    text = wrapped_arm(name)
+    assert all(len(line) <= 22 for line in text.splitlines()) and len(text.splitlines()) <= 3
+    assert text.replace("\n", " ").startswith("hotline with coast")

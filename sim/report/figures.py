@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,12 +13,19 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from .datasets import CallCounts, Difference, Series
 from .style import arm_style, new_axes
 
-__all__ = ["escalation_profile_figure", "cumulative_figure", "differences_figure", "hotline_figure",
+__all__ = ["wrapped_arm", "escalation_profile_figure", "cumulative_figure", "differences_figure", "hotline_figure",
            "highest_rung_figure", "pretty_arm"]
 
 
 def pretty_arm(name: str) -> str:
     return name.replace("_", " ")
+
+
+def wrapped_arm(name: str, width: int = 22) -> str:
+    """An arm's name for an axis label: wrapped onto lines of at most `width` characters (a 40-character
+    name would run off the figure), and at most three lines."""
+    lines = textwrap.wrap(pretty_arm(name), width, break_long_words=True) or [""]
+    return "\n".join(lines[:3]) + ("..." if len(lines) > 3 else "")
 
 
 def _percent_axis(axis: Any) -> None:
@@ -80,7 +88,7 @@ def differences_figure(diffs: Sequence[Difference], baseline: str, main_label: s
         ax.annotate(f"{100 * d.estimate:+.2f} ({100 * d.low:+.2f} to {100 * d.high:+.2f})",
                     (100 * d.high, y), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
     ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_yticks(range(len(diffs)), [pretty_arm(d.arm) for d in reversed(diffs)])
+    ax.set_yticks(range(len(diffs)), [wrapped_arm(d.arm) for d in reversed(diffs)])
     ax.set_ylim(-0.7, len(diffs) - 0.3)
     lo = min([100 * d.low for d in diffs] + [0])
     hi = max([100 * d.high for d in diffs] + [0])
