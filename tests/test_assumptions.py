@@ -30,7 +30,8 @@ def test_assumptions_come_from_basis_metadata_and_leave_out_facts_and_run_settin
     assert found["parties.A.hotline.answer_probability"].maximum == 1.0
     assert found["parties.A.posture.escalate_probability.default"].table_entry
     assert not found["parties.A.posture.misperception_probability"].table_entry
-    assert found["tension.half_life_days"].exclusive_minimum
+    assert found["crisis.max_days"].exclusive_minimum  # (gt=0)
+    assert found["tension.half_life_days"].minimum == 0.01 and not found["tension.half_life_days"].exclusive_minimum
     assert "incident_types.patrol.rate_per_year" not in found  # [fact]
     assert not {"horizon_days", "seed", "replications"} & set(found)  # the question's settings
 
