@@ -136,8 +136,15 @@ def test_report_refuses_unknown_formats(run_dir: Path) -> None:
 
 
 def test_compare_puts_runs_side_by_side_and_refuses_other_ladders(run_dir: Path, tmp_path: Path, write) -> None:
-    text = compare_runs([run_dir, run_dir], tmp_path / "cmp")
+    import shutil
+
+    copy = tmp_path / "b" / run_dir.name  # the same name in another folder: labelled apart
+    shutil.copytree(run_dir, copy)
+    text = compare_runs([run_dir, copy], tmp_path / "cmp")
     assert text.count("hotline_rapid") == 2 and (tmp_path / "cmp" / "comparison.csv").is_file()
+    assert f"b/{run_dir.name}  hotline_rapid" in text
+    with pytest.raises(OutputError, match="is given twice"):
+        compare_runs([run_dir, run_dir])
     other = tmp_path / "other"
     other.mkdir()
     summary = json.loads((run_dir / "summary.json").read_text())
