@@ -43,5 +43,7 @@ def test_table_fits_80_columns_and_keeps_every_interval_whole(summary: dict) -> 
 
 def test_wide_terminals_get_one_line_per_arm(summary: dict) -> None:
     text = _printed(summary, 140)
-    rows = [line for line in text.splitlines() if "hotline_rapid" in line]
+    rows = [line for line in text.splitlines() if "hotline_rapid" in line and "\u2502" in line]  # (table rows)
     assert len(rows) == 1 and " to " in rows[0]
+    # Below the table, the armed clash beside the main rung, and the crises, every arm on one line each.
+    assert "armed_clash % (95% CI): no_hotline" in text and "crises (settled/frozen/clash" in text

@@ -53,6 +53,23 @@ def _rows(summary: dict[str, Any], compact: bool) -> list[list[str]]:
     return rows
 
 
+def top_lines(summary: dict[str, Any]) -> list[str]:
+    """Beside the main rung, the top one (the armed clash) when it is not the main one, and how the crises
+    ended when the scenario has a crisis phase: one line each, every arm."""
+    lines = []
+    top = summary["rungs"][-1]
+    if top["index"] != summary["main_rung"]["index"]:
+        lines.append(f"{top['id']} % (95% CI): " + "; ".join(
+            f"{arm} {interval_text(data['p_reach'][str(top['index'])], digits=2)}"
+            for arm, data in summary["arms"].items()))
+    crises = {arm: data["crisis"] for arm, data in summary["arms"].items() if "crisis" in data}
+    if crises:
+        lines.append("crises (settled/frozen/clash; leaders' calls answered): " + "; ".join(
+            f"{arm} {c['crises']} ({c['crises_settled']}/{c['crises_frozen']}/{c['crises_escalated']}; "
+            f"{c['leader_calls_answered']}/{c['leader_calls']})" for arm, c in crises.items()))
+    return lines
+
+
 def print_summary(summary: dict[str, Any], console: Console | None = None) -> None:
     console = console or fitted_console()
     compact = console.width < COMPACT_BELOW
@@ -79,6 +96,8 @@ def print_summary(summary: dict[str, Any], console: Console | None = None) -> No
     if compact:
         legend += "; intervals are 95% CIs; calls: placed/answered/in time"
     console.print(legend)
+    for line in top_lines(summary):
+        console.print(line)
     precision = summary.get("precision")
     if precision:
         met = "met" if precision["met"] else "NOT met (cap reached)"
