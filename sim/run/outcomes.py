@@ -13,7 +13,7 @@ from typing import Any
 
 from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS, ReplicationRecord
 
-__all__ = ["Layout", "Row", "COUNTS", "THIRD_PARTY_COUNTS", "CRISIS_COUNTS", "ANSWER_DELAY_LABELS"]
+__all__ = ["Layout", "Row", "COUNTS", "THIRD_PARTY_COUNTS", "CRISIS_COUNTS", "CRISIS_DAYS", "ANSWER_DELAY_LABELS"]
 
 Row = dict[str, Any]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS
-from .outcomes import ANSWER_DELAY_LABELS, COUNTS, CRISIS_COUNTS, THIRD_PARTY_COUNTS, Row
+from .outcomes import ANSWER_DELAY_LABELS, COUNTS, CRISIS_COUNTS, CRISIS_DAYS, THIRD_PARTY_COUNTS, Row
 from .stats import PairedCounts, paired_difference, variance_reduction, wilson
 
 __all__ = ["Accumulator", "SummarySpec"]
@@ -90,10 +90,8 @@ class _Arm:
     counts: dict[str, Counter[int]] = field(default_factory=dict)
     floats: dict[str, _Moments] = field(default_factory=dict)
     first_main: list[int] = field(default_factory=list)
-    sums: Counter[str] = field(default_factory=Counter)  # totals of per-layer and per-delay columns
+    sums: Counter[str] = field(default_factory=Counter)  # totals of per-layer, per-delay and crisis-day columns
     delay_hours: float = 0.0
-    crisis_days: float = 0.0  # days of the crises that ended
-    settled_days: float = 0.0  # of those settled
 
     def __post_init__(self) -> None:
         self.highest = [0] * self.n_rungs
@@ -115,7 +113,8 @@ class Accumulator:
         self._counts = ((COUNT_OUTCOMES + THIRD_PARTY_COUNTS if spec.third_parties else COUNT_OUTCOMES)
                         + (CRISIS_COUNTS if spec.crisis else ()))
         self._summed = ([f"serious_{layer}" for layer in spec.layers]
-                        + [f"answer_delay_{label}" for label in ANSWER_DELAY_LABELS])
+                        + [f"answer_delay_{label}" for label in ANSWER_DELAY_LABELS]
+                        + (list(CRISIS_DAYS) if spec.crisis else []))
 
     @property
     def replications(self) -> int:
@@ -138,9 +137,6 @@ class Accumulator:
         arm.delay_hours += row.get("answer_delay_hours_total", 0.0)
         for name in (self._serious_days, self._main_days):
             arm.floats.setdefault(name, _Moments()).add(row[name])
-        if self.spec.crisis:
-            arm.crisis_days += row["crisis_days_total"]
-            arm.settled_days += row["settled_crisis_days"]
         first = row[self._main_col]
         if not math.isnan(first):
             b = min(int(first / self.spec.horizon_days * self.spec.bins), self.spec.bins - 1)
@@ -212,8 +208,8 @@ class Accumulator:
         ended = total["crises_settled"] + total["crises_frozen"] + total["crises_escalated"]
         settled = total["crises_settled"]
         return {**total, "open_at_end": total["crises"] - ended,
-                "mean_days": arm.crisis_days / ended if ended else None,
-                "mean_days_settled": arm.settled_days / settled if settled else None}
+                "mean_days": arm.sums["crisis_days_total"] / ended if ended else None,
+                "mean_days_settled": arm.sums["settled_crisis_days"] / settled if settled else None}
 
     def _arm_summary(self, arm: _Arm) -> dict[str, Any]:
         n = arm.n
