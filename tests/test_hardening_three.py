@@ -207,6 +207,25 @@ def test_a_briefing_refuses_an_explanation_of_another_seed_or_arms(tmp_path: Pat
     assert cli("report", tmp_path / "run", "--explanation", tmp_path / "same", "--out", tmp_path / "r3")[0] == 0
 
 
+def test_a_briefing_refuses_an_analysis_of_the_same_arms_on_another_model(tmp_path: Path, cli) -> None:
+    # Same scenario name, seed, arms and main rung; only the model differs (a --set override, another
+    # horizon): matched on each arm's fingerprint, so it is refused and the override is what it names.
+    small = ["--replications", "4", "--workers", "1", "--arms", "no_hotline,hotline_as_is"]
+    assert cli("run", CRISIS, *small, "--set", "horizon_days=3", "--out", tmp_path / "run")[0] == 0
+    assert cli("explain", CRISIS, *small, "--set", "horizon_days=4", "--out", tmp_path / "longer")[0] == 0
+    status, _, err = cli("report", tmp_path / "run", "--explanation", tmp_path / "longer", "--out", tmp_path / "r")
+    assert status == 2 and "simulate another model" in err and "no_hotline, hotline_as_is" in err
+    assert cli("robustness", CRISIS, *small, "--set", "horizon_days=3", "--set", "tension.initial=0.4",
+               "--keys", "crisis.detention_probability", "--out", tmp_path / "rob")[0] == 0
+    status, _, err = cli("report", tmp_path / "run", "--robustness", tmp_path / "rob", "--out", tmp_path / "r2")
+    assert status == 2 and "simulate another model" in err
+    assert not (tmp_path / "r").exists() and not (tmp_path / "r2").exists()
+    # the same model with a different replication count is the same question: accepted
+    assert cli("explain", CRISIS, *small[2:], "--replications", "6", "--set", "horizon_days=3",
+               "--out", tmp_path / "same")[0] == 0
+    assert cli("report", tmp_path / "run", "--explanation", tmp_path / "same", "--out", tmp_path / "r3")[0] == 0
+
+
 @pytest.mark.parametrize("zone", ["localtime", "posixrules", "Factory"])
 def test_only_iana_zone_names_are_zones(cli, zone: str) -> None:
     status, _, err = cli("validate", CRISIS, "--set", f"hotline.hours.time_zone={zone}")

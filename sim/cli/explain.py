@@ -47,6 +47,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         stop()
         executor.close()
     result["scenario"] = loaded.scenario.name
+    result["fingerprints"] = loaded.fingerprints()
     folder = save_explanation(out, result, force=args.force)
     try:
         fig = mechanisms_figure(mechanism_parts(result), result["main_rung"]["id"])

@@ -57,9 +57,11 @@ def read_robustness(path: Path, write: bool = True) -> dict[str, Any]:
         raise OutputError(f"{path} is not a robustness folder; make one with hotline robustness SCENARIO")
     folder = ResultsFolder(path)
     manifest = folder.read_json(MANIFEST)
-    scenario = load_scenario(path / SCENARIO).scenario
+    loaded = load_scenario(path / SCENARIO)
+    scenario = loaded.scenario
     result = robustness_result(manifest, read_sweep_rows(path), scenario.main_rung_id, dict(scenario.ranges))
     result["scenario_name"] = manifest.get("scenario_name")
+    result["fingerprints"] = loaded.fingerprints()
     if not write:
         return result
     folder.write_json(ROBUSTNESS_JSON, result)

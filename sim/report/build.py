@@ -22,7 +22,7 @@ from ..folder.files import (
     ResultsFolder,
 )
 from ..folder.lock import writer_alive
-from ..scenario import Scenario, ScenarioError, load_scenario_text
+from ..scenario import LoadedScenario, Scenario, ScenarioError, load_scenario_text
 from ..scenario.notices import ScenarioNotice
 from . import datasets as ds
 from .briefing import briefing_pages
@@ -69,6 +69,11 @@ def figures_for(summary: dict[str, Any], explanation: dict[str, Any] | None = No
 
 def _read_scenario(path: Path) -> Scenario:
     """The run's scenario (`scenario.yaml`, resolved when the run started), validated as a scenario file is."""
+    return _read_loaded(path).scenario
+
+
+def _read_loaded(path: Path) -> LoadedScenario:
+    """The run's scenario and its arms, as `_read_scenario` reads them."""
     target = path / SCENARIO
     try:
         text = target.read_text(encoding="utf-8")
@@ -77,7 +82,7 @@ def _read_scenario(path: Path) -> Scenario:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScenarioNotice)  # old spellings: the run's own notice said so
-            return load_scenario_text(text, str(target)).scenario
+            return load_scenario_text(text, str(target))
     except ScenarioError as exc:
         first = exc.problems[0] if exc.problems else None
         raise OutputError(f"{target} is damaged: {first.format() if first else 'not a scenario'}") from None
@@ -110,7 +115,8 @@ def _build(folder: ResultsFolder, formats: tuple[str, ...], out: Path | None,
     if not (path / SUMMARY).is_file():
         raise OutputError(f"{path} has no {SUMMARY}; rebuild it with hotline run --resume {path}")
     summary = folder.read_json(SUMMARY)
-    scenario = _read_scenario(path)
+    loaded = _read_loaded(path)
+    scenario = loaded.scenario
     explanation = read_explanation(explanation_path or path)
     if explanation_path is not None and explanation is None:
         raise OutputError(f"--explanation {explanation_path}: no {EXPLANATION} there; write one with hotline "
@@ -118,12 +124,13 @@ def _build(folder: ResultsFolder, formats: tuple[str, ...], out: Path | None,
     if explanation is not None:
         _same_analysis("the explanation", explanation_path or path, explanation.get("scenario"),
                        explanation.get("seed"), (explanation.get("main_rung") or {}).get("id"),
-                       [explanation.get("baseline"), *explanation.get("arms", {})], manifest, summary)
+                       [explanation.get("baseline"), *explanation.get("arms", {})], manifest, summary,
+                       explanation.get("fingerprints"), loaded)
     robust = _robustness(robustness, manifest) if robustness is not None else None
     if robust is not None:
         _same_analysis("the robustness analysis", robustness, robust.get("scenario_name"), robust.get("seed"),
                        robust.get("main_rung"), [robust.get("baseline_arm"), *robust.get("baseline", {})],
-                       manifest, summary)
+                       manifest, summary, robust.get("fingerprints"), loaded)
     try:
         figures = figures_for(summary, explanation)
         pages = briefing_pages(summary, scenario, manifest, explanation)
@@ -156,9 +163,12 @@ def _build(folder: ResultsFolder, formats: tuple[str, ...], out: Path | None,
 
 
 def _same_analysis(what: str, path: Path, scenario: Any, seed: Any, main_rung: Any, arms: list[Any],
-                   manifest: dict[str, Any], summary: dict[str, Any]) -> None:
+                   manifest: dict[str, Any], summary: dict[str, Any], fingerprints: Any,
+                   run: LoadedScenario) -> None:
     """Refuse to put into a run's briefing an analysis of another question: another scenario, seed or main
-    rung, or arms the run does not have."""
+    rung, arms the run does not have, or arms of the same name that simulate another model (another
+    horizon, other `--set` overrides or values: `LoadedScenario.fingerprints`). An analysis written before
+    fingerprints were recorded is matched on the rest."""
     problems = []
     if scenario != manifest.get("scenario_name"):
         problems.append(f"it analyses {scenario!r}, not {manifest.get('scenario_name')!r}")
@@ -169,6 +179,13 @@ def _same_analysis(what: str, path: Path, scenario: Any, seed: Any, main_rung: A
     missing = [a for a in arms if a is not None and a not in summary["arms"]]
     if missing:
         problems.append(f"its arms {', '.join(map(str, missing))} are not in the run")
+    if isinstance(fingerprints, dict):
+        ours = run.fingerprints()
+        other = [a for a, f in fingerprints.items() if a in ours and f != ours[a]]
+        if other:
+            problems.append(f"its arm{'s' if len(other) > 1 else ''} {', '.join(map(str, other))} "
+                            f"simulate{'' if len(other) > 1 else 's'} another model than the run's (another horizon, "
+                            "other --set overrides or other values in the file)")
     if problems:
         raise OutputError(f"{path}: {what} is not about this run ({'; '.join(problems)}); run it on the same "
                           "scenario, arms and seed")

@@ -27,6 +27,13 @@ from .numbers import refuse_booleans
 __all__ = ["Duration", "Constant", "Exponential", "LogNormal", "Uniform", "Triangular", "Gamma"]
 
 _Z90 = NormalDist().inv_cdf(0.9)
+# The longest duration a distribution may name, in the unit of its field (hours or days): longer than the
+# longest run (36,500 days is 876,000 hours), so "never within the run" is still expressible, and small
+# enough that every draw stays a finite float on both paths.
+LONGEST = 1e7
+# The widest lognormal: a 90th percentile at most this many times the median (sigma <= 5.4). Wider has no
+# meaning as an expert's delay, and its largest draws overflow a float.
+WIDEST_LOGNORMAL = 1000.0
 
 
 class _Dist(BaseModel):
@@ -49,7 +56,7 @@ class Constant(_Dist):
     """Always the same value."""
 
     dist: Literal["constant"] = "constant"
-    value: float = Field(ge=0, description="the value, in the unit of the field that holds it")
+    value: float = Field(ge=0, le=LONGEST, description="the value, in the unit of the field that holds it")
 
     def sampler(self, scale: float = 1.0) -> Sampler:
         return ConstantSampler(self.value * scale)
@@ -62,7 +69,7 @@ class Exponential(_Dist):
     """Memoryless waiting time with the given mean."""
 
     dist: Literal["exponential"]
-    mean_value: float = Field(gt=0, alias="mean", description="mean, in the unit of the field")
+    mean_value: float = Field(gt=0, le=LONGEST, alias="mean", description="mean, in the unit of the field")
 
     def sampler(self, scale: float = 1.0) -> Sampler:
         return ExponentialSampler(self.mean_value * scale)
@@ -75,13 +82,18 @@ class LogNormal(_Dist):
     """Right-skewed delay given by its median and 90th percentile (easier to elicit than mu and sigma)."""
 
     dist: Literal["lognormal"]
-    median: float = Field(gt=0, description="median, in the unit of the field")
-    p90: float = Field(gt=0, description="90th percentile, in the unit of the field; above the median")
+    median: float = Field(gt=0, le=LONGEST, description="median, in the unit of the field")
+    p90: float = Field(gt=0, le=LONGEST, description="90th percentile, in the unit of the field; above the "
+                       f"median and at most {WIDEST_LOGNORMAL:g} times it")
 
     @model_validator(mode="after")
     def _p90_above_median(self) -> LogNormal:
         if self.p90 <= self.median:
             raise ValueError(f"p90 ({self.p90}) must be above the median ({self.median})")
+        if self.p90 > WIDEST_LOGNORMAL * self.median:
+            raise ValueError(f"p90 ({self.p90:g}) is more than {WIDEST_LOGNORMAL:g} times the median "
+                             f"({self.median:g}): a delay that wide has no meaning and its draws overflow; raise "
+                             "the median or lower p90")
         return self
 
     def sampler(self, scale: float = 1.0) -> Sampler:
@@ -98,8 +110,8 @@ class Uniform(_Dist):
     """Any value between low and high equally likely."""
 
     dist: Literal["uniform"]
-    low: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: float = Field(ge=0, le=LONGEST)
+    high: float = Field(ge=0, le=LONGEST)
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -118,9 +130,9 @@ class Triangular(_Dist):
     """Minimum, most likely and maximum: the usual three-point expert estimate."""
 
     dist: Literal["triangular"]
-    low: float = Field(ge=0)
-    mode: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: float = Field(ge=0, le=LONGEST)
+    mode: float = Field(ge=0, le=LONGEST)
+    high: float = Field(ge=0, le=LONGEST)
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -139,8 +151,8 @@ class Gamma(_Dist):
     """Gamma with a shape and a mean (scale = mean / shape)."""
 
     dist: Literal["gamma"]
-    shape: float = Field(gt=0)
-    mean_value: float = Field(gt=0, alias="mean")
+    shape: float = Field(ge=0.01, le=1e6, description="shape (0.01 to 1e6: below, nearly every draw is 0)")
+    mean_value: float = Field(gt=0, le=LONGEST, alias="mean")
 
     def sampler(self, scale: float = 1.0) -> Sampler:
         return GammaSampler(self.shape, self.mean_value / self.shape * scale)

@@ -27,7 +27,7 @@ from .schema_paths import keys_at, path_exists
 from .yaml_source import SourceMap, parse_yaml_text
 
 __all__ = ["LoadedScenario", "load_scenario", "load_scenario_text", "parse_set_option", "dump_yaml",
-           "apply_overrides"]
+           "apply_overrides", "model_fingerprint"]
 
 _DIST_TAGS = {"constant", "exponential", "lognormal", "uniform", "triangular", "gamma"}
 
@@ -59,6 +59,21 @@ class LoadedScenario:
 
     def sha256(self) -> str:
         return hashlib.sha256(self.resolved_yaml().encode()).hexdigest()
+
+    def fingerprints(self) -> dict[str, str]:
+        """Each arm's model as a hash: what the arm simulates, without the run's settings (replications,
+        seed), its words (name, description, sources) or its analysis settings (ranges, main rung). Two
+        analyses whose arms have the same fingerprints ask the same question of the same model."""
+        return {name: model_fingerprint(scenario) for name, scenario in self.arms.items()}
+
+
+_NOT_THE_MODEL = {"name", "description", "sources", "replications", "seed", "arms", "ranges", "main_rung"}
+
+
+def model_fingerprint(scenario: Scenario) -> str:
+    """A hash of what `scenario` simulates (see `LoadedScenario.fingerprints`)."""
+    text = scenario.model_dump_json(by_alias=True, exclude=_NOT_THE_MODEL)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def dump_yaml(data: Any) -> str:
