@@ -11,12 +11,15 @@ from ..scenario.distributions import LogNormal
 from ..scenario.schema import Party, Scenario
 from . import datasets as ds
 from .figures import (
+    CALLS_GAP_POINTS,
+    below_inches,
     cumulative_figure,
     differences_figure,
     escalation_profile_figure,
     highest_rung_figure,
     hotline_figure,
     pretty_arm,
+    wrapped_arm,
 )
 from .finding import horizon_phrase, key_finding
 from .mechanisms import (
@@ -26,7 +29,7 @@ from .mechanisms import (
     mechanism_parts,
     mechanisms_figure,
 )
-from .style import apply_style
+from .style import apply_style, title_room
 from .words import interval_text
 
 __all__ = ["briefing_pages", "assumption_lines"]
@@ -114,12 +117,13 @@ def assumption_lines(s: Scenario) -> list[str]:
     return lines
 
 
-def _arm_table(fig: Figure, summary: dict[str, Any], rect: list[float]) -> None:
-    """One row per arm: the serious rung, the main rung and its difference; the top rung when it is not the
-    main one (the armed clash beside the use of force); how the crises ended, when there is a crisis phase;
-    the calls."""
-    ax = fig.add_axes(rect)
-    ax.axis("off")
+_LINE_IN = 0.125  # inches per text line in the arm table (6.3-7.5 pt type with padding)
+
+
+def _arm_table_data(summary: dict[str, Any]) -> tuple[list[str], list[float], list[list[str]]]:
+    """The arm table's header, column widths (figure fractions) and rows: one row per arm, with the serious
+    rung, the main rung and its difference; the top rung when it is not the main one (the armed clash beside
+    the use of force); how the crises ended, when there is a crisis phase; the calls."""
     main = str(summary["main_rung"]["index"])
     serious = str(summary["serious_rung"])
     top = str(len(summary["rungs"]) - 1)
@@ -134,14 +138,15 @@ def _arm_table(fig: Figure, summary: dict[str, Any], rect: list[float]) -> None:
     if show_crisis:
         header.append("crises: settled /\nfrozen / clash")
         widths.append(0.12)
-    header.append("calls placed /\nanswered / in time")
+    header.append("calls placed /\nanswered /\nin time")
     widths.append(0.13)
     rows = []
     for arm, data in summary["arms"].items():
         diff = summary["differences"].get(f"{arm} - {summary['baseline']}")
         diff_text = "baseline" if diff is None else interval_text(diff["main"], signed=True, digits=2)
         h = data["hotline"]
-        row = [pretty_arm(arm), interval_text(data["p_reach"][serious]),
+        name = "\n".join(textwrap.wrap(pretty_arm(arm), 24, break_long_words=True)[:3]) or "-"
+        row = [name, interval_text(data["p_reach"][serious]),
                interval_text(data["p_reach"][main], digits=2), diff_text]
         if show_top:
             row.append(interval_text(data["p_reach"][top], digits=2))
@@ -156,16 +161,38 @@ def _arm_table(fig: Figure, summary: dict[str, Any], rect: list[float]) -> None:
                       if show_crisis and data.get("crisis") else ""))
         rows.append(row)
     scale = 0.92 / sum(widths) if sum(widths) > 0.92 else 1.0
-    col_widths = [w * scale for w in widths]
-    table = ax.table(cellText=rows, colLabels=header, loc="center", cellLoc="center", colWidths=col_widths)
+    return header, [w * scale for w in widths], rows
+
+
+def _row_lines(row: list[str]) -> int:
+    return max(cell.count("\n") + 1 for cell in row)
+
+
+def arm_table_height(summary: dict[str, Any]) -> float:
+    """The arm table's height in inches: each row as tall as its tallest cell."""
+    header, _, rows = _arm_table_data(summary)
+    return sum(_row_lines(r) * _LINE_IN + 0.04 for r in [header, *rows])
+
+
+def _arm_table(fig: Figure, summary: dict[str, Any], top: float) -> float:
+    """Draw the arm table from `top` (figure fraction) down; return the figure fraction below it."""
+    header, col_widths, rows = _arm_table_data(summary)
+    fig_h = fig.get_figheight()
+    height = arm_table_height(summary) / fig_h
+    ax = fig.add_axes((0.04, top - height, 0.92, height))
+    ax.axis("off")
+    table = ax.table(cellText=rows, colLabels=header, loc="upper center", cellLoc="center",
+                     colWidths=[w / 0.92 for w in col_widths])
     table.auto_set_font_size(False)
     table.set_fontsize(7.5 if len(header) <= 5 else 6.3)
-    table.scale(1, 1.5)
     for (r, _), cell in table.get_celld().items():
+        lines = _row_lines(header if r == 0 else rows[r - 1])
+        cell.set_height((lines * _LINE_IN + 0.04) / fig_h / height)
         cell.set_linewidth(0.4)
         if r == 0:
             cell.set_text_props(weight="bold")
             cell.set_facecolor("#eeeeee")
+    return top - height
 
 
 def _wrapped(fig: Figure, x: float, y: float, text: str, width: int, **kw: Any) -> float:
@@ -173,21 +200,43 @@ def _wrapped(fig: Figure, x: float, y: float, text: str, width: int, **kw: Any) 
     lines = textwrap.wrap(text, width)
     size = kw.get("fontsize", 9)
     fig.text(x, y, "\n".join(lines), va="top", ha="left", **kw)
-    return y - len(lines) * size * 1.45 / 72 / A4[1]
+    return y - len(lines) * size * 1.45 / 72 / fig.get_figheight()
+
+
+def _profile_height(summary: dict[str, Any], rows: int) -> float:
+    """Inches for the escalation profile's plotting area: a band per rung, enough for every arm's point."""
+    return min(3.2, max(1.6, rows * (0.1 + 0.035 * len(summary["arms"]))))
+
+
+def _differences_height(summary: dict[str, Any]) -> float:
+    lines = max((wrapped_arm(a).count("\n") + 1 for a in summary["arms"]), default=1)
+    return len(summary["differences"]) * (0.15 * lines + 0.06) + 0.1
+
+
+def _assumptions(page: Figure, y: float, lines: list[str], floor: float) -> tuple[float, list[str]]:
+    """Draw assumption lines from y while they fit above `floor`; return y and the lines left over."""
+    for i, line in enumerate(lines):
+        height = len(textwrap.wrap("- " + line, 150)) * 6.5 * 1.45 / 72 / page.get_figheight()
+        if y - height < floor:
+            return y, lines[i:]
+        y = _wrapped(page, 0.07, y, "- " + line, 150, fontsize=6.5, color="#333333")
+    return y, []
 
 
 def briefing_pages(summary: dict[str, Any], scenario: Scenario, manifest: dict[str, Any],
                    explanation: dict[str, Any] | None = None) -> list[Figure]:
-    """Two A4 pages: the answer and its evidence; then the detail figures. With an explanation, a third
-    page: where the hotline's effect comes from, and how fast calls were answered."""
+    """The answer and its evidence on page 1 (continued on a page of its own when many arms do not fit);
+    then the detail figures. With an explanation, a further page: where the hotline's effect comes from,
+    and how fast calls were answered. Every block is placed below the one before it, its height from what
+    it holds (rungs, arms, lines of a cell), so nothing is drawn over anything else."""
     apply_style()
     partial = summary.get("status") != "complete"
     page = Figure(figsize=A4)
     page.text(0.06, 0.965, scenario.name, fontsize=16, weight="bold", va="top")
     date = (manifest.get("end_time") or manifest.get("start_time") or "")[:10]
-    page.text(0.06, 0.938, f"hotline briefing  |  {date}  |  does the crisis hotline lower the risk of "
-              f"{summary['main_rung']['label']}?", fontsize=9, color="#444444", va="top")
-    y = 0.915
+    y = _wrapped(page, 0.06, 0.938, f"hotline briefing  |  {date}  |  does the crisis hotline lower the risk of "
+                 f"{summary['main_rung']['label']}?", 125, fontsize=9, color="#444444")
+    y -= 0.008
     page.text(0.06, y, "Key finding", fontsize=11, weight="bold", va="top")
     y = _wrapped(page, 0.06, y - 0.02, key_finding(summary), 100, fontsize=10)
     parties = ", ".join(p.label for p in scenario.parties.values())
@@ -198,44 +247,120 @@ def briefing_pages(summary: dict[str, Any], scenario: Scenario, manifest: dict[s
                f"root seed {manifest.get('root_seed')}.")
     y = _wrapped(page, 0.06, y - 0.01, setting, 118, fontsize=8, color="#333333")
     names = [f"{r['index']} {r['id']}" for r in summary["rungs"]]
-    top = min(0.75, y - 0.03)
-    ax = page.add_axes([0.11, 0.55, 0.85, top - 0.55])
-    escalation_profile_figure(ds.escalation_profile(summary, ds.first_informative_rung(summary)), names, ax=ax)
-    n_diff = len(summary["differences"])
-    if n_diff:
-        height = 0.03 * n_diff + 0.01
-        ax2 = page.add_axes([0.30, 0.42 - height / 2, 0.45, height])
+    series = ds.escalation_profile(summary, ds.first_informative_rung(summary))
+    arms_list = list(summary["arms"])
+    pages = [page]
+    flow = _Flow(pages, y, summary, manifest, partial)
+    profile = _profile_height(summary, len(series[0].x) if series else 1)
+    ax = flow.axes(0.45, profile, below_inches(arms_list), 0.3)
+    escalation_profile_figure(series, names, ax=ax)
+    if summary["differences"]:
+        above = title_room(f"Paired difference against {pretty_arm(summary['baseline'])} (95% CI)")
+        ax2 = flow.axes(above, _differences_height(summary), 0.45, 0.3, width=0.45)
         differences_figure(ds.differences(summary), summary["baseline"], summary["main_rung"]["id"], ax=ax2)
-    _arm_table(page, summary, [0.04, 0.215, 0.92, 0.085])
-    y = 0.2
-    page.text(0.06, y, "Main assumptions and sources", fontsize=9, weight="bold", va="top")
-    y -= 0.016
-    for line in assumption_lines(scenario):
-        if y < 0.05:
-            page.text(0.07, y, "- ... (see scenario.yaml in the results folder)", fontsize=6.5, va="top")
-            break
-        y = _wrapped(page, 0.07, y, "- " + line, 150, fontsize=6.5, color="#333333")
-    prov = (f"Provenance: hotline {manifest.get('tool_version')} (commit {str(manifest.get('git_commit'))[:10]}), "
-            f"scenario sha256 {str(manifest.get('scenario_sha256'))[:16]}, seed {manifest.get('root_seed')}, "
-            f"status {summary.get('status')}, {manifest.get('wall_seconds')} s on {manifest.get('workers')} worker(s).")
-    page.text(0.06, 0.018, prov, fontsize=6.5, color="#666666")
-    if partial:
-        page.text(0.5, 0.5, "PARTIAL RESULTS", fontsize=60, color="#cc0000", alpha=0.15, rotation=30,
-                  ha="center", va="center", weight="bold")
+    flow.space(arm_table_height(summary) + 0.15)
+    flow.y = _arm_table(flow.page, summary, flow.y - 0.005) - 0.02
+    rest = assumption_lines(scenario)
+    first = True
+    while rest:
+        flow.space(0.5)
+        flow.page.text(0.06, flow.y, "Main assumptions and sources" + ("" if first else " (continued)"),
+                       fontsize=9, weight="bold", va="top")
+        flow.y, rest = _assumptions(flow.page, flow.y - 0.016, rest, _FOOTER)
+        first = False
+        if rest:
+            flow.y = 0.0  # the rest on the next page
+    _footer(page, summary, manifest, partial)
 
-    detail = Figure(figsize=A4)
-    detail.text(0.06, 0.965, "Detail", fontsize=14, weight="bold", va="top")
     main_label = summary["main_rung"]["id"]
-    cumulative_figure(ds.cumulative_main(summary), main_label, ax=detail.add_axes([0.1, 0.68, 0.85, 0.24]))
-    hotline_figure(ds.hotline_performance(summary), ax=detail.add_axes([0.1, 0.38, 0.85, 0.22]))
-    highest_rung_figure(ds.highest_rung_distribution(summary), [f"{r['index']}" for r in summary["rungs"]],
-                        ax=detail.add_axes([0.1, 0.08, 0.85, 0.22]))
-    detail.text(0.1, 0.035, "Rungs: " + "; ".join(f"{r['index']} {r['label']}" for r in summary["rungs"]),
-                fontsize=6.3, color="#444444", wrap=True)
-    pages = [page, detail]
+    rung_names = [f"{r['index']} {r['id']}" for r in summary["rungs"]]
+    blocks = [
+        (2.2, 0.45, 0.1, lambda ax: cumulative_figure(ds.cumulative_main(summary), main_label, ax=ax)),
+        (0.46 * len(arms_list) + 0.1, below_inches(["placed"], CALLS_GAP_POINTS), 0.3,
+         lambda ax: hotline_figure(ds.hotline_performance(summary), ax=ax)),
+        (min(3.6, max(1.8, len(rung_names) * (0.1 + 0.035 * len(arms_list)))), below_inches(arms_list), 0.3,
+         lambda ax: highest_rung_figure(ds.highest_rung_distribution(summary), rung_names, ax=ax)),
+    ]
+    details = _stacked(blocks, "Detail", summary, manifest, partial)
+    pages += details
     if explanation is not None:
         pages.append(mechanism_page(summary, explanation))
     return pages
+
+
+_FOOTER = 0.05  # the provenance line takes the page below this
+
+
+class _Flow:
+    """Blocks placed one below the other from the top of page 1 down, continued on pages of their own
+    (appended to `pages`) when what is left of a page is too small."""
+
+    def __init__(self, pages: list[Figure], y: float, summary: dict[str, Any], manifest: dict[str, Any],
+                 partial: bool):
+        self.pages, self.y = pages, y
+        self.summary, self.manifest, self.partial = summary, manifest, partial
+
+    @property
+    def page(self) -> Figure:
+        return self.pages[-1]
+
+    def space(self, inches: float) -> None:
+        """Make sure `inches` are left above the footer, on a new page if not."""
+        if (self.y - _FOOTER) * A4[1] < inches:
+            self.pages.append(_continuation(self.summary, self.manifest, self.partial))
+            self.y = 0.93
+
+    def axes(self, above: float, height: float, below: float, left: float, width: float = 0.65) -> Any:
+        """New axes `height` inches tall with room `above` for its title and `below` for its labels."""
+        self.space(above + height + below)
+        inch = 1 / A4[1]
+        top = self.y - above * inch
+        h = min(height * inch, top - below * inch - _FOOTER)
+        ax = self.page.add_axes((left, top - h, width, h))
+        self.y = top - h - below * inch
+        return ax
+
+
+def _stacked(blocks: list[tuple[float, float, float, Any]], title: str, summary: dict[str, Any],
+             manifest: dict[str, Any], partial: bool) -> list[Figure]:
+    """Pages of figures placed one below the other: each block is (plot height, room below for its labels
+    and legend, both in inches; left edge; a function drawing into the axes). A block that does not fit
+    in what is left of a page starts the next one."""
+    inch = 1 / A4[1]
+    pages: list[Figure] = []
+    y = 0.0
+    for height, below, left, draw in blocks:
+        need = (0.45 + height + below) * inch
+        if not pages or y - need < 0.05:
+            page = Figure(figsize=A4)
+            page.text(0.06, 0.965, title if not pages else f"{title} (continued)", fontsize=14, weight="bold",
+                      va="top")
+            _footer(page, summary, manifest, partial)
+            pages.append(page)
+            y = 0.93
+        top = y - 0.45 * inch
+        h = min(height * inch, top - below * inch - 0.05)
+        draw(pages[-1].add_axes((left, top - h, 0.95 - left, h)))
+        y = top - h - below * inch
+    return pages
+
+
+def _continuation(summary: dict[str, Any], manifest: dict[str, Any], partial: bool) -> Figure:
+    more = Figure(figsize=A4)
+    more.text(0.06, 0.965, "Key finding (continued): the arms and the assumptions", fontsize=12, weight="bold",
+              va="top")
+    _footer(more, summary, manifest, partial)
+    return more
+
+
+def _footer(page: Figure, summary: dict[str, Any], manifest: dict[str, Any], partial: bool) -> None:
+    prov = (f"Provenance: hotline {manifest.get('tool_version')} (commit {str(manifest.get('git_commit'))[:10]}), "
+            f"scenario sha256 {str(manifest.get('scenario_sha256'))[:16]}, seed {manifest.get('root_seed')}, "
+            f"status {summary.get('status')}, {manifest.get('wall_seconds')} s on {manifest.get('workers')} worker(s).")
+    _wrapped(page, 0.06, 0.03, prov, 160, fontsize=6.5, color="#666666")
+    if partial:
+        page.text(0.5, 0.5, "PARTIAL RESULTS", fontsize=60, color="#cc0000", alpha=0.15, rotation=30,
+                  ha="center", va="center", weight="bold")
 
 
 def mechanism_page(summary: dict[str, Any], explanation: dict[str, Any]) -> Figure:

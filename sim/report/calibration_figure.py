@@ -8,7 +8,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from ..run.calibration import CalibrationRow
-from .style import new_axes
+from .style import new_axes, title
 
 __all__ = ["calibration_figure"]
 
@@ -33,6 +33,6 @@ def calibration_figure(rows: Sequence[CalibrationRow], ax: Any = None) -> Figure
                                      for r in reversed(rows)], fontsize=7)
     ax.set_xlabel("relative to the upper end of the observed band")
     ax.set_xlim(0, 2.6)
-    ax.set_title("Simulated (mean, 90% interval; green inside, orange outside) vs observed (grey)")
+    title(ax, "Simulated (mean, 90% interval; green inside, orange outside) vs observed (grey)")
     ax.grid(axis="y", visible=False)
     return fig

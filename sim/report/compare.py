@@ -19,7 +19,7 @@ from ..folder.files import (
 )
 from .figures import pretty_arm
 from .saving import save_figure
-from .style import arm_style, new_axes
+from .style import arm_style, new_axes, title
 from .words import interval_text
 
 __all__ = ["compare_runs", "comparison_rows", "comparison_figure"]
@@ -72,7 +72,7 @@ def comparison_figure(rows: list[dict[str, Any]], main_label: str, ax: Any = Non
     ax.set_yticks(range(len(rows)), [f"{r['run']}: {pretty_arm(r['arm'])}" for r in reversed(rows)], fontsize=7)
     ax.set_xlabel(f"P({main_label}) %, 95% CI")
     ax.set_xlim(left=0)
-    ax.set_title("Runs compared")
+    title(ax, "Runs compared")
     ax.grid(axis="y", visible=False)
     return fig
 

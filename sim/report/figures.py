@@ -9,11 +9,12 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.transforms import offset_copy
 
 from .datasets import CallCounts, Difference, Series
-from .style import arm_style, new_axes
+from .style import arm_style, new_axes, title
 
-__all__ = ["wrapped_arm", "escalation_profile_figure", "cumulative_figure", "differences_figure", "hotline_figure",
+__all__ = ["wrapped_arm", "legend_rows", "below_inches", "CALLS_GAP_POINTS", "escalation_profile_figure", "cumulative_figure", "differences_figure", "hotline_figure",
            "highest_rung_figure", "pretty_arm"]
 
 
@@ -32,31 +33,81 @@ def _percent_axis(axis: Any) -> None:
     axis.set_major_formatter(PercentFormatter(1.0, decimals=None))
 
 
+def _band(n_arms: int) -> float:
+    """The height one category row takes in a horizontal figure, in inches."""
+    return 0.16 + 0.1 * n_arms
+
+
+def _log_axis_if_rare(ax: Any, values: Sequence[float], highs: Sequence[float]) -> bool:
+    """Put the x axis on a log scale when some probability that matters is below 5% (rare rungs would be
+    invisible on a linear one); percentages either way. Returns whether the axis is logarithmic."""
+    positives = [v for v in values if v and v > 0]
+    if positives and min(positives) < 0.05:
+        ax.set_xscale("log")
+        floor = min(min(positives), *[v for v in highs if v > 0]) / 3
+        ax.set_xlim(left=max(floor, 1e-5), right=1.5)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:g}%"))
+        return True
+    ax.set_xlim(0, 1.05)
+    _percent_axis(ax.xaxis)
+    return False
+
+
+def _legend_columns(names: Sequence[str]) -> int:
+    """As many legend columns (at most three) as names of this length fit across a 6-inch figure."""
+    longest = max((len(pretty_arm(n)) for n in names), default=1)
+    return max(1, min(3, len(names), 60 // (longest + 8)))
+
+
+LEGEND_GAP_POINTS = 30  # from the bottom of the axes to the legend below it: tick labels and a one-line x label
+LEGEND_ROW_POINTS = 10  # one row of the legend below (7 pt type)
+
+
+def _legend_below(ax: Any, names: Sequence[str], gap: float = LEGEND_GAP_POINTS, ncol: int | None = None) -> None:
+    """The legend under the axes, `gap` points below them whatever their height (in as many columns as
+    fit), so that it covers no data and no label."""
+    anchor = offset_copy(ax.transAxes, fig=ax.figure, y=-gap, units="points")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=anchor,
+              ncol=ncol or _legend_columns(names), frameon=False, fontsize=7)
+
+
+def below_inches(names: Sequence[str], gap: float = LEGEND_GAP_POINTS) -> float:
+    """The room, in inches, that the x label and a legend below the axes take."""
+    return (gap + LEGEND_ROW_POINTS * legend_rows(names) + 6) / 72
+
+
+def legend_rows(names: Sequence[str]) -> int:
+    """How many rows `_legend_below` takes for these arms."""
+    return -(-len(names) // _legend_columns(names))
+
+
 def escalation_profile_figure(series: Sequence[Series], rung_names: Sequence[str], ax: Any = None) -> Figure:
-    """P(reaching rung k or higher) per arm, with 95% intervals, on a log scale when probabilities are small."""
-    fig, ax = new_axes(ax)
-    width = 0.6 / max(len(series), 1)
-    positives = [v for s in series for v in s.estimate if v and v > 0]
+    """P(reaching rung k or higher) per arm, with 95% intervals: one row per rung (the top of the ladder at
+    the top), the arms as separate points in it, not joined by lines (a line across rungs would make the
+    arms drawn lower in a row look less likely); on a log scale when probabilities are small."""
+    ks = [int(k) for k in series[0].x] if series else []
+    arms = [s.arm for s in series]
+    fig, ax = new_axes(ax, size=(6.4, 1.3 + 0.16 * legend_rows(arms) + _band(len(series)) * len(ks)))
+    step = 0.7 / max(len(series), 1)
     for i, s in enumerate(series):
         style = arm_style(i)
-        x = np.asarray(s.x) + (i - (len(series) - 1) / 2) * width
+        y = np.asarray(s.x) + ((len(series) - 1) / 2 - i) * step
         est, lo, hi = map(np.asarray, (s.estimate, s.low, s.high))
-        ax.errorbar(x, est, yerr=[est - lo, hi - est], label=pretty_arm(s.arm), capsize=2, markersize=4,
-                    linewidth=1, **style)
-    if positives and min(positives) < 0.05:
-        ax.set_yscale("log")
-        floor = min(min(positives), *[v for s in series for v in s.high if v > 0]) / 3
-        ax.set_ylim(bottom=max(floor, 1e-5), top=1.5)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:g}%"))
-    else:
-        ax.set_ylim(0, 1.05)
-        _percent_axis(ax.yaxis)
-    ticks = [int(k) for k in series[0].x] if series else []
-    ax.set_xticks(ticks, [rung_names[k] for k in ticks], rotation=20, ha="right")
-    ax.set_ylabel("P(reaching this rung or higher)")
-    ax.set_title("Escalation profile: chance of reaching each rung (95% CI)")
-    ax.legend(frameon=False)
+        ax.errorbar(est, y, xerr=[est - lo, hi - est], label=pretty_arm(s.arm), capsize=2, markersize=4,
+                    linewidth=1, linestyle="none", color=style["color"], marker=style["marker"])
+    _log_axis_if_rare(ax, [v for s in series for v in s.estimate], [v for s in series for v in s.high])
+    ax.set_yticks(ks, [_wrapped_label(rung_names[k]) for k in ks])
+    ax.set_ylim(min(ks, default=0) - 0.5, max(ks, default=0) + 0.5)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("P(reaching this rung or higher), 95% CI")
+    title(ax, "Escalation profile: chance of reaching each rung")
+    _legend_below(ax, arms)
     return fig
+
+
+def _wrapped_label(text: str, width: int = 30) -> str:
+    lines = textwrap.wrap(text, width) or [""]
+    return "\n".join(lines[:2]) + ("..." if len(lines) > 2 else "")
 
 
 def cumulative_figure(series: Sequence[Series], main_label: str, ax: Any = None) -> Figure:
@@ -72,7 +123,7 @@ def cumulative_figure(series: Sequence[Series], main_label: str, ax: Any = None)
     ax.set_ylim(bottom=0)
     ax.set_xlim(left=0)
     _percent_axis(ax.yaxis)
-    ax.set_title(f"Cumulative probability of {main_label} (95% bands)")
+    title(ax, f"Cumulative probability of {main_label} (95% bands)")
     ax.legend(frameon=False)
     return fig
 
@@ -95,43 +146,52 @@ def differences_figure(diffs: Sequence[Difference], baseline: str, main_label: s
     pad = (hi - lo) * 0.6 + 0.1
     ax.set_xlim(lo - 0.1 * pad, hi + pad)
     ax.set_xlabel(f"difference in P({main_label}), percentage points (negative = lower risk)")
-    ax.set_title(f"Paired difference against {pretty_arm(baseline)} (95% CI)")
+    title(ax, f"Paired difference against {pretty_arm(baseline)} (95% CI)")
     ax.grid(axis="y", visible=False)
     return fig
 
 
+CALLS_GAP_POINTS = 40  # the calls figure's x label has two lines
+
+
 def hotline_figure(calls: Sequence[CallCounts], ax: Any = None) -> Figure:
-    """Calls per replication: placed, answered, answered in time, per arm."""
-    fig, ax = new_axes(ax)
+    """Calls per replication: placed, answered, answered in time, one row per arm."""
+    fig, ax = new_axes(ax, size=(6.4, 1.5 + _band(3) * max(len(calls), 1)))
     kinds = [("placed", "placed_per_replication", ""), ("answered", "answered_per_replication", "//"),
              ("answered in time", "in_time_per_replication", "xx")]
-    x = np.arange(len(calls))
-    width = 0.26
+    y = np.arange(len(calls))[::-1]
+    height = 0.26
     for j, (label, attr, hatch) in enumerate(kinds):
         values = [getattr(c, attr) for c in calls]
-        ax.bar(x + (j - 1) * width, values, width, label=label, color=("#0072B2", "#56B4E9", "#009E73")[j],
-               hatch=hatch, edgecolor="black", linewidth=0.5)
-    ax.set_xticks(x, [pretty_arm(c.arm) for c in calls], rotation=15, ha="right")
-    ax.set_ylabel("calls per replication")
-    ax.set_title("Hotline use: calls placed, answered, answered in time")
-    ax.legend(frameon=False)
+        ax.barh(y + (1 - j) * height, values, height, label=label, color=("#0072B2", "#56B4E9", "#009E73")[j],
+                hatch=hatch, edgecolor="black", linewidth=0.5)
+    ax.set_yticks(y, [wrapped_arm(c.arm) for c in calls])
+    ax.set_ylim(-0.6, len(calls) - 0.4)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("calls per replication\n('in time': the call ended before the next decision in its incident)")
+    title(ax, "Hotline use: calls placed, answered, answered in time")
+    _legend_below(ax, [k[0] for k in kinds], gap=CALLS_GAP_POINTS, ncol=3)
     return fig
 
 
 def highest_rung_figure(shares: dict[str, list[float]], rung_names: Sequence[str], ax: Any = None) -> Figure:
-    """Distribution of the highest rung reached, per arm."""
-    fig, ax = new_axes(ax)
+    """Distribution of the highest rung reached, per arm: one row per rung (the top at the top), on a log
+    scale when some rung is rare (the top rungs would be invisible on a linear one)."""
     arms = list(shares)
-    width = 0.8 / max(len(arms), 1)
-    x = np.arange(len(rung_names))
+    fig, ax = new_axes(ax, size=(6.4, 1.3 + 0.16 * legend_rows(arms) + _band(len(arms)) * len(rung_names)))
+    height = 0.8 / max(len(arms), 1)
+    y = np.arange(len(rung_names))
     for i, arm in enumerate(arms):
         style = arm_style(i)
-        ax.bar(x + (i - (len(arms) - 1) / 2) * width, shares[arm], width, label=pretty_arm(arm),
-               color=style["color"], alpha=0.85, edgecolor="black", linewidth=0.4,
-               hatch=("", "//", "..", "xx", "\\\\", "++", "oo", "--")[i % 8])
-    ax.set_xticks(x, rung_names, rotation=30, ha="right")
-    ax.set_ylabel("share of replications")
-    _percent_axis(ax.yaxis)
-    ax.set_title("Highest rung reached in a replication")
-    ax.legend(frameon=False)
+        ax.barh(y + ((len(arms) - 1) / 2 - i) * height, shares[arm], height, label=pretty_arm(arm),
+                color=style["color"], alpha=0.85, edgecolor="black", linewidth=0.4,
+                hatch=("", "//", "..", "xx", "\\\\", "++", "oo", "--")[i % 8])
+    values = [v for arm in arms for v in shares[arm]]
+    log = _log_axis_if_rare(ax, values, values)
+    ax.set_yticks(y, [_wrapped_label(n) for n in rung_names])
+    ax.set_ylim(-0.5, len(rung_names) - 0.5)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("share of replications" + (" (log scale)" if log else ""))
+    title(ax, "Highest rung reached in a replication")
+    _legend_below(ax, arms)
     return fig

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .figures import pretty_arm
-from .style import arm_style, new_axes
+from .style import arm_style, new_axes, title
 
 __all__ = ["Part", "mechanism_parts", "mechanisms_figure", "explanation_sentence", "answer_delays",
            "answer_delay_figure"]
@@ -56,7 +56,7 @@ def mechanisms_figure(parts: Sequence[Part], main_id: str, ax: Any = None) -> Fi
     ax.axvline(0, color="#444444", linewidth=0.8)
     ax.set_yticks(y, [f"{p.mechanism.replace('_', ' ')}" for p in parts])
     ax.set_xlabel(f"part of the difference in P({main_id}), points (95% CI)")
-    ax.set_title("Each mechanism's part of each arm's difference (Shapley; parts sum to the total)")
+    title(ax, "Each mechanism's part of each arm's difference (Shapley; parts sum to the total)")
     if len(arms) > 1:
         ax.legend(frameon=False, loc="best", fontsize=7)
     return fig
@@ -112,7 +112,7 @@ def answer_delay_figure(delays: dict[str, tuple[list[str], list[float]]], ax: An
     ax.set_xticks(x, [label.replace("_", "-").replace("-plus", "+") for label in labels], rotation=20)
     ax.set_xlabel("hours from deciding to call to the answer")
     ax.set_ylabel("share of answered calls")
-    ax.set_title("How fast calls are answered")
+    title(ax, "How fast calls are answered")
     if arms:
         ax.legend(frameon=False)
     return fig

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from ..folder.robustness_folder import read_robustness
 from ..run.robustness_result import OVERTURNS, verdict
 from .figures import pretty_arm
-from .style import new_axes
+from .style import new_axes, title
 
 __all__ = ["TornadoBar", "tornado_data", "tornado_figure", "overturning", "robustness_sentence",
            "robustness_page", "build_robustness_report"]
@@ -70,7 +70,7 @@ def tornado_figure(bars: list[TornadoBar], base: dict[str, float], arm: str, bas
                                      for b in reversed(bars)], fontsize=7)
     ax.set_ylim(-0.7, len(bars) - 0.3)
     ax.set_xlabel(f"{pretty_arm(arm)} minus {pretty_arm(baseline_arm)}: P({main_rung}), percentage points")
-    ax.set_title("Each assumption at its low (o) and high (s) value, 95% CI", fontsize=9)
+    title(ax, "Each assumption at its low (o) and high (s) value, 95% CI", fontsize=9)
     ax.grid(axis="y", visible=False)
     return fig
 

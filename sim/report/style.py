@@ -11,7 +11,7 @@ matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-__all__ = ["arm_style", "new_axes", "apply_style", "ARM_COLOURS"]
+__all__ = ["arm_style", "new_axes", "apply_style", "ARM_COLOURS", "title", "title_room"]
 
 ARM_COLOURS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -41,3 +41,18 @@ def new_axes(ax: Any = None, size: tuple[float, float] = (6.4, 3.6)) -> tuple[Fi
         return ax.figure, ax
     fig = Figure(figsize=size, layout="constrained")
     return fig, fig.add_subplot()
+
+
+def title(ax: Any, text: str, width: int = 62, **kw: Any) -> None:
+    """The axes' title, wrapped onto lines of at most `width` characters (a long arm or rung name would
+    otherwise run off the figure)."""
+    import textwrap
+
+    ax.set_title("\n".join(textwrap.wrap(text, width, break_long_words=True)) or text, **kw)
+
+
+def title_room(text: str, width: int = 62) -> float:
+    """The room, in inches, that `title(ax, text)` takes above its axes."""
+    import textwrap
+
+    return 0.2 + 0.17 * max(1, len(textwrap.wrap(text, width, break_long_words=True)))

@@ -14,7 +14,7 @@ from ..folder.files import FIGURES, MANIFEST, SENSITIVITY, OutputError, ResultsF
 from ..folder.sweep_folder import read_sweep_rows
 from ..run.sweep import Parameter, SensitivityUnavailable, salib_problem
 from .figures import pretty_arm
-from .style import arm_style, new_axes
+from .style import arm_style, new_axes, title
 
 __all__ = ["build_sweep_report", "marginal_means", "reduction_grid", "sensitivity_indices"]
 
@@ -117,7 +117,7 @@ def _tornado_figure(rows: list[dict[str, Any]], names: list[str], arm: str) -> F
     ax.axvline(100 * overall, color="#555555", linewidth=0.8)
     ax.set_yticks(range(len(spans)), [s[0] if len(s[0]) < 40 else s[0][-40:] for s in spans], fontsize=7)
     ax.set_xlabel(f"P(main rung), %, {pretty_arm(arm)}: range of the mean as each parameter varies")
-    ax.set_title("Tornado: which parameter moves the answer most")
+    title(ax, "Tornado: which parameter moves the answer most")
     return fig
 
 
@@ -139,7 +139,7 @@ def _heatmap_figure(xs: list[Any], ys: list[Any], grid: np.ndarray, x: str, y: s
     ax.set_ylabel(y.split("+")[0])
     fig.colorbar(image, ax=ax, label=f"P(main) {pretty_arm(arm)} / P(main) {pretty_arm(baseline)}")
     halves = np.isfinite(grid).any() and float(np.nanmin(grid)) <= 0.5
-    ax.set_title("Risk ratio; orange line: the hotline halves the risk" if halves else
+    title(ax, "Risk ratio; orange line: the hotline halves the risk" if halves else
                  f"Risk ratio: no point halves the risk (best {float(np.nanmin(grid)):.2f})"
                  if np.isfinite(grid).any() else "Risk ratio: no events at the baseline")
     return fig
@@ -159,7 +159,7 @@ def _indices_figure(indices: dict[str, Any]) -> Figure:
         ax.set_xlabel("Morris mu* (95% CI)")
     ax.set_yticks(y, [n[-40:] for n in names], fontsize=7)
     ax.legend(frameon=False)
-    ax.set_title(f"Sensitivity of {'P(main rung)' if indices['outcome'] == 'p_main' else 'P(serious rung)'}, "
+    title(ax, f"Sensitivity of {'P(main rung)' if indices['outcome'] == 'p_main' else 'P(serious rung)'}, "
                  f"{pretty_arm(indices['arm'])}")
     return fig
 
