@@ -60,9 +60,12 @@ class _ByRungProbability(Model):
 ByRung = Annotated[_ByRungProbability, BeforeValidator(_number_as_default)]
 
 
+MOST_TENSION_JUMP = 100.0  # tension units: the same ceiling as every other tension jump of the schema
+
+
 class _ByRungAmount(Model):
-    default: float = Field(0.0, ge=0.0, description="value on every rung not listed in by_rung")
-    by_rung: dict[RungId, Annotated[float, Field(ge=0.0)]] = Field(default_factory=dict)
+    default: float = Field(0.0, ge=0.0, le=MOST_TENSION_JUMP, description="value on every rung not listed in by_rung")
+    by_rung: dict[RungId, Annotated[float, Field(ge=0.0, le=MOST_TENSION_JUMP)]] = Field(default_factory=dict)
 
     def on(self, rung_id: str) -> float:
         return self.by_rung.get(rung_id, self.default)

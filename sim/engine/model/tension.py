@@ -9,7 +9,12 @@ from typing import Any
 
 from .xp import SCALAR, Namespace
 
-__all__ = ["Tension", "Tensions", "level_at"]
+__all__ = ["Tension", "Tensions", "level_at", "MOST_TENSION"]
+
+# Tension saturates here (tension units; the largest jump and initial level the schema allows). Without a
+# ceiling, large jumps with arrival feedback feed each other without bound: more incidents, more tension,
+# more incidents, until a run never ends. No shipped scenario comes within a factor of ten of it.
+MOST_TENSION = 100.0
 
 
 def level_at(level: float, since: float, decay: float, day: Any, xp: Namespace = SCALAR) -> Any:
@@ -58,7 +63,7 @@ class Tension:
 
     def rise(self, day: float, amount: float) -> None:
         """Raise the level now and tell listeners (arrival processes whose rate bounds just went stale)."""
-        self._level = self.at(day) + amount
+        self._level = min(self.at(day) + amount, MOST_TENSION)
         self._since = day
         self.history.append((day, self._level))
         for notify in self._listeners:
