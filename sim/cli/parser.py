@@ -284,8 +284,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     _allow_extends(p)
     p.add_argument("--all", action="store_true", help="include routine incidents that went nowhere")
-    p.add_argument("--find", choices=("in-time", "too-late", "serious", "clash", "crisis"),
-                   help="start at --replication and replay the first replication that shows this")
+    p.add_argument("--find", choices=("in-time", "too-late", "line-closed", "not-answered", "consultation",
+                                      "serious", "clash", "crisis"),
+                   help="start at --replication and replay the first replication that shows this (a call in "
+                        "time; a call too late; one that waited for the line to open, was not answered or "
+                        "waited for prior consultation; a serious incident; a clash; a crisis)")
     p.add_argument("--limit", type=_at_most(MAX_FIND_LIMIT), default=FIND_LIMIT,
                    help=f"--find replays at most this many replications (default {FIND_LIMIT})")
     p.add_argument("--figure", type=_path, help="also draw a timeline figure here (png, pdf or svg)")

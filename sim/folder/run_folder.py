@@ -8,6 +8,7 @@ would have written.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import platform
@@ -22,7 +23,7 @@ from ..engine import replication_seed
 from ..run.defaults import MAX_REPLICATIONS
 from ..run.executors import Executor
 from ..run.experiment import Experiment, Plan, layout_for
-from ..run.outcomes import Layout, Row
+from ..run.outcomes import CALL_FATE_COLUMNS, Layout, Row
 from ..scenario.load import LoadedScenario, load_scenario
 from ..version import __version__
 from .files import MANIFEST, REPLICATIONS, SCENARIO, SUMMARY, OutputError, ResultsFolder, utc_now
@@ -196,6 +197,15 @@ def _trusted(folder: ResultsFolder, manifest: dict[str, Any], layout: Layout, pl
     return rows
 
 
+def _header(folder: ResultsFolder) -> str:
+    """The first line of the folder's replications.csv (empty when it cannot be read)."""
+    try:
+        with open(folder.path / REPLICATIONS, encoding="utf-8") as f:
+            return f.readline().rstrip("\r\n")
+    except (OSError, ValueError):
+        return ""
+
+
 def _summary_usable(summary: dict[str, Any], plan: Plan) -> bool:
     """Whether a summary has what the terminal table and the report read (else it is rebuilt)."""
     try:
@@ -227,8 +237,10 @@ def resume_run(path: Path, executor: Executor, command: list[str],
                     return loaded, summary
             except OutputError:
                 pass  # rebuilt below from the rows, which the manifest vouches for
-        layout = layout_for(loaded)
-        experiment = Experiment(loaded, plan, executor)
+        # A folder written before the call-fate columns existed is finished in its own layout.
+        fates = _header(folder).endswith(CALL_FATE_COLUMNS[-1]) or not (path / REPLICATIONS).exists()
+        layout = dataclasses.replace(layout_for(loaded), call_fates=fates)
+        experiment = Experiment(loaded, plan, executor, call_fates=fates)
         target = manifest.get("replications_target")
         kept = experiment.resume(iter(_trusted(folder, manifest, layout, plan)),
                                  target if isinstance(target, int) and target > 0 else plan.replications)

@@ -9,6 +9,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from ..engine.model.record import CALL_FATE_WORDS
 from ..folder.explanation import read_explanation
 from ..folder.files import (
     BRIEFING_PDF,
@@ -27,6 +28,7 @@ from ..scenario.notices import ScenarioNotice
 from . import datasets as ds
 from .briefing import briefing_pages
 from .figures import (
+    call_fates_figure,
     cumulative_figure,
     differences_figure,
     escalation_profile_figure,
@@ -62,6 +64,9 @@ def figures_for(summary: dict[str, Any], explanation: dict[str, Any] | None = No
     delays = answer_delays(summary)
     if delays:
         figs["answer_delay"] = answer_delay_figure(delays)
+    fates = ds.call_fates(summary)
+    if fates is not None:
+        figs["call_fates"] = call_fates_figure(*fates, CALL_FATE_WORDS, summary["replications"])
     if explanation is not None:
         figs["mechanisms"] = mechanisms_figure(mechanism_parts(explanation), explanation["main_rung"]["id"])
     return figs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Series", "escalation_profile", "first_informative_rung", "cumulative_main", "differences", "hotline_performance",
+__all__ = ["Series", "call_fates", "escalation_profile", "first_informative_rung", "cumulative_main", "differences", "hotline_performance",
            "highest_rung_distribution"]
 
 
@@ -100,3 +100,16 @@ def highest_rung_distribution(summary: dict[str, Any]) -> dict[str, list[float]]
         total = sum(counts) or 1
         out[arm] = [c / total for c in counts]
     return out
+
+
+def call_fates(summary: dict[str, Any]) -> tuple[dict[str, dict[str, int]], dict[str, int]] | None:
+    """Per arm, the calls that did not come in time by first cause, and those that came in time; None when
+    no arm made a call or the run did not record the causes."""
+    arms = summary["arms"]
+    if not all(isinstance(a["hotline"].get("not_in_time"), dict) for a in arms.values()):
+        return None
+    fates = {arm: dict(a["hotline"]["not_in_time"]) for arm, a in arms.items()}
+    in_time = {arm: int(a["hotline"].get("calls_answered_in_time", 0)) for arm, a in arms.items()}
+    if not any(sum(f.values()) + in_time[a] for a, f in fates.items()):
+        return None
+    return fates, in_time

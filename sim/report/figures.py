@@ -14,7 +14,7 @@ from matplotlib.transforms import offset_copy
 from .datasets import CallCounts, Difference, Series
 from .style import arm_style, new_axes, title
 
-__all__ = ["wrapped_arm", "legend_rows", "below_inches", "CALLS_GAP_POINTS", "escalation_profile_figure", "cumulative_figure", "differences_figure", "hotline_figure",
+__all__ = ["call_fates_figure", "wrapped_arm", "legend_rows", "below_inches", "CALLS_GAP_POINTS", "escalation_profile_figure", "cumulative_figure", "differences_figure", "hotline_figure",
            "highest_rung_figure", "pretty_arm"]
 
 
@@ -194,4 +194,39 @@ def highest_rung_figure(shares: dict[str, list[float]], rung_names: Sequence[str
     ax.set_xlabel("share of replications" + (" (log scale)" if log else ""))
     title(ax, "Highest rung reached in a replication")
     _legend_below(ax, arms)
+    return fig
+
+
+_FATE_COLOURS = ("#999999", "#E69F00", "#0072B2", "#CC79A7", "#F0E442", "#D55E00", "#56B4E9", "#009E73", "#000000")
+_FATE_HATCHES = ("", "//", "", "xx", "..", "", "\\\\", "++", "")
+
+
+def call_fates_figure(fates: dict[str, dict[str, int]], in_time: dict[str, int], words: dict[str, str],
+                      replications: int, ax: Any = None) -> Figure:
+    """Why calls did not come in time: for each arm with calls, the calls that failed, split by first cause
+    (the segments add up to the bar); the calls that came in time are written at the end of the bar."""
+    arms = [a for a in fates if sum(fates[a].values()) + in_time.get(a, 0) > 0]
+    names = list(next(iter(fates.values()), {}))
+    fig, ax = new_axes(ax, size=(6.4, 1.9 + 0.12 * -(-len(names) // 3) + 0.4 * max(len(arms), 1)))
+    y = np.arange(len(arms))[::-1]
+    left = np.zeros(len(arms))
+    for j, name in enumerate(names):
+        values = np.array([fates[a].get(name, 0) for a in arms], dtype=float)
+        if not values.any():
+            continue
+        ax.barh(y, values, 0.6, left=left, label=words.get(name, name), color=_FATE_COLOURS[j % 9],
+                hatch=_FATE_HATCHES[j % 9], edgecolor="black", linewidth=0.4)
+        left += values
+    for yy, total, arm in zip(y, left, arms, strict=True):
+        ax.annotate(f"{int(total)} failed, {in_time.get(arm, 0)} in time", (total, yy), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize=7)
+    ax.set_xlim(0, max(left.max() if len(arms) else 1.0, 1.0) * 1.35)
+    ax.set_yticks(y, [wrapped_arm(a) for a in arms])
+    ax.set_ylim(-0.6, max(len(arms), 1) - 0.4)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(f"calls that did not come in time, by first cause (over {replications} replications)")
+    title(ax, "Why calls fail: the first obstacle each call met")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              bbox_transform=offset_copy(ax.transAxes, fig=ax.figure, y=-LEGEND_GAP_POINTS, units="points"),
+              ncol=3, frameon=False, fontsize=7)
     return fig

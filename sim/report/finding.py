@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..engine.model.record import CALL_FATE_WORDS
 from .datasets import differences
 from .figures import pretty_arm
 
-__all__ = ["key_finding", "horizon_phrase", "pct"]
+__all__ = ["key_finding", "horizon_phrase", "pct", "why_calls_failed"]
 
 
 def pct(x: float, digits: int = 1) -> str:
@@ -62,4 +63,28 @@ def key_finding(summary: dict[str, Any]) -> str:
                              f"with {summary['replications']} paired replications.")
     sentences.append(f"Without change ({pretty_arm(baseline)}): {pct(base_p['estimate'], d)} "
                      f"(95% CI {pct(base_p['ci_low'], d)} to {pct(base_p['ci_high'], d)}).")
+    why = why_calls_failed(summary, headline.arm)
+    if why:
+        sentences.append(why)
     return " ".join(sentences)
+
+
+def why_calls_failed(summary: dict[str, Any], arm: str) -> str:
+    """One sentence: how many of an arm's calls came in time, and the first causes of the others, largest
+    first (empty when the arm made no call or the run did not record the causes)."""
+    hotline = summary["arms"][arm].get("hotline", {})
+    fates = hotline.get("not_in_time")
+    if not isinstance(fates, dict):
+        return ""
+    missed = sum(fates.values())
+    in_time = hotline.get("calls_answered_in_time", 0)
+    if missed + in_time == 0:
+        return ""
+    causes = sorted(((n, f) for f, n in fates.items() if n), reverse=True)
+    if not causes:
+        return f"All {in_time} calls the sides considered with {pretty_arm(arm)} came in time."
+    named = [f"{CALL_FATE_WORDS.get(f, f)} ({n})" for n, f in causes[:3]]
+    tail = f" and {len(causes) - 3} other cause{'s' if len(causes) > 4 else ''}" if len(causes) > 3 else ""
+    return (f"Of the {missed + in_time} calls the sides considered with {pretty_arm(arm)}, {in_time} came in "
+            f"time (ended before the incident's next decision); the others failed first by "
+            f"{', '.join(named)}{tail}.")

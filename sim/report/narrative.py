@@ -30,7 +30,7 @@ def _interesting(log: list[LogEntry], everything: bool) -> set[int]:
     for e in log:
         if e.kind == "incident":
             start_rung[e.incident] = e.rung
-        elif e.kind in ("move", "accident") and e.rung > start_rung.get(e.incident, 99) or e.kind in ("call_decided", "call", "answer", "no_answer", "busy", "clarified", "absorbed", "misread", "crisis"):
+        elif e.kind in ("move", "accident") and e.rung > start_rung.get(e.incident, 99) or e.kind in ("call_decided", "call", "answer", "no_answer", "busy", "line_closed", "call_failed", "clarified", "absorbed", "misread", "crisis"):
             keep.add(e.incident)
     keep.add(-1)
     return keep

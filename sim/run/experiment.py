@@ -8,6 +8,7 @@ identical for any executor.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import math
 from collections.abc import Callable, Iterator
@@ -114,15 +115,15 @@ class Experiment:
 
     def __init__(self, loaded: LoadedScenario, plan: Plan, executor: Executor | None = None,
                  sink: Callable[[list[Row]], None] | None = None,
-                 on_chunk: Callable[[int, int], None] | None = None):
+                 on_chunk: Callable[[int, int], None] | None = None, call_fates: bool = True):
         unknown = [a for a in plan.arms if a not in loaded.arms]
         if unknown:
             raise ValueError(f"unknown arms: {unknown}")
         self.loaded = loaded
         self.plan = plan
         self.executor = executor or SerialExecutor()
-        self.layout = layout_for(loaded)
-        self.spec = summary_spec(loaded, plan.arms)
+        self.layout = dataclasses.replace(layout_for(loaded), call_fates=call_fates)
+        self.spec = dataclasses.replace(summary_spec(loaded, plan.arms), call_fates=call_fates)
         self.accumulator = Accumulator(self.spec)
         self.sink = sink
         self.on_chunk = on_chunk

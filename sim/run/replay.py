@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from ..engine import replication_seed, simulate
 from ..engine.events.world import World
-from ..engine.model.record import ReplicationRecord
+from ..engine.model.record import CALL_FATES, ReplicationRecord
 from ..scenario.load import LoadedScenario
 from ..scenario.schema import Scenario
 from .compile import compile_scenario
@@ -22,6 +22,9 @@ class NotFound(Exception):
 FINDERS: dict[str, Callable[[ReplicationRecord], bool]] = {
     "in-time": lambda r: r.calls_answered_in_time > 0,
     "too-late": lambda r: r.calls_placed > 0 and r.calls_answered_in_time == 0,
+    "line-closed": lambda r: r.call_fates[CALL_FATES.index("line_closed")] > 0,
+    "not-answered": lambda r: r.call_fates[CALL_FATES.index("not_answered")] > 0,
+    "consultation": lambda r: r.call_fates[CALL_FATES.index("consultation")] > 0,
     "serious": lambda r: r.serious_incidents > 0,
     "clash": lambda r: r.highest_rung == len(r.first_day) - 1,
     "crisis": lambda r: r.crises > 0,
@@ -34,7 +37,7 @@ def why_impossible(scenario: Scenario, what: str) -> str | None:
         return "no incident ever happens (every incident type's rate_per_year is 0)"
     if what == "crisis":
         return None if scenario.crisis.enabled else "it has no crisis phase (crisis.enabled is false)"
-    if what not in ("in-time", "too-late"):
+    if what not in ("in-time", "too-late", "line-closed", "not-answered", "consultation"):
         return None
     if not any(c.settings.enabled for c in scenario.resolved_channels()):
         return "it has no hotline (hotline.enabled is false, and no channel is enabled)"

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS
-from .outcomes import ANSWER_DELAY_LABELS, COUNTS, CRISIS_COUNTS, CRISIS_DAYS, THIRD_PARTY_COUNTS, Row
+from .outcomes import (
+    ANSWER_DELAY_LABELS,
+    CALL_FATE_COLUMNS,
+    COUNTS,
+    CRISIS_COUNTS,
+    CRISIS_DAYS,
+    THIRD_PARTY_COUNTS,
+    Row,
+)
 from .stats import PairedCounts, paired_difference, variance_reduction, wilson
 
 __all__ = ["Accumulator", "SummarySpec"]
@@ -38,6 +46,7 @@ class SummarySpec:
     bins: int = 73
     third_parties: bool = False  # rows have calls_mediated and allies_joined
     crisis: bool = False  # rows have the crisis counts and crisis_days_total
+    call_fates: bool = True  # rows say why calls did not come in time
 
     @property
     def baseline(self) -> str:
@@ -114,7 +123,8 @@ class Accumulator:
                         + (CRISIS_COUNTS if spec.crisis else ()))
         self._summed = ([f"serious_{layer}" for layer in spec.layers]
                         + [f"answer_delay_{label}" for label in ANSWER_DELAY_LABELS]
-                        + (list(CRISIS_DAYS) if spec.crisis else []))
+                        + (list(CRISIS_DAYS) if spec.crisis else [])
+                        + (list(CALL_FATE_COLUMNS) if spec.call_fates else []))
 
     @property
     def replications(self) -> int:
@@ -257,6 +267,8 @@ class Accumulator:
                 "answer_rate": answered / placed if placed else None,
                 "in_time_rate": in_time / placed if placed else None,
                 "answer_delay": self._answer_delay(arm, answered),
+                **({"not_in_time": {c.removeprefix("call_fate_"): arm.sums[c] for c in CALL_FATE_COLUMNS}}
+                   if self.spec.call_fates else {}),
             },
             **({"crisis": self._crisis(outcomes, arm)} if self.spec.crisis else {}),
             "serious_by_layer": {layer: arm.sums[f"serious_{layer}"] for layer in self.spec.layers},

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..model.incident import Incident
 from ..model.mechanisms import after_answer, after_silence, answer_chance
 from ..model.parameters import AllyParameters, HotlineParameters, PartyParameters, Side
-from ..model.record import answer_delay_bin
+from ..model.record import CALL_FATE_WORDS, CALL_FATES, answer_delay_bin
 from ..model.streams import Draws, Purpose
 from .routine import start_routine
 
@@ -26,6 +26,20 @@ if TYPE_CHECKING:
     from .host import Driver
 
 __all__ = ["on_rung_reached", "place_call", "protest", "join"]
+
+_FATE = {name: i for i, name in enumerate(CALL_FATES)}
+
+
+def _missed(world: Driver, incident: Incident, obstacle: str | None, otherwise: str) -> None:
+    """Count a call that did not come in time under its first cause: leaders taking the incident over,
+    else the first obstacle the call met, else `otherwise`. Counting only: nothing here changes the call."""
+    name = "leaders_took_over" if incident.crisis is not None else obstacle or otherwise
+    world.record.call_fates[_FATE[name]] += 1
+    world.rep.log_event("call_failed", incident, "", f"the call did not come in time: {CALL_FATE_WORDS[name]}")
+
+
+def _closed_why(line: Any, now: float) -> str:
+    return "line_suspended" if line.suspended_until > now else "line_closed"
 
 
 def on_rung_reached(world: Driver, incident: Incident, rung: int, actor: int) -> None:
@@ -78,6 +92,8 @@ def _consider_call(world: Driver, incident: Incident, side: Side, callee: PartyP
     draws = world.streams.draws(*key)
     if draws() < caller.call_probability:
         start_routine(place_call(world, incident, caller, callee, draws, channels))
+    else:
+        world.record.call_fates[_FATE["not_placed"]] += 1
 
 
 def _ally_call(world: Driver, incident: Incident, ally: AllyParameters, rung: int) -> None:
@@ -117,6 +133,10 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
     world.rep.log_event("call_decided", incident, caller.name, f"{caller.label} decides to call the hotline")
     yield env.timeout(channels[0].consultation_days[caller.index](draws()))
     world.rep.events += 1
+    # The first obstacle the call meets (or the consultation, when the incident was over by its end): why
+    # it did not come in time, if it does not.
+    obstacle = ("consultation" if not incident.active or incident.clarified or incident.decisions != decisions_at_call
+                else None)
     for n, c in enumerate(channels):
         line = world.channels[c.index]
         tension = world.tensions[c.pair]
@@ -125,14 +145,20 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
         attempt = 0
         while True:
             if not last and line.next_open(env.now) > env.now:
+                obstacle = obstacle or _closed_why(line, env.now)
                 break  # closed or suspended: the call goes on to the next channel instead of waiting
             while incident.active and incident.crisis is None:
                 opening = line.next_open(env.now)
                 if opening <= env.now:
                     break
+                obstacle = obstacle or _closed_why(line, env.now)
+                world.rep.log_event("line_closed", incident, caller.name,
+                                    f"{c.label} is {'suspended' if line.suspended_until > env.now else 'closed'}"
+                                    f"; it opens in {(opening - env.now) * 24.0:.1f} h, and the call waits")
                 yield env.timeout(opening - env.now)
                 world.rep.events += 1
             if not incident.active or incident.clarified or incident.crisis is not None:
+                _missed(world, incident, obstacle, "incident_over")
                 return  # (once leaders have taken over, only their own call goes on)
             if attempt == 0:
                 rec.calls_placed += 1
@@ -145,8 +171,11 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
                 yield env.timeout(relay)
                 world.rep.events += 1
                 if not incident.active or incident.clarified or incident.crisis is not None:
+                    _missed(world, incident, obstacle, "incident_over")
                     return
             answered = False
+            if line.lines.count >= line.lines.capacity:
+                obstacle = obstacle or "lines_busy"
             if not c.queue_when_busy and line.lines.count >= line.lines.capacity:
                 world.rep.log_event("busy", incident, caller.name, f"{caller.label} calls; every line is busy")
             else:
@@ -159,6 +188,9 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
                     if callee.answers and line.suspended_until <= env.now:
                         answer_p = answer_chance(answer_p0, sensitivity, tension.at(env.now))
                     answered = u_answer < answer_p
+                    if not answered:
+                        obstacle = obstacle or (_closed_why(line, env.now) if line.suspended_until > env.now
+                                                else "not_answered")
                     if answered:
                         world.rep.log_event("answer", incident, callee.name, f"{callee.label} answers")
                         rec.calls_answered += 1
@@ -169,12 +201,12 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
                         yield env.timeout(c.call_days(u_after))
                         world.rep.events += 1
                         if not back:
-                            _call_over(world, incident, caller, draws, c.pair, decisions_at_call)
+                            _call_over(world, incident, caller, draws, c.pair, decisions_at_call, obstacle)
                             return
                 if answered:  # the answer comes back through the mediator, once the line is free again
                     yield env.timeout(back)
                     world.rep.events += 1
-                    _call_over(world, incident, caller, draws, c.pair, decisions_at_call)
+                    _call_over(world, incident, caller, draws, c.pair, decisions_at_call, obstacle)
                     return
                 world.rep.log_event("no_answer", incident, callee.name, f"{callee.label} does not answer")
             attempt += 1
@@ -184,16 +216,22 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
             world.rep.events += 1
         if attempt and incident.active and not incident.clarified and incident.crisis is None:
             after_silence(world.rep, incident, caller, c.pair, last=last)
+    _missed(world, incident, obstacle, "not_answered")
 
 
 def _call_over(world: Driver, incident: Incident, caller: PartyParameters, draws: Draws, pair: int,
-               decisions_at_call: int) -> None:
+               decisions_at_call: int, obstacle: str | None = None) -> None:
     """An answered call is over: if the incident is still open, count whether it came in time (no decision
     was taken while it went on) and let the mechanisms act (not once leaders have taken the incident over in
     a crisis: then only their own call counts, `sim.engine.events.crisis`)."""
     if incident.active and incident.crisis is None:
-        world.rep.record.calls_answered_in_time += incident.decisions == decisions_at_call
+        in_time = incident.decisions == decisions_at_call
+        world.rep.record.calls_answered_in_time += in_time
+        if not in_time:
+            _missed(world, incident, obstacle, "too_late")
         after_answer(world.rep, incident, caller, draws, pair)
+    else:
+        _missed(world, incident, obstacle, "incident_over")
 
 
 def protest(world: Driver, incident: Incident, draws: Draws) -> Generator[Any, Any, None]:

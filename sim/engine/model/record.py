@@ -7,7 +7,29 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = ["ReplicationRecord", "LogEntry", "ANSWER_DELAY_EDGES_HOURS", "answer_delay_bin"]
+__all__ = ["ReplicationRecord", "LogEntry", "ANSWER_DELAY_EDGES_HOURS", "answer_delay_bin", "CALL_FATES",
+           "CALL_FATE_WORDS"]
+
+# Why a call that a side considered did not come in time (its first cause, in the order the call met
+# them); a call that came in time is counted in calls_answered_in_time instead. Together they are every
+# call considered: by a side whose incident reached its call rung, over a line covering the incident.
+CALL_FATES: tuple[str, ...] = (
+    "not_placed",         # the side chose not to call (its call_probability)
+    "consultation",       # the incident ended, or was settled by another route, during prior consultation
+    "line_closed",        # the call waited for the line to open (outside its hours)
+    "line_suspended",     # the line was suspended (after a grave incident) when the call was tried
+    "lines_busy",         # every line was taken by other calls
+    "not_answered",       # the other side did not pick up, after every redial
+    "too_late",           # answered, but a decision in the incident came first (ringing, relay, the talk)
+    "incident_over",      # answered or on its way, but the incident ended first by itself
+    "leaders_took_over",  # a crisis opened: leaders took the incident over, the commanders' call ended
+)
+CALL_FATE_WORDS: dict[str, str] = {
+    "not_placed": "not placed", "consultation": "waiting for prior consultation", "line_closed": "line closed",
+    "line_suspended": "line suspended", "lines_busy": "lines busy", "not_answered": "not answered",
+    "too_late": "answered too late", "incident_over": "incident already over",
+    "leaders_took_over": "leaders took over",
+}
 
 # Bins of the time from deciding to call to the answer, in hours: [0, 1), [1, 2), ..., [48, inf).
 ANSWER_DELAY_EDGES_HOURS: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 12.0, 24.0, 48.0)
@@ -65,6 +87,8 @@ class ReplicationRecord:
     detentions: int = 0
     leader_calls: int = 0
     leader_calls_answered: int = 0
+    # Calls that did not come in time, by first cause (CALL_FATES, in that order).
+    call_fates: list[int] = field(default_factory=lambda: [0] * len(CALL_FATES))
 
     @classmethod
     def empty(cls, n_rungs: int, n_types: int, n_layers: int = 0) -> ReplicationRecord:

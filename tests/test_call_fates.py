@@ -1,0 +1,100 @@
+"""Why calls fail: every call a side considered that did not come in time is counted once, under the first
+obstacle it met (sim.engine.model.record.CALL_FATES), in the record, replications.csv, summary.json, the
+key finding, a figure and the trace.
+
+Each cause is shown to be the one counted when a scenario makes it the only way a call can fail (no call
+placed; a consultation longer than any incident; a line that never answers; a line open one hour a day),
+on the flagship's arm "hotline_as_is" over a short horizon. Counts are exact (no tolerance): with the
+cause forced, every failed call must carry it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from sim import load_scenario
+from sim.engine import replication_seed, simulate
+from sim.engine.model.record import CALL_FATES
+from sim.run.compile import compile_scenario
+
+from .conftest import REPO
+
+FLAGSHIP = REPO / "scenarios" / "senkaku_baseline.yaml"
+BOTH = ("parties.CHN", "parties.JPN")
+INSTANT = "{dist: constant, value: 0}"
+
+
+def _fates(sets: list[str], replications: int = 60) -> tuple[dict[str, int], int]:
+    loaded = load_scenario(FLAGSHIP, ["horizon_days=120", *sets])
+    params = compile_scenario(loaded.arms["hotline_as_is"])
+    total = [0] * len(CALL_FATES)
+    in_time = 0
+    for k in range(replications):
+        rec = simulate(params, replication_seed(7, k))
+        total = [a + b for a, b in zip(total, rec.call_fates, strict=True)]
+        in_time += rec.calls_answered_in_time
+    return dict(zip(CALL_FATES, total, strict=True)), in_time
+
+
+def _only(fates: dict[str, int], *allowed: str) -> None:
+    assert sum(fates[f] for f in allowed) > 0, fates
+    assert all(n == 0 for f, n in fates.items() if f not in allowed), fates
+
+
+def test_a_side_that_never_calls_counts_every_call_as_not_placed() -> None:
+    fates, in_time = _fates([f"{p}.hotline.call_probability=0" for p in BOTH])
+    _only(fates, "not_placed")
+    assert in_time == 0
+
+
+def test_a_consultation_longer_than_any_incident_is_the_cause() -> None:
+    fates, in_time = _fates([f"{p}.hotline.prior_consultation_hours={{dist: constant, value: 500}}" for p in BOTH])
+    _only(fates, "consultation", "leaders_took_over")
+    assert in_time == 0
+
+
+def test_a_line_that_is_never_answered_is_the_cause() -> None:
+    sets = ["hotline.hours.always_open=true"]
+    sets += [f"{p}.hotline.{k}" for p in BOTH for k in ("answer_probability=0", f"prior_consultation_hours={INSTANT}")]
+    fates, in_time = _fates(sets)
+    _only(fates, "not_answered", "leaders_took_over", "too_late", "incident_over")
+    assert fates["not_answered"] > fates["too_late"] + fates["incident_over"]
+    assert in_time == 0
+
+
+def test_a_line_open_one_hour_a_day_makes_the_closed_line_the_main_cause() -> None:
+    sets = ["hotline.hours.open_hour=9", "hotline.hours.close_hour=10"]
+    sets += [f"{p}.hotline.prior_consultation_hours={INSTANT}" for p in BOTH]
+    fates, _ = _fates(sets)
+    assert fates["line_closed"] > 0.5 * sum(fates.values()), fates
+    assert fates["consultation"] == 0
+
+
+def test_the_causes_reach_the_table_the_summary_the_finding_and_the_figure(tmp_path: Path, cli) -> None:
+    out = tmp_path / "run"
+    status, _, err = cli("run", FLAGSHIP, "--replications", "40", "--set", "horizon_days=120", "--workers", "1",
+                         "--arms", "no_hotline,hotline_as_is", "--report", "--quiet", "--out", out)
+    assert status == 0, err
+    rows = list(csv.DictReader((out / "replications.csv").open()))
+    summary = json.loads((out / "summary.json").read_text())
+    for arm in ("no_hotline", "hotline_as_is"):
+        from_rows = {f: sum(int(r[f"call_fate_{f}"]) for r in rows if r["arm"] == arm) for f in CALL_FATES}
+        assert summary["arms"][arm]["hotline"]["not_in_time"] == from_rows
+    assert sum(summary["arms"]["no_hotline"]["hotline"]["not_in_time"].values()) == 0
+    failed = sum(summary["arms"]["hotline_as_is"]["hotline"]["not_in_time"].values())
+    assert failed > 0
+    assert (out / "figures" / "call_fates.png").stat().st_size > 5000
+    from sim.report.finding import key_finding
+
+    assert "came in time" in key_finding(summary) and "failed first by" in key_finding(summary)
+
+
+@pytest.mark.parametrize("what, says", [("line-closed", "it opens in"), ("consultation", "prior consultation")])
+def test_trace_finds_a_call_by_its_cause_and_names_it(cli, what: str, says: str) -> None:
+    status, out, err = cli("trace", FLAGSHIP, "--arm", "hotline_as_is", "--find", what, "--quiet")
+    assert status == 0, err
+    assert says in out and "the call did not come in time" in out
