@@ -98,3 +98,28 @@ def test_trace_finds_a_call_by_its_cause_and_names_it(cli, what: str, says: str)
     status, out, err = cli("trace", FLAGSHIP, "--arm", "hotline_as_is", "--find", what, "--quiet")
     assert status == 0, err
     assert says in out and "the call did not come in time" in out
+
+
+def test_a_folder_written_before_the_causes_were_recorded_resumes_in_its_own_layout(tmp_path: Path, cli) -> None:
+    import hashlib
+
+    out = tmp_path / "run"
+    args = ["--replications", "8", "--set", "horizon_days=30", "--workers", "1", "--quiet"]
+    assert cli("run", FLAGSHIP, *args, "--arms", "no_hotline,hotline_as_is", "--out", out)[0] == 0
+    table = out / "replications.csv"
+    lines = table.read_text().splitlines()
+    keep = len(lines[0].split(",")) - len(CALL_FATES)
+    old = "".join(",".join(line.split(",")[:keep]) + "\n" for line in lines[:6])  # the header and 5 rows
+    table.write_text(old)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["status"] = "running"
+    manifest["committed"]["replications.csv"] = {"bytes": len(old.encode()),
+                                                 "sha256": hashlib.sha256(old.encode()).hexdigest()}
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    (out / "summary.json").unlink()
+    status, _, err = cli("run", "--resume", out, "--quiet", "--workers", "1")
+    assert status == 0, err
+    rows = list(csv.DictReader(table.open()))
+    assert len(rows) == 16 and "call_fate_not_placed" not in rows[0]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["replications"] == 8 and "not_in_time" not in summary["arms"]["hotline_as_is"]["hotline"]
