@@ -44,8 +44,18 @@ def print_problems(problems: Sequence[Any]) -> None:
         print(printable(problem.format()), file=sys.stderr)
 
 
-def select_arms(loaded: Any, arms_text: str | None) -> tuple[str, ...]:
-    """The arms `--arms` names (None: every arm); a list that names none (`--arms ,`) is a usage error."""
+def select_arms(loaded: Any, arms_text: str | None, baseline: str | None = None) -> tuple[str, ...]:
+    """The arms `--arms` names (None: every arm), with `--baseline` first (added when --arms leaves it
+    out): every difference is taken against it. A list that names none (`--arms ,`) is a usage error."""
+    names = _named_arms(loaded, arms_text)
+    if baseline is None:
+        return names
+    if baseline not in loaded.arms:
+        raise UsageError(f"--baseline: no arm {baseline!r} in the scenario{suggest(baseline, list(loaded.arms))}")
+    return (baseline, *(a for a in names if a != baseline))
+
+
+def _named_arms(loaded: Any, arms_text: str | None) -> tuple[str, ...]:
     if arms_text is None:
         return tuple(loaded.arms)
     names = tuple(a.strip() for a in arms_text.split(",") if a.strip())

@@ -19,18 +19,31 @@ from ..run.explain import explain
 from ..scenario import load_scenario
 from .common import UsageError, printable, progress_bar, raise_interrupt, select_arms
 
-__all__ = ["cmd_explain"]
+__all__ = ["cmd_explain", "run_settings"]
+
+
+def run_settings(folder: Path) -> tuple[int, int] | None:
+    """(replications, root seed) of the run in `folder`, or None when it holds no finished run."""
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        replications, seed = int(summary["replications"]), int(manifest["root_seed"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (replications, seed) if replications > 0 else None
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.scenario, args.set, args.allow_extends)
-    arms = select_arms(loaded, args.arms)
+    arms = select_arms(loaded, args.arms, args.baseline)
     if len(arms) < 2:
         raise UsageError("--arms: name a baseline and at least one arm to explain, e.g. no_hotline,hotline_as_is")
     loaded = loaded.select(arms)
-    replications = args.replications or EXPLAIN_REPLICATIONS
-    seed = root_seed(loaded.scenario.seed, args.seed)
     out = args.out or Path("results") / default_folder_name(f"explain-{Path(args.scenario).stem}")
+    # Beside a run (the briefing will show both), the run's own sample size and seed: one per briefing.
+    run = run_settings(out)
+    replications = args.replications or (run[0] if run else EXPLAIN_REPLICATIONS)
+    seed = root_seed(loaded.scenario.seed, args.seed if args.seed is not None or not run else run[1])
     check_explanation_target(out, args.force)  # before the work, not after
     signal.signal(signal.SIGTERM, raise_interrupt)
     update, stop = progress_bar(args.quiet or args.json)

@@ -59,7 +59,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         if args.scenario is None:
             raise UsageError("give a SCENARIO file, or --resume DIR to finish an interrupted analysis")
         loaded = load_scenario(args.scenario, args.set)
-        arms = select_arms(loaded, args.arms)
+        arms = select_arms(loaded, args.arms, args.baseline)
         moves = plan_moves(loaded, arms, args.keys,
                            ROBUSTNESS_LIMIT if args.limit is None else args.limit,
                            ROBUSTNESS_FACTOR if args.factor is None else args.factor)
@@ -68,6 +68,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         out = args.out or Path("results") / default_folder_name(f"robustness-{Path(args.scenario).stem}")
     else:
         given = {"SCENARIO": args.scenario is not None, "--set": bool(args.set), "--arms": args.arms is not None,
+                 "--baseline": args.baseline is not None,
                  "--keys": args.keys is not None, "--replications": args.replications is not None,
                  "--out": args.out is not None, "--seed": args.seed is not None,
                  "--factor": args.factor is not None, "--limit": args.limit is not None, "--force": args.force}
@@ -117,7 +118,9 @@ def robustness_for_run(run: Path, args: argparse.Namespace) -> Path:
             arms = tuple(loaded.arms)
             moves = plan_moves(loaded, arms, None, ROBUSTNESS_LIMIT, ROBUSTNESS_FACTOR)
             seed = int(json.loads((run / "manifest.json").read_text())["root_seed"])
-            start_robustness(loaded, moves, arms, ROBUSTNESS_REPLICATIONS, seed, out, False, executor,
+            # the run's own sample size: a briefing states one replication count throughout
+            replications = int(json.loads((run / "summary.json").read_text())["replications"])
+            start_robustness(loaded, moves, arms, replications, seed, out, False, executor,
                              command_line(), update)
     finally:
         stop()

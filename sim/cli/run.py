@@ -33,7 +33,7 @@ __all__ = ["cmd_run"]
 def _own_settings_only(args: argparse.Namespace, option: str) -> None:
     """--resume and --reproduce take the run's own settings: refuse others rather than ignore them."""
     others = {"SCENARIO": args.scenario is not None, "--set": bool(args.set), "--arms": args.arms is not None,
-              "--replications": args.replications is not None, "--seed": args.seed is not None,
+              "--baseline": args.baseline is not None, "--replications": args.replications is not None, "--seed": args.seed is not None,
               "--precision": args.precision is not None, "--force": args.force,
               "--max-replications": args.max_replications != MAX_PRECISION_REPLICATIONS,
               "--precision-of": args.precision_of != "differences", "--exact": args.exact}
@@ -60,7 +60,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _check_robustness_option(args)
     if args.resume is None:
         loaded = load_scenario(args.scenario, args.set, args.allow_extends)
-        arms = select_arms(loaded, args.arms)
+        arms = select_arms(loaded, args.arms, args.baseline)
         loaded = loaded.select(arms)
         reps = args.replications or loaded.scenario.replications
         if args.precision is not None and args.max_replications < reps:

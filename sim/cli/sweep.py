@@ -39,8 +39,8 @@ HALVE_EXAMPLE = {
 
 def _own_settings_only(args: argparse.Namespace) -> None:
     others = {"SCENARIO": args.scenario is not None, "--param": bool(args.param), "--set": bool(args.set),
-              "--arms": args.arms is not None, "--replications": args.replications is not None,
-              "--seed": args.seed is not None, "--out": args.out is not None, "--force": args.force,
+              "--arms": args.arms is not None, "--baseline": args.baseline is not None,
+              "--replications": args.replications is not None, "--seed": args.seed is not None, "--out": args.out is not None, "--force": args.force,
               "--example": args.example is not None, "--design": args.design != "grid",
               "--samples": args.samples != 16}
     given = [name for name, present in others.items() if present]
@@ -66,7 +66,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if args.scenario is None or not args.param:
             raise UsageError("give a SCENARIO and at least one --param (or --example halve, or --resume DIR)")
         loaded = load_scenario(args.scenario, args.set, args.allow_extends)
-        arms = select_arms(loaded, args.arms)
+        arms = select_arms(loaded, args.arms, args.baseline)
         params = [parse_param(text) for text in args.param]
         check_params(params)
         seed = root_seed(loaded.scenario.seed, args.seed)

@@ -111,6 +111,7 @@ def start_run(loaded: LoadedScenario, plan: Plan, folder: ResultsFolder, executo
             "packages": package_versions(), "command": command,
             "scenario_file": str(loaded.path) if loaded.path else None,
             "scenario_name": loaded.scenario.name, "scenario_sha256": loaded.sha256(),
+            "overrides": list(loaded.sets),
             "root_seed": plan.seed, "plan": plan.to_json(), "executor": type(executor).__name__,
             "workers": executor.workers, "start_time": utc_now().isoformat(), "end_time": None,
             "wall_seconds": 0.0, "status": "running", "replications_done": 0,

@@ -32,7 +32,7 @@ from .mechanisms import (
 from .style import apply_style, title_room
 from .words import interval_text
 
-__all__ = ["briefing_pages", "assumption_lines"]
+__all__ = ["briefing_pages", "assumption_lines", "command_overrides"]
 
 A4 = (8.27, 11.69)
 
@@ -51,6 +51,22 @@ def _call_rungs(party: Party, s: Scenario) -> str:
     if len(rungs) == 1:
         return next(iter(rungs))
     return ", ".join(f"{layer}: {rung}" for layer, rung in by_layer.items())
+
+
+def command_overrides(manifest: dict[str, Any]) -> list[str]:
+    """The `--set KEY=VALUE` overrides of the command that made a run (from its manifest), in order."""
+    if isinstance(manifest.get("overrides"), list):
+        return [str(x) for x in manifest["overrides"]]
+    command = manifest.get("command")
+    if not isinstance(command, list):
+        return []
+    out = []
+    for i, word in enumerate(command):
+        if word == "--set" and i + 1 < len(command):
+            out.append(str(command[i + 1]))
+        elif isinstance(word, str) and word.startswith("--set="):
+            out.append(word.removeprefix("--set="))
+    return out
 
 
 def assumption_lines(s: Scenario) -> list[str]:
@@ -85,10 +101,12 @@ def assumption_lines(s: Scenario) -> list[str]:
                      f"({_duration_text(policy.prior_consultation_hours)}); answers with probability "
                      f"{policy.answer_probability} at zero tension"
                      + (", falling with tension." if policy.answer_tension_sensitivity > 0 else "."))
-    lines.append("Escalation postures, accident and misperception rates are assumptions calibrated to the "
-                 "public record of incidents; see docs/validation.md."
-                 + (" Factors act on the odds of a step, so none makes it certain." if s.combine_chances == "odds"
-                    else ""))
+    odds = " Factors act on the odds of a step, so none makes it certain." if s.combine_chances == "odds" else ""
+    if s.calibration:
+        lines.append(f"Calibration (as the scenario states it): {s.calibration.rstrip('.')}.{odds}")
+    else:
+        lines.append("Escalation postures, accident and misperception rates are assumptions: this scenario "
+                     f"declares no calibration to the public record (its `calibration` key).{odds}")
     on = [name.replace("_", " ") for name in h.mechanisms.enabled_names()]
     if on:
         lines.append("What an answered or unanswered call can do (sizes are assumptions): " + ", ".join(on) + ".")
@@ -236,6 +254,11 @@ def briefing_pages(summary: dict[str, Any], scenario: Scenario, manifest: dict[s
     date = (manifest.get("end_time") or manifest.get("start_time") or "")[:10]
     y = _wrapped(page, 0.06, 0.938, f"hotline briefing  |  {date}  |  does the crisis hotline lower the risk of "
                  f"{summary['main_rung']['label']}?", 125, fontsize=9, color="#444444")
+    sets = command_overrides(manifest)
+    if sets:
+        y = _wrapped(page, 0.06, y - 0.004, "What-if run, not the scenario as written: " + "; ".join(sets)
+                     + " (--set on the command line; the values below include them).", 120, fontsize=9,
+                     color="#b00000", weight="bold")
     y -= 0.008
     page.text(0.06, y, "Key finding", fontsize=11, weight="bold", va="top")
     y = _wrapped(page, 0.06, y - 0.02, key_finding(summary), 100, fontsize=10)

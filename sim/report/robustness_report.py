@@ -44,8 +44,9 @@ def tornado_data(result: dict[str, Any], arm: str) -> list[TornadoBar]:
     for p in result["parameters"]:
         sides = p["differences"][arm]
         flips = p.get("flips", {}).get(arm, {})
+        weak = p.get("underpowered", {}).get(arm, {})
         bars.append(TornadoBar(p["key"], p["low"], p["high"], sides["low"], sides["high"],
-                               any(flips.get(s) in OVERTURNS for s in ("low", "high"))))
+                               any(flips.get(s) in OVERTURNS and not weak.get(s) for s in ("low", "high"))))
     return sorted(bars, key=lambda b: -b.span)
 
 
@@ -66,22 +67,25 @@ def tornado_figure(bars: list[TornadoBar], base: dict[str, float], arm: str, bas
             ax.plot([100 * d["ci_low"], 100 * d["ci_high"]], [y + offset] * 2, color=colour, linewidth=0.8)
             ax.plot([100 * d["estimate"]], [y + offset], marker=marker, color=colour, markersize=5,
                     markerfacecolor="white" if marker == "o" else colour)
-    ax.set_yticks(range(len(bars)), [f"{b.key.removeprefix('parties.')}\n{b.low_value:g} (o) / {b.high_value:g} (s)"
+    ax.set_yticks(range(len(bars)), [f"{b.key.removeprefix('parties.')}\nlow {b.low_value:g} (circle) / high {b.high_value:g} (square)"
                                      for b in reversed(bars)], fontsize=7)
     ax.set_ylim(-0.7, len(bars) - 0.3)
     ax.set_xlabel(f"{pretty_arm(arm)} minus {pretty_arm(baseline_arm)}: P({main_rung}), percentage points")
-    title(ax, "Each assumption at its low (o) and high (s) value, 95% CI", fontsize=9)
+    title(ax, "Each assumption at its low value (circle) and high value (square): paired difference, 95% CI", fontsize=9)
     ax.grid(axis="y", visible=False)
     return fig
 
 
-def overturning(result: dict[str, Any]) -> list[tuple[str, str, str, float, str]]:
-    """(key, arm, side, value, how) for every low or high value that overturns an arm's finding."""
+def overturning(result: dict[str, Any], underpowered: bool = False) -> list[tuple[str, str, str, float, str]]:
+    """(key, arm, side, value, how) for every low or high value that overturns an arm's finding; with
+    `underpowered`, those whose change of verdict one or two replications could undo instead (see
+    `sim.run.robustness_result.fragile`)."""
     out = []
     for p in result["parameters"]:
         for arm, sides in p.get("flips", {}).items():
+            weak = p.get("underpowered", {}).get(arm, {})
             for side in ("low", "high"):
-                if sides.get(side) in OVERTURNS:
+                if sides.get(side) in OVERTURNS and bool(weak.get(side)) == underpowered:
                     out.append((p["key"], arm, side, p[side], sides[side]))
     return out
 
@@ -96,8 +100,15 @@ def robustness_sentence(result: dict[str, Any]) -> str:
     how = (f"{n} assumption{'s' if n != 1 else ''} tested ({result['replications']} paired replications per "
            "point, each assumption moved down and up on the same random numbers)")
     found = overturning(result)
+    weak = overturning(result, underpowered=True)
+    weak_text = ""
+    if weak:
+        keys = sorted({w[0] for w in weak})
+        weak_text = (f" Underpowered (one or two replications either way would undo the change, so "
+                     f"{result['replications']} replications cannot say): {', '.join(keys)}; rerun with more "
+                     "--replications to tell.")
     if not found:
-        return f"None of the {how} overturned the finding as written ({finding})."
+        return f"None of the {how} overturned the finding as written ({finding}).{weak_text}"
     several = len(result["baseline"]) > 1
     groups: dict[tuple[str, str], list[str]] = {}
     for key, arm, _side, value, kind in found:
@@ -105,7 +116,8 @@ def robustness_sentence(result: dict[str, Any]) -> str:
     parts = [f"{', '.join(items)} ({_PHRASES[kind]}{' for ' + pretty_arm(arm) if several else ''})"
              for (kind, arm), items in groups.items()]
     keys = len({f[0] for f in found})
-    return f"Of the {how}, {keys} could overturn the finding as written ({finding}): " + "; ".join(parts) + "."
+    return (f"Of the {how}, {keys} could overturn the finding as written ({finding}): " + "; ".join(parts) + "."
+            + weak_text)
 
 
 def robustness_page(result: dict[str, Any], size: tuple[float, float] = (8.27, 11.69)) -> Figure:

@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["verdict", "flip", "robustness_result", "OVERTURNS", "public_json"]
+__all__ = ["verdict", "flip", "fragile", "robustness_result", "OVERTURNS", "public_json", "FRAGILE_EVENTS"]
+
+# A verdict that this many replications' outcomes, moved one way or the other, would change is too weak to
+# call a flip of the finding: it is reported as underpowered, not as "could overturn".
+FRAGILE_EVENTS = 2
 
 OVERTURNS = ("reverses", "loses", "gains")
 
@@ -37,6 +41,21 @@ def flip(base: dict[str, float], moved: dict[str, float]) -> str | None:
     if base["estimate"] * moved["estimate"] < 0:
         return "sign"
     return None
+
+
+def fragile(interval: dict[str, float], replications: int, events: int = FRAGILE_EVENTS) -> bool:
+    """Whether `events` paired outcomes changed one way or the other could change the verdict of a
+    difference: an interval edge within events/replications of zero (each discordant replication moves
+    the paired difference by 1/replications, and its interval with it, to a first approximation)."""
+    if replications <= 0:
+        return True
+    step = events / replications
+    v = verdict(interval)
+    if v == "lower":
+        return interval["ci_high"] > -step
+    if v == "higher":
+        return interval["ci_low"] < step
+    return interval["ci_high"] < step or interval["ci_low"] > -step
 
 
 def _interval(row: dict[str, str]) -> dict[str, float]:
@@ -74,6 +93,10 @@ def robustness_result(manifest: dict[str, Any], rows: list[dict[str, str]], main
             sides = {"low": _interval(low_rows[arm]), "high": _interval(high_rows[arm])}
             entry["differences"][arm] = sides
             entry["flips"][arm] = {side: flip(result["baseline"][arm], d) for side, d in sides.items()}
+            n = int(manifest["replications"])
+            entry.setdefault("underpowered", {})[arm] = {
+                side: entry["flips"][arm][side] in OVERTURNS and (fragile(result["baseline"][arm], n) or fragile(d, n))
+                for side, d in sides.items()}
         result["parameters"].append(entry)
     return result
 

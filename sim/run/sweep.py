@@ -109,7 +109,7 @@ def parse_param(text: str) -> Parameter:
 
 # Top-level keys that say how to run or describe a scenario, not what happens in it: a sweep or a robustness
 # analysis that moved one would report the run's own value (or a changed question) as a parameter's effect.
-RUN_SETTINGS = ("replications", "seed", "name", "description", "sources", "arms", "ranges", "main_rung", "extends")
+RUN_SETTINGS = ("replications", "seed", "name", "description", "sources", "calibration", "arms", "ranges", "main_rung", "extends")
 
 
 def run_setting_message(key: str) -> str:

@@ -8,6 +8,7 @@ found on the way is collected with its file, line and column, and raised togethe
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class LoadedScenario:
     scenario: Scenario
     arms: dict[str, Scenario]
     resolved: dict[str, Any] = field(repr=False)
+    sets: tuple[str, ...] = ()  # the `--set KEY=VALUE` texts applied on top of the file, in order
 
     @property
     def baseline(self) -> str:
@@ -52,7 +54,7 @@ class LoadedScenario:
         resolved = dict(self.resolved)
         resolved["arms"] = {a: self.resolved["arms"][a] for a in arms}
         scenario = self.scenario.model_copy(update={"arms": resolved["arms"]})
-        return LoadedScenario(self.path, scenario, {a: self.arms[a] for a in arms}, resolved)
+        return LoadedScenario(self.path, scenario, {a: self.arms[a] for a in arms}, resolved, self.sets)
 
     def resolved_yaml(self) -> str:
         return dump_yaml(self.resolved)
@@ -67,7 +69,7 @@ class LoadedScenario:
         return {name: model_fingerprint(scenario) for name, scenario in self.arms.items()}
 
 
-_NOT_THE_MODEL = {"name", "description", "sources", "replications", "seed", "arms", "ranges", "main_rung"}
+_NOT_THE_MODEL = {"name", "description", "sources", "calibration", "replications", "seed", "arms", "ranges", "main_rung"}
 
 
 def model_fingerprint(scenario: Scenario) -> str:
@@ -359,7 +361,7 @@ def load_scenario(path: str | Path, sets: list[str] | None = None,
     notice_deprecated_keys(raw, source)
     loaded = _resolve(raw, source, path, list(sets or []))
     _notice_rule(raw, source, str(path), sets)
-    return loaded
+    return dataclasses.replace(loaded, sets=tuple(sets or ()))
 
 
 def load_scenario_text(text: str, name: str = "<text>", sets: list[str] | None = None) -> LoadedScenario:
@@ -375,7 +377,7 @@ def load_scenario_text(text: str, name: str = "<text>", sets: list[str] | None =
     notice_deprecated_keys(raw, source)
     loaded = _resolve(raw, source, None, list(sets or []))
     _notice_rule(raw, source, name, sets)
-    return loaded
+    return dataclasses.replace(loaded, sets=tuple(sets or ()))
 
 
 def _check_sets(sets: Any) -> None:

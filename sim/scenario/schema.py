@@ -137,6 +137,11 @@ class Scenario(Model):
     name: str = Field(description="short title shown in reports")
     description: str = Field("", description="what question the scenario asks")
     sources: list[str] = Field(default_factory=list, description="files in seeds/ the parameters rest on")
+    calibration: str | None = Field(
+        None, max_length=400,
+        description="how this scenario was fitted to the public record, in a sentence the briefing quotes (e.g. "
+                    "'arrival rates, escalation postures and accident rates fitted to seeds/incidents.csv; see "
+                    "docs/validation.md'); none: the briefing says its rates are assumptions, not calibrated")
     start_date: dt.date = param(dt.date(2026, 1, 1), basis="assumption", doc="calendar date of day 0")
     time_zone: str = param("Asia/Tokyo", basis="assumption", doc="IANA time zone of the simulation clock")
     horizon_days: float = param(365.0, gt=0.0, le=36_500.0, unit="days", basis="assumption",
