@@ -94,3 +94,33 @@ def test_any_arm_can_be_the_baseline(tmp_path: Path, cli) -> None:
                                            "hotline_rapid - hotline_with_coast_guard"}
     status, _, err = cli("run", FLAGSHIP, "--baseline", "no_such_arm", *SMALL, "--out", tmp_path / "x")
     assert status == 2 and "--baseline: no arm 'no_such_arm'" in err and not (tmp_path / "x").exists()
+
+
+def test_compare_pairs_two_runs_of_one_scenario_and_seed_and_says_why_not_otherwise(tmp_path: Path, cli) -> None:
+    # A what-if run (--set) against the run as written: same seed, so replication k of each arm saw the
+    # same incidents; the paired difference is exact arithmetic on the two tables, checked here by hand.
+    import csv
+
+    common = ["--replications", "30", "--arms", "no_hotline,hotline_as_is", "--set", "horizon_days=90",
+              "--workers", "1", "--quiet"]
+    assert cli("run", FLAGSHIP, *common, "--out", tmp_path / "base")[0] == 0
+    assert cli("run", FLAGSHIP, *common, "--set", "parties.CHN.posture.retaliation_multiplier=4.5",
+               "--out", tmp_path / "what_if")[0] == 0
+    assert cli("run", FLAGSHIP, *common, "--seed", "3", "--out", tmp_path / "other_seed")[0] == 0
+    status, out, err = cli("compare", tmp_path / "base", tmp_path / "what_if", tmp_path / "other_seed",
+                           "--out", tmp_path / "cmp")
+    assert status == 0, err
+    assert "parties.CHN.posture.retaliation_multiplier=4.5" in out
+    assert "what_if minus base, arm hotline_as_is" in out
+    assert "other_seed vs base: not paired, their seeds differ" in out
+    rows = {r["arm"]: r for r in csv.DictReader((tmp_path / "cmp" / "paired_differences.csv").open())}
+    main = json.loads((tmp_path / "base" / "summary.json").read_text())["main_rung"]["index"]
+
+    def reached(folder: str) -> dict[tuple[str, str], bool]:
+        return {(r["arm"], r["replication"]): int(r["highest_rung"]) >= main
+                for r in csv.DictReader((tmp_path / folder / "replications.csv").open())}
+
+    a, b = reached("what_if"), reached("base")
+    for arm in ("no_hotline", "hotline_as_is"):
+        by_hand = sum(a[k] - b[k] for k in a if k[0] == arm) / 30
+        assert float(rows[arm]["diff_main"]) == by_hand and int(rows[arm]["pairs"]) == 30

@@ -12,17 +12,20 @@ from matplotlib.figure import Figure
 from ..folder.files import (
     COMPARISON_CSV,
     COMPARISON_FIGURE,
+    MANIFEST,
+    REPLICATIONS,
     SUMMARY,
     OutputError,
     ResultsFolder,
     write_text_atomically,
 )
+from ..run.stats import PairedCounts, paired_difference
 from .figures import pretty_arm
 from .saving import save_figure
 from .style import arm_style, new_axes, title
 from .words import interval_text
 
-__all__ = ["compare_runs", "comparison_rows", "comparison_figure"]
+__all__ = ["compare_runs", "comparison_rows", "comparison_figure", "paired_differences"]
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -92,6 +95,68 @@ def run_labels(paths: list[Path]) -> list[str]:
         depth += 1
 
 
+def _highest_by_replication(path: Path) -> dict[str, dict[int, tuple[int, int]]]:
+    """arm -> replication -> (seed, highest rung), from a run's replications.csv."""
+    out: dict[str, dict[int, tuple[int, int]]] = {}
+    try:
+        with open(path / REPLICATIONS, encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                out.setdefault(row["arm"], {})[int(row["replication"])] = (int(row["seed"]), int(row["highest_rung"]))
+    except (OSError, KeyError, ValueError, csv.Error) as exc:
+        raise OutputError(f"cannot read {path / REPLICATIONS} ({type(exc).__name__}); rebuild it with hotline run "
+                          f"--resume {path}") from None
+    return out
+
+
+def paired_differences(paths: list[Path], labels: list[str],
+                       runs: list[tuple[str, dict[str, Any]]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Paired differences in P(main rung) between each later run and the first, arm by arm for the arms of
+    the same name: the replications of both runs with the same number and seed saw the same random numbers
+    (common random numbers hold across runs of one scenario and seed, whatever `--set` changed). Returns the
+    rows and, for each pair that cannot be paired, why."""
+    first_manifest = ResultsFolder.open_existing(paths[0]).read_json(MANIFEST)
+    first_rows = _highest_by_replication(paths[0])
+    main = runs[0][1]["main_rung"]["index"]
+    rows: list[dict[str, Any]] = []
+    why: list[str] = []
+    for path, label in zip(paths[1:], labels[1:], strict=True):
+        manifest = ResultsFolder.open_existing(path).read_json(MANIFEST)
+        if manifest.get("root_seed") != first_manifest.get("root_seed"):
+            why.append(f"{label} vs {labels[0]}: not paired, their seeds differ ({manifest.get('root_seed')} and "
+                       f"{first_manifest.get('root_seed')}); rerun one with --seed to pair them")
+            continue
+        other = _highest_by_replication(path)
+        common = [arm for arm in other if arm in first_rows]
+        if not common:
+            why.append(f"{label} vs {labels[0]}: not paired, they share no arm name")
+            continue
+        for arm in common:
+            cells = [0, 0, 0, 0]
+            for rep, (seed, high) in other[arm].items():
+                base = first_rows[arm].get(rep)
+                if base is None or base[0] != seed:
+                    continue
+                a, b = high >= main, base[1] >= main
+                cells[0 if a and b else 1 if a else 2 if b else 3] += 1
+            counts = PairedCounts(*cells)
+            if counts.n == 0:
+                why.append(f"{label} vs {labels[0]}, arm {arm}: no replication of the same number and seed")
+                continue
+            d = paired_difference(counts)
+            rows.append({"run": label, "against": labels[0], "arm": arm, "n": counts.n,
+                         "estimate": d.estimate, "ci_low": d.low, "ci_high": d.high})
+    return rows, why
+
+
+def _overrides(path: Path) -> str:
+    try:
+        manifest = ResultsFolder.open_existing(path).read_json(MANIFEST)
+    except OutputError:
+        return ""
+    sets = manifest.get("overrides")
+    return "; ".join(map(str, sets)) if isinstance(sets, list) and sets else "the scenario as written"
+
+
 def compare_runs(paths: list[Path], out: Path | None = None) -> str:
     """A text table of every run's arms; with `out`, also comparison.csv and comparison.png/pdf there."""
     if len(paths) < 2:
@@ -100,10 +165,22 @@ def compare_runs(paths: list[Path], out: Path | None = None) -> str:
     rows = comparison_rows(runs)
     main_label = runs[0][1]["main_rung"]["id"]
     width = max(len(f"{r['run']}  {r['arm']}") for r in rows)
-    lines = [f"{'run  arm':<{width}}  {'n':>7}  {'P(' + main_label + ') %, 95% CI':>26}  {'P(serious) %':>22}"]
+    labels = [label for label, _ in runs]
+    lines = [f"{label}: {summary['scenario']}, seed "
+             f"{ResultsFolder.open_existing(p).read_json(MANIFEST).get('root_seed')}, {_overrides(p)}"
+             for (label, summary), p in zip(runs, paths, strict=True)]
+    lines += ["", f"{'run  arm':<{width}}  {'n':>7}  {'P(' + main_label + ') %, 95% CI':>26}  {'P(serious) %':>22}"]
     for r in rows:
         lines.append(f"{r['run'] + '  ' + r['arm']:<{width}}  {r['n']:>7}  {interval_text(r['main'], digits=2):>26}"
                      f"  {interval_text(r['serious']):>22}" + ("" if r["status"] == "complete" else "  (partial)"))
+    paired, why = paired_differences(paths, labels, runs)
+    if paired:
+        lines += ["", f"paired differences in P({main_label}), percentage points (same replications, same random "
+                  "numbers):"]
+        for r in paired:
+            lines.append(f"  {r['run']} minus {r['against']}, arm {r['arm']}: {100 * r['estimate']:+.2f} "
+                         f"({100 * r['ci_low']:+.2f} to {100 * r['ci_high']:+.2f}), {r['n']} pairs")
+    lines += [""] * bool(why) + why
     if out is not None:
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -118,6 +195,13 @@ def compare_runs(paths: list[Path], out: Path | None = None) -> str:
                              r["main"]["estimate"], r["main"]["ci_low"], r["main"]["ci_high"],
                              r["serious"]["estimate"], r["serious"]["ci_low"], r["serious"]["ci_high"]])
         write_text_atomically(out / COMPARISON_CSV, buffer.getvalue())
+        if paired:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow(["run", "minus", "arm", "pairs", "diff_main", "diff_main_low", "diff_main_high"])
+            for r in paired:
+                writer.writerow([r["run"], r["against"], r["arm"], r["n"], r["estimate"], r["ci_low"], r["ci_high"]])
+            write_text_atomically(out / "paired_differences.csv", buffer.getvalue())
         fig = comparison_figure(rows, main_label)
         for fmt in ("png", "pdf"):
             save_figure(fig, out / f"{COMPARISON_FIGURE}.{fmt}")
