@@ -142,7 +142,10 @@ def test_compare_puts_runs_side_by_side_and_refuses_other_ladders(run_dir: Path,
     copy = tmp_path / "b" / run_dir.name  # the same name in another folder: labelled apart
     shutil.copytree(run_dir, copy)
     text = compare_runs([run_dir, copy], tmp_path / "cmp")
-    assert text.count("hotline_rapid") == 2 and (tmp_path / "cmp" / "comparison.csv").is_file()
+    table = text.split("paired differences")[0]
+    assert table.count("hotline_rapid") == 2 and (tmp_path / "cmp" / "comparison.csv").is_file()
+    assert "minus run0/" in text or "minus " in text  # the copy is the same run: paired, every difference 0
+    assert "+0.00" in text.split("paired differences")[1]
     assert f"b/{run_dir.name}  hotline_rapid" in text
     with pytest.raises(OutputError, match="is given twice"):
         compare_runs([run_dir, run_dir])

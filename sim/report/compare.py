@@ -98,11 +98,13 @@ def run_labels(paths: list[Path]) -> list[str]:
 def _highest_by_replication(path: Path) -> dict[str, dict[int, tuple[int, int]]]:
     """arm -> replication -> (seed, highest rung), from a run's replications.csv."""
     out: dict[str, dict[int, tuple[int, int]]] = {}
+    folder = ResultsFolder.open_existing(path)
+    committed = folder.read_json(MANIFEST).get("committed")
+    committed = committed.get(REPLICATIONS) if isinstance(committed, dict) else None
     try:
-        with open(path / REPLICATIONS, encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                out.setdefault(row["arm"], {})[int(row["replication"])] = (int(row["seed"]), int(row["highest_rung"]))
-    except (OSError, KeyError, ValueError, csv.Error) as exc:
+        for row in folder.trusted_rows(REPLICATIONS, committed):  # the rows the manifest vouches for
+            out.setdefault(row["arm"], {})[int(row["replication"])] = (int(row["seed"]), int(row["highest_rung"]))
+    except (KeyError, ValueError, TypeError) as exc:
         raise OutputError(f"cannot read {path / REPLICATIONS} ({type(exc).__name__}); rebuild it with hotline run "
                           f"--resume {path}") from None
     return out
