@@ -238,10 +238,10 @@ def resume_run(path: Path, executor: Executor, command: list[str],
                     return loaded, summary
             except OutputError:
                 pass  # rebuilt below from the rows, which the manifest vouches for
-        # A folder written before the call-fate columns existed is finished in its own layout.
-        fates = _header(folder).endswith(CALL_FATE_COLUMNS[-1]) or not (path / REPLICATIONS).exists()
-        layout = dataclasses.replace(layout_for(loaded), call_fates=fates)
-        experiment = Experiment(loaded, plan, executor, call_fates=fates)
+        # A folder written before the call-fate and by-type columns existed is finished in its own layout.
+        fates = CALL_FATE_COLUMNS[0] in _header(folder).split(",") or not (path / REPLICATIONS).exists()
+        layout = dataclasses.replace(layout_for(loaded), newer_columns=fates)
+        experiment = Experiment(loaded, plan, executor, newer_columns=fates)
         target = manifest.get("replications_target")
         kept = experiment.resume(iter(_trusted(folder, manifest, layout, plan)),
                                  target if isinstance(target, int) and target > 0 else plan.replications)

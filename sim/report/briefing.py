@@ -11,8 +11,10 @@ from ..scenario.distributions import LogNormal
 from ..scenario.schema import Party, Scenario
 from . import datasets as ds
 from .figures import (
+    BY_TYPE_GAP_POINTS,
     CALLS_GAP_POINTS,
     below_inches,
+    by_type_figure,
     cumulative_figure,
     differences_figure,
     escalation_profile_figure,
@@ -257,7 +259,7 @@ def briefing_pages(summary: dict[str, Any], scenario: Scenario, manifest: dict[s
     sets = command_overrides(manifest)
     if sets:
         y = _wrapped(page, 0.06, y - 0.004, "What-if run, not the scenario as written: " + "; ".join(sets)
-                     + " (--set on the command line; the values below include them).", 120, fontsize=9,
+                     + " (--set on the command line; the values below include them).", 100, fontsize=9,
                      color="#b00000", weight="bold")
     y -= 0.008
     page.text(0.06, y, "Key finding", fontsize=11, weight="bold", va="top")
@@ -304,6 +306,12 @@ def briefing_pages(summary: dict[str, Any], scenario: Scenario, manifest: dict[s
         (min(3.6, max(1.8, len(rung_names) * (0.1 + 0.035 * len(arms_list)))), below_inches(arms_list), 0.3,
          lambda ax: highest_rung_figure(ds.highest_rung_distribution(summary), rung_names, ax=ax)),
     ]
+    types = ds.by_type(summary)
+    if types is not None:
+        n_types = len(next(iter(types.values())))
+        blocks.append((min(4.0, n_types * (0.16 + 0.1 * len(arms_list))), below_inches(arms_list, BY_TYPE_GAP_POINTS), 0.3,
+                       lambda ax: by_type_figure(types, summary.get("incident_type_layers", {}), main_label,
+                                                 summary["rungs"][-1]["id"], summary["replications"], ax=ax)))
     details = _stacked(blocks, "Detail", summary, manifest, partial)
     pages += details
     if explanation is not None:

@@ -28,6 +28,7 @@ from ..scenario.notices import ScenarioNotice
 from . import datasets as ds
 from .briefing import briefing_pages
 from .figures import (
+    by_type_figure,
     call_fates_figure,
     cumulative_figure,
     differences_figure,
@@ -67,6 +68,10 @@ def figures_for(summary: dict[str, Any], explanation: dict[str, Any] | None = No
     fates = ds.call_fates(summary)
     if fates is not None:
         figs["call_fates"] = call_fates_figure(*fates, CALL_FATE_WORDS, summary["replications"])
+    types = ds.by_type(summary)
+    if types is not None:
+        figs["by_type"] = by_type_figure(types, summary.get("incident_type_layers", {}), main,
+                                         summary["rungs"][-1]["id"], summary["replications"])
     if explanation is not None:
         figs["mechanisms"] = mechanisms_figure(mechanism_parts(explanation), explanation["main_rung"]["id"])
     return figs

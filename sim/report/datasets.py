@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Series", "call_fates", "escalation_profile", "first_informative_rung", "cumulative_main", "differences", "hotline_performance",
+__all__ = ["Series", "by_type", "call_fates", "escalation_profile", "first_informative_rung", "cumulative_main", "differences", "hotline_performance",
            "highest_rung_distribution"]
 
 
@@ -113,3 +113,15 @@ def call_fates(summary: dict[str, Any]) -> tuple[dict[str, dict[str, int]], dict
     if not any(sum(f.values()) + in_time[a] for a, f in fates.items()):
         return None
     return fates, in_time
+
+
+def by_type(summary: dict[str, Any]) -> dict[str, dict[str, dict[str, int]]] | None:
+    """arm -> incident type -> {serious, main, top}: incidents that reached those rungs; None when the run
+    did not record them or nothing serious happened."""
+    arms = summary["arms"]
+    if not all(isinstance(a.get("reached_by_type"), dict) for a in arms.values()):
+        return None
+    out = {arm: a["reached_by_type"] for arm, a in arms.items()}
+    if not any(c["serious"] or c["main"] or c["top"] for types in out.values() for c in types.values()):
+        return None
+    return out

@@ -14,7 +14,7 @@ from matplotlib.transforms import offset_copy
 from .datasets import CallCounts, Difference, Series
 from .style import arm_style, new_axes, title
 
-__all__ = ["call_fates_figure", "wrapped_arm", "legend_rows", "below_inches", "CALLS_GAP_POINTS", "escalation_profile_figure", "cumulative_figure", "differences_figure", "hotline_figure",
+__all__ = ["BY_TYPE_GAP_POINTS", "by_type_figure", "call_fates_figure", "wrapped_arm", "legend_rows", "below_inches", "CALLS_GAP_POINTS", "escalation_profile_figure", "cumulative_figure", "differences_figure", "hotline_figure",
            "highest_rung_figure", "pretty_arm"]
 
 
@@ -229,4 +229,43 @@ def call_fates_figure(fates: dict[str, dict[str, int]], in_time: dict[str, int],
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0),
               bbox_transform=offset_copy(ax.transAxes, fig=ax.figure, y=-LEGEND_GAP_POINTS, units="points"),
               ncol=3, frameon=False, fontsize=7)
+    return fig
+
+
+BY_TYPE_GAP_POINTS = 40  # its x label has two lines
+
+
+def by_type_figure(counts: dict[str, dict[str, dict[str, int]]], layers: dict[str, str], main_label: str,
+                   top_label: str, replications: int, ax: Any = None) -> Figure:
+    """Where the serious incidents come from: per incident type (its force layer beside it), one bar per arm
+    of the serious incidents per 100 replications, with the uses of the main rung and of the top rung
+    written at the end of each bar (counts over the run)."""
+    arms = list(counts)
+    types = list(next(iter(counts.values()), {}))
+    fig, ax = new_axes(ax, size=(6.4, 1.5 + 0.16 * legend_rows(arms) + _band(len(arms)) * max(len(types), 1)))
+    height = 0.8 / max(len(arms), 1)
+    y = np.arange(len(types))[::-1]
+    scale = 100.0 / max(replications, 1)
+    most = 0.0
+    for i, arm in enumerate(arms):
+        style = arm_style(i)
+        values = np.array([counts[arm][t]["serious"] * scale for t in types])
+        ys = y + ((len(arms) - 1) / 2 - i) * height
+        ax.barh(ys, values, height, label=pretty_arm(arm), color=style["color"], alpha=0.85, edgecolor="black",
+                linewidth=0.4, hatch=("", "//", "..", "xx", "\\\\", "++", "oo", "--")[i % 8])
+        for yy, v, t in zip(ys, values, types, strict=True):
+            c = counts[arm][t]
+            if c["main"] or c["top"]:
+                ax.annotate(f"{main_label} {c['main']}, {top_label} {c['top']}", (v, yy), xytext=(3, 0),
+                            textcoords="offset points", va="center", fontsize=6)
+        most = max(most, float(values.max(initial=0.0)))
+    ax.set_xlim(0, max(most, 1e-9) * 1.6 if most else 1.0)
+    ax.set_yticks(y, [_wrapped_label(f"{t} ({layers.get(t, '?')})") for t in types])
+    ax.set_ylim(-0.6, max(len(types), 1) - 0.4)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("\n".join(textwrap.wrap(f"serious incidents per 100 replications (at the end of a bar: incidents "
+                                           f"that reached {main_label} and {top_label}, counts over {replications} "
+                                           "replications)", 90)), fontsize=7)
+    title(ax, "Where serious incidents come from: by incident type and force layer")
+    _legend_below(ax, arms, gap=BY_TYPE_GAP_POINTS)
     return fig

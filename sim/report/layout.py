@@ -83,7 +83,8 @@ def layout_problems(fig: Figure, name: str = "figure") -> list[str]:
         for a, b in combinations(ticks, 2):
             if _overlap(a.get_window_extent(renderer), b.get_window_extent(renderer)):
                 problems.append(f"{name}: {what}: tick labels {_label(a)} and {_label(b)} overlap")
-        free = [t for t in ax.texts if _shown(t)] + [lg for lg in ax.findobj(Legend) if lg.get_visible()]
+        free = ([t for t in (*ax.texts, ax.xaxis.label, ax.yaxis.label) if _shown(t)]
+                + [lg for lg in ax.findobj(Legend) if lg.get_visible()])
         for a, b in combinations(free, 2):
             if _overlap(a.get_window_extent(renderer), b.get_window_extent(renderer)):
                 problems.append(f"{name}: {what}: {_describe(a)} and {_describe(b)} overlap")

@@ -98,7 +98,8 @@ def summary_spec(loaded: LoadedScenario, arms: tuple[str, ...]) -> SummarySpec:
                        rung_labels=tuple(r.label for r in s.ladder.rungs),
                        type_names=tuple(s.incident_types), main_rung=s.main_rung_index,
                        serious_rung=s.ladder.index(s.ladder.serious_rung), horizon_days=s.horizon_days,
-                       layers=layout.layers, third_parties=layout.third_parties, crisis=layout.crisis)
+                       layers=layout.layers, third_parties=layout.third_parties, crisis=layout.crisis,
+                       type_layers=tuple(t.layer for t in s.incident_types.values()))
 
 
 def layout_for(loaded: LoadedScenario) -> Layout:
@@ -115,15 +116,15 @@ class Experiment:
 
     def __init__(self, loaded: LoadedScenario, plan: Plan, executor: Executor | None = None,
                  sink: Callable[[list[Row]], None] | None = None,
-                 on_chunk: Callable[[int, int], None] | None = None, call_fates: bool = True):
+                 on_chunk: Callable[[int, int], None] | None = None, newer_columns: bool = True):
         unknown = [a for a in plan.arms if a not in loaded.arms]
         if unknown:
             raise ValueError(f"unknown arms: {unknown}")
         self.loaded = loaded
         self.plan = plan
         self.executor = executor or SerialExecutor()
-        self.layout = dataclasses.replace(layout_for(loaded), call_fates=call_fates)
-        self.spec = dataclasses.replace(summary_spec(loaded, plan.arms), call_fates=call_fates)
+        self.layout = dataclasses.replace(layout_for(loaded), newer_columns=newer_columns)
+        self.spec = dataclasses.replace(summary_spec(loaded, plan.arms), newer_columns=newer_columns)
         self.accumulator = Accumulator(self.spec)
         self.sink = sink
         self.on_chunk = on_chunk

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS, CALL_FATES, ReplicationRecord
+from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS, BY_TYPE_LEVELS, CALL_FATES, ReplicationRecord
 
-__all__ = ["Layout", "Row", "CALL_FATE_COLUMNS", "COUNTS", "THIRD_PARTY_COUNTS", "CRISIS_COUNTS", "CRISIS_DAYS", "ANSWER_DELAY_LABELS"]
+__all__ = ["Layout", "Row", "CALL_FATE_COLUMNS", "by_type_columns", "COUNTS", "THIRD_PARTY_COUNTS", "CRISIS_COUNTS", "CRISIS_DAYS", "ANSWER_DELAY_LABELS"]
 
 Row = dict[str, Any]
 
@@ -26,8 +26,13 @@ CRISIS_COUNTS = ("crises", "crises_settled", "crises_frozen", "crises_escalated"
                  "leader_calls_answered")
 CRISIS_DAYS = ("crisis_days_total", "settled_crisis_days")  # days of the crises that ended; of those settled
 # Calls that did not come in time, by first cause (sim.engine.model.record.CALL_FATES); the last columns.
-# Folders written before these columns existed keep their layout when resumed (Layout.call_fates false).
+# Folders written before these columns existed keep their layout when resumed (Layout.newer_columns false).
 CALL_FATE_COLUMNS = tuple(f"call_fate_{name}" for name in CALL_FATES)
+
+
+def by_type_columns(type_names: Sequence[str]) -> list[str]:
+    """The columns of incidents by type that reached each of BY_TYPE_LEVELS, type by type."""
+    return [f"reached_{level}_{t}" for t in type_names for level in BY_TYPE_LEVELS]
 
 
 def _delay_labels() -> tuple[str, ...]:
@@ -48,7 +53,7 @@ class Layout:
     layers: tuple[str, ...] = ()
     third_parties: bool = False  # the scenario has allies or mediated channels: their counts are columns too
     crisis: bool = False  # some arm has a crisis phase: its counts and crisis_days_total are columns too
-    call_fates: bool = True  # why calls did not come in time (false only for folders written before)
+    newer_columns: bool = True  # call fates and counts by type (false only for folders written before)
 
     @property
     def counts(self) -> tuple[str, ...]:
@@ -67,7 +72,12 @@ class Layout:
                 + [f"incidents_{t}" for t in self.type_names]
                 + [f"incident_days_{t}" for t in self.type_names]
                 + [f"days_at_or_above_{r}" for r in self.rung_ids]
-                + (list(CALL_FATE_COLUMNS) if self.call_fates else []))
+                + (list(CALL_FATE_COLUMNS) + self.by_type_columns if self.newer_columns else []))
+
+    @property
+    def by_type_columns(self) -> list[str]:
+        """reached_<level>_<type>: incidents of each type that reached the serious, main and top rung."""
+        return by_type_columns(self.type_names)
 
     def row(self, arm: str, replication: int, seed: int, rec: ReplicationRecord) -> Row:
         row: Row = {"arm": arm, "replication": replication, "seed": seed, "highest_rung": rec.highest_rung}
@@ -88,8 +98,10 @@ class Layout:
             row[f"incident_days_{t}"] = days
         for rung, days in zip(self.rung_ids, rec.days_at_or_above, strict=True):
             row[f"days_at_or_above_{rung}"] = days
-        if self.call_fates:
+        if self.newer_columns:
             for column, count in zip(CALL_FATE_COLUMNS, rec.call_fates, strict=True):
+                row[column] = count
+            for column, count in zip(self.by_type_columns, rec.reached_by_type, strict=True):
                 row[column] = count
         return row
 

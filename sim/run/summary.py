@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS
+from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS, BY_TYPE_LEVELS
 from .outcomes import (
     ANSWER_DELAY_LABELS,
     CALL_FATE_COLUMNS,
@@ -22,6 +22,7 @@ from .outcomes import (
     CRISIS_DAYS,
     THIRD_PARTY_COUNTS,
     Row,
+    by_type_columns,
 )
 from .stats import PairedCounts, paired_difference, variance_reduction, wilson
 
@@ -46,7 +47,8 @@ class SummarySpec:
     bins: int = 73
     third_parties: bool = False  # rows have calls_mediated and allies_joined
     crisis: bool = False  # rows have the crisis counts and crisis_days_total
-    call_fates: bool = True  # rows say why calls did not come in time
+    newer_columns: bool = True  # rows have the call fates and the counts by type
+    type_layers: tuple[str, ...] = ()  # the force layer of each incident type, in type_names' order
 
     @property
     def baseline(self) -> str:
@@ -124,7 +126,8 @@ class Accumulator:
         self._summed = ([f"serious_{layer}" for layer in spec.layers]
                         + [f"answer_delay_{label}" for label in ANSWER_DELAY_LABELS]
                         + (list(CRISIS_DAYS) if spec.crisis else [])
-                        + (list(CALL_FATE_COLUMNS) if spec.call_fates else []))
+                        + (list(CALL_FATE_COLUMNS) + by_type_columns(spec.type_names) if spec.newer_columns
+                           else []))
 
     @property
     def replications(self) -> int:
@@ -178,6 +181,8 @@ class Accumulator:
             "rungs": [{"index": i, "id": r, "label": lab}
                       for i, (r, lab) in enumerate(zip(spec.rung_ids, spec.rung_labels, strict=True))],
             "replications": self.replications,
+            **({"incident_type_layers": dict(zip(spec.type_names, spec.type_layers, strict=True))}
+               if spec.type_layers else {}),
             "arms": {name: self._arm_summary(arm) for name, arm in self._arms.items()},
             "differences": {},
         }
@@ -193,6 +198,17 @@ class Accumulator:
             out["differences"][f"{arm} - {spec.baseline}"] = {
                 "arm": arm, "baseline": spec.baseline, "p_reach": diffs, "main": diffs[str(spec.main_rung)]}
         return out
+
+    def _by_type(self, arm: _Arm) -> dict[str, Any]:
+        """Incidents that reached the serious, main and top rungs, by incident type and by force layer."""
+        by_type = {t: {level: arm.sums[f"reached_{level}_{t}"] for level in BY_TYPE_LEVELS}
+                   for t in self.spec.type_names}
+        by_layer: dict[str, dict[str, int]] = {}
+        for t, layer in zip(self.spec.type_names, self.spec.type_layers, strict=False):
+            into = by_layer.setdefault(layer, dict.fromkeys(BY_TYPE_LEVELS, 0))
+            for level in BY_TYPE_LEVELS:
+                into[level] += by_type[t][level]
+        return {"reached_by_type": by_type, "reached_by_layer": by_layer}
 
     @staticmethod
     def _answer_delay(arm: _Arm, answered: int) -> dict[str, Any]:
@@ -268,9 +284,10 @@ class Accumulator:
                 "in_time_rate": in_time / placed if placed else None,
                 "answer_delay": self._answer_delay(arm, answered),
                 **({"not_in_time": {c.removeprefix("call_fate_"): arm.sums[c] for c in CALL_FATE_COLUMNS}}
-                   if self.spec.call_fates else {}),
+                   if self.spec.newer_columns else {}),
             },
             **({"crisis": self._crisis(outcomes, arm)} if self.spec.crisis else {}),
             "serious_by_layer": {layer: arm.sums[f"serious_{layer}"] for layer in self.spec.layers},
+            **(self._by_type(arm) if self.spec.newer_columns else {}),
             "cumulative_main": cumulative,
         }

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = ["ReplicationRecord", "LogEntry", "ANSWER_DELAY_EDGES_HOURS", "answer_delay_bin", "CALL_FATES",
+__all__ = ["ReplicationRecord", "LogEntry", "BY_TYPE_LEVELS", "ANSWER_DELAY_EDGES_HOURS", "answer_delay_bin", "CALL_FATES",
            "CALL_FATE_WORDS"]
 
 # Why a call that a side considered did not come in time (its first cause, in the order the call met
@@ -24,6 +24,8 @@ CALL_FATES: tuple[str, ...] = (
     "incident_over",      # answered or on its way, but the incident ended first by itself
     "leaders_took_over",  # a crisis opened: leaders took the incident over, the commanders' call ended
 )
+BY_TYPE_LEVELS: tuple[str, ...] = ("serious", "main", "top")  # the rungs counted by incident type
+
 CALL_FATE_WORDS: dict[str, str] = {
     "not_placed": "not placed", "consultation": "waiting for prior consultation", "line_closed": "line closed",
     "line_suspended": "line suspended", "lines_busy": "lines busy", "not_answered": "not answered",
@@ -89,6 +91,9 @@ class ReplicationRecord:
     leader_calls_answered: int = 0
     # Calls that did not come in time, by first cause (CALL_FATES, in that order).
     call_fates: list[int] = field(default_factory=lambda: [0] * len(CALL_FATES))
+    # Incidents of each type that reached the serious rung, the main rung and the top rung (or started
+    # above it): three counts per incident type, in that order (BY_TYPE_LEVELS).
+    reached_by_type: list[int] = field(default_factory=list)
 
     @classmethod
     def empty(cls, n_rungs: int, n_types: int, n_layers: int = 0) -> ReplicationRecord:
@@ -98,7 +103,8 @@ class ReplicationRecord:
                    calls_answered_in_time=0, calls_unanswered=0, stand_downs=0, threats=0,
                    calls_mediated=0, allies_joined=0,
                    answer_delay_bins=[0] * (len(ANSWER_DELAY_EDGES_HOURS) + 1), answer_delay_hours_total=0.0,
-                   days_at_or_above=[0.0] * n_rungs, events=0)
+                   days_at_or_above=[0.0] * n_rungs, events=0,
+                   reached_by_type=[0] * (len(BY_TYPE_LEVELS) * n_types))
 
     def reached(self, rung: int) -> bool:
         return self.highest_rung >= rung

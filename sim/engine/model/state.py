@@ -194,6 +194,10 @@ class Replication:
         if rung == p.serious_rung or (rung > p.serious_rung and kind.start_rung == rung):
             rec.serious_incidents += incidents
             rec.serious_by_layer[kind.layer_index] += incidents
+        base = 3 * kind.index  # (BY_TYPE_LEVELS: serious, main, top)
+        for k, level in enumerate((p.serious_rung, p.main_rung, p.top)):
+            if rung == level or (rung > level and kind.start_rung == rung):
+                rec.reached_by_type[base + k] += incidents
 
     def walked_started(self, kind: IncidentTypeParameters, starts: np.ndarray) -> None:
         """Incidents of `kind` walked by a driver entered on `starts` (counted after the run)."""
