@@ -123,3 +123,19 @@ def test_a_folder_written_before_the_causes_were_recorded_resumes_in_its_own_lay
     assert len(rows) == 16 and "call_fate_not_placed" not in rows[0] and not any(k.startswith("reached_") for k in rows[0])
     summary = json.loads((out / "summary.json").read_text())
     assert summary["replications"] == 8 and "not_in_time" not in summary["arms"]["hotline_as_is"]["hotline"]
+
+
+def test_in_time_for_the_other_side_counts_calls_that_beat_its_next_move() -> None:
+    # Before any decision (calls_answered_in_time) is the stricter test: the caller's own next move may
+    # come first without making the call late for the move it is meant to change. So per replication
+    # in_time <= for_other_side <= answered, and over many replications the two differ.
+    loaded = load_scenario(REPO / "tests" / "golden" / "hot_scenario.yaml")
+    totals = [0, 0, 0]
+    for arm in ("hotline_office_hours", "hotline_rapid"):
+        params = compile_scenario(loaded.arms[arm])
+        for k in range(40):
+            rec = simulate(params, replication_seed(9, k))
+            assert rec.calls_answered_in_time <= rec.calls_in_time_for_other_side <= rec.calls_answered
+            totals = [totals[0] + rec.calls_answered_in_time, totals[1] + rec.calls_in_time_for_other_side,
+                      totals[2] + rec.calls_answered]
+    assert totals[0] < totals[1] <= totals[2], totals

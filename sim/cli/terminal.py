@@ -43,7 +43,7 @@ def _rows(summary: dict[str, Any], compact: bool) -> list[list[str]]:
             vr = d.get("variance_reduction")
             crn = "-" if vr is None else f"{vr:.1f}x"
         h = data["hotline"]
-        calls = f"{h['calls_placed']}/{h['calls_answered']}/{h['calls_answered_in_time']}"
+        calls = f"{h['calls_placed']}/{h['calls_answered']}/{h.get('calls_in_time_for_other_side', h['calls_answered_in_time'])}"
         if compact:
             rows.append([arm, text(data["p_reach"][serious]), text(data["p_reach"][main_key], digits=2),
                          diff_text + (f"\nCRN {crn}" if crn and crn != "-" else ""), calls])
@@ -92,9 +92,12 @@ def print_summary(summary: dict[str, Any], console: Console | None = None) -> No
         table.add_row(*row)
     console.print(table)
     legend = (f"differences: each arm minus {summary['baseline']}, paired by replication (common random "
-              "numbers); CRN: variance reduction that pairing achieved")
+              "numbers); CRN: how many times fewer replications pairing needs for the same precision")
     if compact:
         legend += "; intervals are 95% CIs; calls: placed/answered/in time"
+    legend += ("; in time: the call ended before the other side's next move"
+               if any("calls_in_time_for_other_side" in a["hotline"] for a in summary["arms"].values())
+               else "; in time: the call ended before the incident's next decision")
     console.print(legend)
     for line in top_lines(summary):
         console.print(line)

@@ -158,7 +158,7 @@ def _arm_table_data(summary: dict[str, Any]) -> tuple[list[str], list[float], li
     if show_crisis:
         header.append("crises: settled /\nfrozen / clash")
         widths.append(0.12)
-    header.append("calls placed /\nanswered /\nin time")
+    header.append("calls placed /\nanswered /\nin time for\nthe other side")
     widths.append(0.13)
     rows = []
     for arm, data in summary["arms"].items():
@@ -174,7 +174,8 @@ def _arm_table_data(summary: dict[str, Any]) -> tuple[list[str], list[float], li
             c = data.get("crisis")
             row.append("-" if c is None else f"{c['crises']}: {c['crises_settled']} / {c['crises_frozen']} / "
                        f"{c['crises_escalated']}" + (f"\n{c['open_at_end']} still open" if c["open_at_end"] else ""))
-        row.append(f"{h['calls_placed']} / {h['calls_answered']} / {h['calls_answered_in_time']}"
+        row.append(f"{h['calls_placed']} / {h['calls_answered']} / "
+                   f"{h.get('calls_in_time_for_other_side', h['calls_answered_in_time'])}"
                    + (f"\n{h['calls_mediated']} mediated, {h['allies_joined']} ally joins"
                       if "allies_joined" in h else "")
                    + (f"\nleaders: {data['crisis']['leader_calls']} / {data['crisis']['leader_calls_answered']}"

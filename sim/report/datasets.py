@@ -88,7 +88,8 @@ def hotline_performance(summary: dict[str, Any]) -> list[CallCounts]:
     for arm, data in summary["arms"].items():
         n = data["n"] or 1
         h = data["hotline"]
-        out.append(CallCounts(arm, h["calls_placed"] / n, h["calls_answered"] / n, h["calls_answered_in_time"] / n))
+        in_time = h.get("calls_in_time_for_other_side", h["calls_answered_in_time"])  # (older runs: any decision)
+        out.append(CallCounts(arm, h["calls_placed"] / n, h["calls_answered"] / n, in_time / n))
     return out
 
 

@@ -168,7 +168,7 @@ def hotline_figure(calls: Sequence[CallCounts], ax: Any = None) -> Figure:
     ax.set_yticks(y, [wrapped_arm(c.arm) for c in calls])
     ax.set_ylim(-0.6, len(calls) - 0.4)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("calls per replication\n('in time': the call ended before the next decision in its incident)")
+    ax.set_xlabel("calls per replication\n('in time': the call ended before the other side's next move)")
     title(ax, "Hotline use: calls placed, answered, answered in time")
     _legend_below(ax, [k[0] for k in kinds], gap=CALLS_GAP_POINTS, ncol=3)
     return fig

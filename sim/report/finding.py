@@ -85,6 +85,7 @@ def why_calls_failed(summary: dict[str, Any], arm: str) -> str:
         return f"All {in_time} calls the sides considered with {pretty_arm(arm)} came in time."
     named = [f"{CALL_FATE_WORDS.get(f, f)} ({n})" for n, f in causes[:3]]
     tail = f" and {len(causes) - 3} other cause{'s' if len(causes) > 4 else ''}" if len(causes) > 3 else ""
+    other = hotline.get("calls_in_time_for_other_side")
+    beat = f" ({other} ended before the other side's next move)" if other is not None else ""
     return (f"Of the {missed + in_time} calls the sides considered with {pretty_arm(arm)}, {in_time} came in "
-            f"time (ended before the incident's next decision); the others failed first by "
-            f"{', '.join(named)}{tail}.")
+            f"time, before any decision{beat}; the others failed first by {', '.join(named)}{tail}.")

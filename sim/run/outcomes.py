@@ -13,7 +13,7 @@ from typing import Any
 
 from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS, BY_TYPE_LEVELS, CALL_FATES, ReplicationRecord
 
-__all__ = ["Layout", "Row", "CALL_FATE_COLUMNS", "by_type_columns", "COUNTS", "THIRD_PARTY_COUNTS", "CRISIS_COUNTS", "CRISIS_DAYS", "ANSWER_DELAY_LABELS"]
+__all__ = ["Layout", "Row", "CALL_FATE_COLUMNS", "NEWER_COUNTS", "by_type_columns", "COUNTS", "THIRD_PARTY_COUNTS", "CRISIS_COUNTS", "CRISIS_DAYS", "ANSWER_DELAY_LABELS"]
 
 Row = dict[str, Any]
 
@@ -28,6 +28,7 @@ CRISIS_DAYS = ("crisis_days_total", "settled_crisis_days")  # days of the crises
 # Calls that did not come in time, by first cause (sim.engine.model.record.CALL_FATES); the last columns.
 # Folders written before these columns existed keep their layout when resumed (Layout.newer_columns false).
 CALL_FATE_COLUMNS = tuple(f"call_fate_{name}" for name in CALL_FATES)
+NEWER_COUNTS = ("calls_in_time_for_other_side",)  # the last columns
 
 
 def by_type_columns(type_names: Sequence[str]) -> list[str]:
@@ -72,7 +73,8 @@ class Layout:
                 + [f"incidents_{t}" for t in self.type_names]
                 + [f"incident_days_{t}" for t in self.type_names]
                 + [f"days_at_or_above_{r}" for r in self.rung_ids]
-                + (list(CALL_FATE_COLUMNS) + self.by_type_columns if self.newer_columns else []))
+                + (list(CALL_FATE_COLUMNS) + self.by_type_columns + list(NEWER_COUNTS) if self.newer_columns
+                   else []))
 
     @property
     def by_type_columns(self) -> list[str]:
@@ -103,6 +105,8 @@ class Layout:
                 row[column] = count
             for column, count in zip(self.by_type_columns, rec.reached_by_type, strict=True):
                 row[column] = count
+            for name in NEWER_COUNTS:
+                row[name] = getattr(rec, name)
         return row
 
     @staticmethod

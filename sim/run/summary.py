@@ -20,6 +20,7 @@ from .outcomes import (
     COUNTS,
     CRISIS_COUNTS,
     CRISIS_DAYS,
+    NEWER_COUNTS,
     THIRD_PARTY_COUNTS,
     Row,
     by_type_columns,
@@ -126,8 +127,8 @@ class Accumulator:
         self._summed = ([f"serious_{layer}" for layer in spec.layers]
                         + [f"answer_delay_{label}" for label in ANSWER_DELAY_LABELS]
                         + (list(CRISIS_DAYS) if spec.crisis else [])
-                        + (list(CALL_FATE_COLUMNS) + by_type_columns(spec.type_names) if spec.newer_columns
-                           else []))
+                        + (list(CALL_FATE_COLUMNS) + by_type_columns(spec.type_names) + list(NEWER_COUNTS)
+                           if spec.newer_columns else []))
 
     @property
     def replications(self) -> int:
@@ -283,7 +284,8 @@ class Accumulator:
                 "answer_rate": answered / placed if placed else None,
                 "in_time_rate": in_time / placed if placed else None,
                 "answer_delay": self._answer_delay(arm, answered),
-                **({"not_in_time": {c.removeprefix("call_fate_"): arm.sums[c] for c in CALL_FATE_COLUMNS}}
+                **({"not_in_time": {c.removeprefix("call_fate_"): arm.sums[c] for c in CALL_FATE_COLUMNS},
+                    "calls_in_time_for_other_side": arm.sums["calls_in_time_for_other_side"]}
                    if self.spec.newer_columns else {}),
             },
             **({"crisis": self._crisis(outcomes, arm)} if self.spec.crisis else {}),

@@ -130,6 +130,7 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
     rec = world.record
     decided_at = env.now
     decisions_at_call = incident.decisions
+    next_at_call = incident.next_mover
     world.rep.log_event("call_decided", incident, caller.name, f"{caller.label} decides to call the hotline")
     yield env.timeout(channels[0].consultation_days[caller.index](draws()))
     world.rep.events += 1
@@ -201,12 +202,12 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
                         yield env.timeout(c.call_days(u_after))
                         world.rep.events += 1
                         if not back:
-                            _call_over(world, incident, caller, draws, c.pair, decisions_at_call, obstacle)
+                            _call_over(world, incident, caller, draws, c.pair, decisions_at_call, obstacle, next_at_call)
                             return
                 if answered:  # the answer comes back through the mediator, once the line is free again
                     yield env.timeout(back)
                     world.rep.events += 1
-                    _call_over(world, incident, caller, draws, c.pair, decisions_at_call, obstacle)
+                    _call_over(world, incident, caller, draws, c.pair, decisions_at_call, obstacle, next_at_call)
                     return
                 world.rep.log_event("no_answer", incident, callee.name, f"{callee.label} does not answer")
             attempt += 1
@@ -220,13 +221,17 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
 
 
 def _call_over(world: Driver, incident: Incident, caller: PartyParameters, draws: Draws, pair: int,
-               decisions_at_call: int, obstacle: str | None = None) -> None:
+               decisions_at_call: int, obstacle: str | None = None, next_at_call: int = -1) -> None:
     """An answered call is over: if the incident is still open, count whether it came in time (no decision
     was taken while it went on) and let the mechanisms act (not once leaders have taken the incident over in
     a crisis: then only their own call counts, `sim.engine.events.crisis`)."""
     if incident.active and incident.crisis is None:
         in_time = incident.decisions == decisions_at_call
         world.rep.record.calls_answered_in_time += in_time
+        # In time for the other side's next move: no decision, or only the caller's own (sides alternate).
+        taken = incident.decisions - decisions_at_call
+        world.rep.record.calls_in_time_for_other_side += taken == 0 or (
+            taken == 1 and next_at_call == incident.side_index(caller.index))
         if not in_time:
             _missed(world, incident, obstacle, "too_late")
         after_answer(world.rep, incident, caller, draws, pair)

@@ -59,6 +59,7 @@ def run_incident(world: Driver, incident: Incident, pending: Pending | None = No
         if mover_index == 0:
             mover, other = other, mover
     while incident.active:
+        incident.next_mover = mover_index
         if pending is None:
             u_delay, u_command, u_decide, u_accident, u_misread = draws.five()
             ending, wait = rule.next_decision(xp, mover, incident.rung, u_delay, u_command, env.now, end)
@@ -86,6 +87,7 @@ def run_incident(world: Driver, incident: Incident, pending: Pending | None = No
             incident.truce = False
             situation = Situation(other_stepped_down=True)
         incident.decisions += 1
+        incident.next_mover = 1 - mover_index  # (what a call decided during this move races against)
         rung = incident.rung
         factor = rule.escalation_factor(xp, incident.up_factor[mover_index], incident.covered, rung, mech)
         step, accident = rule.decide(mover, rung, situation, incident.clarified, tension.at(env.now), feedback,

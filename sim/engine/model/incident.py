@@ -45,7 +45,8 @@ class Incident:
     """State of one incident."""
 
     __slots__ = ("rep", "kind", "number", "index_in_type", "rung", "highest", "active", "clarified", "covered",
-                 "draws", "called", "decisions", "up_factor", "pause_days", "truce", "joined", "crisis")
+                 "draws", "called", "decisions", "up_factor", "pause_days", "truce", "joined", "crisis",
+                 "next_mover")
 
     def __init__(self, rep: Log, kind: IncidentTypeParameters, number: int, index_in_type: int,
                  draws: Draws):
@@ -55,6 +56,7 @@ class Incident:
         self.index_in_type = index_in_type  # addresses this incident's random numbers (same in every arm)
         self.rung = kind.start_rung
         self.highest = kind.start_rung
+        self.next_mover = 1  # the side (0 initiator, 1 responder) whose decision comes next
         self.active = True
         self.clarified = False
         self.covered = kind.covered_layers

@@ -67,7 +67,7 @@ class ReplicationRecord:
     serious_by_layer: list[int]
     calls_placed: int
     calls_answered: int
-    calls_answered_in_time: int  # answered (and finished) before the incident's next decision
+    calls_answered_in_time: int  # answered (and finished) before the incident's next decision (either side's)
     calls_unanswered: int  # callers that gave up after every redial
     stand_downs: int
     threats: int
@@ -94,6 +94,9 @@ class ReplicationRecord:
     # Incidents of each type that reached the serious rung, the main rung and the top rung (or started
     # above it): three counts per incident type, in that order (BY_TYPE_LEVELS).
     reached_by_type: list[int] = field(default_factory=list)
+    # Answered calls that ended before the other side's next decision (the move a call is meant to change;
+    # the caller's own decisions in between do not make it late).
+    calls_in_time_for_other_side: int = 0
 
     @classmethod
     def empty(cls, n_rungs: int, n_types: int, n_layers: int = 0) -> ReplicationRecord:
