@@ -1,4 +1,4 @@
-"""Every figure and page of a briefing can be read, whatever the scenario: no text outside the canvas, no
+"""Every figure and page of a briefing, every slide and the memo can be read, whatever the scenario: no text outside the canvas, no
 text clipped by its table cell, no block drawn over another, no tick labels over each other
 (`sim.report.layout.layout_problems`, which reads where matplotlib drew each artist).
 
@@ -18,8 +18,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from sim.folder.explanation import read_explanation
-from sim.report.briefing import briefing_pages
+from sim.report.briefing import assumption_lines, briefing_pages
 from sim.report.build import _read_scenario, figures_for
+from sim.report.exports import memo_page, slides
 from sim.report.layout import layout_problems
 
 from .conftest import REPO
@@ -64,6 +65,9 @@ def test_every_figure_and_page_of_a_briefing_can_be_read(variant: str, tmp_path:
     pages = briefing_pages(summary, _read_scenario(run), manifest, read_explanation(run))
     for i, page in enumerate(pages):
         problems += layout_problems(page, f"page {i + 1}")
+    for name, fig in slides(summary).items():
+        problems += layout_problems(fig, f"slide {name}")
+    problems += layout_problems(memo_page(summary, manifest, assumption_lines(_read_scenario(run))), "memo")
     assert not problems, "\n".join(problems[:15])
 
 

@@ -214,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("results", type=_path, metavar="RESULTS_DIR")
     p.add_argument("--format", default="pdf,png", help="figure formats, e.g. pdf,png,svg")
     p.add_argument("--out", type=_path, help="where to write (default: RESULTS_DIR)")
+    p.add_argument("--slides", action="store_true", help="also 16:9 slides, one message each, in slides/ (the "
+                   "tables in percentage points as CSV, Markdown and LaTeX, and memo.pdf, come with every report)")
     p.add_argument("--explanation", type=_path, metavar="DIR",
                    help="an explanation folder (hotline explain --out DIR) to include; default: explanation.json "
                    "in RESULTS_DIR when there is one")

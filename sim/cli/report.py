@@ -26,7 +26,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(f"figure: {printable(str(figure))}")
         return 0
     made = build_report(args.results, formats=formats, out=args.out, explanation_path=args.explanation,
-                        robustness=args.robustness)
+                        robustness=args.robustness, slides=args.slides)
     print(printable(f"figures: {made.figures_dir}\nbriefing: {made.briefing}"))
     return 0
 

@@ -83,7 +83,7 @@ def print_summary(summary: dict[str, Any], console: Console | None = None) -> No
         for title in (f"serious %\nrung>={serious}", f"{main['id'][:14]} %", "diff. (pts)", "calls\np/a/t"):
             table.add_column(title, justify="right", no_wrap=True)
     else:
-        table.add_column(f"serious %\n(rung >= {serious})", justify="right")
+        table.add_column(f"serious %\n({summary['rungs'][int(serious)]['id']}+)", justify="right")
         table.add_column(f"{main['id']} %\n(95% CI)", justify="right")
         table.add_column("difference\n(points)", justify="right")
         table.add_column("CRN", justify="right")

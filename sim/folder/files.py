@@ -27,7 +27,8 @@ from .lock import LOCK_FILE, FolderBusy, FolderLock
 __all__ = ["OutputError", "ResultsFolder", "default_folder_name", "utc_now", "write_atomically",
            "write_text_atomically", "MANIFEST", "SUMMARY", "REPLICATIONS", "SCENARIO", "SWEEP_CSV", "FIGURES",
            "BRIEFING_PDF", "BRIEFING_PNG", "SENSITIVITY", "CALIBRATION_CSV", "CALIBRATION_FIGURE",
-           "COMPARISON_CSV", "COMPARISON_FIGURE", "TEMP_SUFFIX", "EXPLANATION", "MECHANISMS_FIGURE"]
+           "COMPARISON_CSV", "COMPARISON_FIGURE", "TEMP_SUFFIX", "EXPLANATION", "MECHANISMS_FIGURE", "TABLES",
+           "SLIDES", "MEMO_PDF"]
 
 # Every file name of a results, sweep or calibration folder, in one place.
 MANIFEST = "manifest.json"
@@ -49,7 +50,10 @@ TEMP_SUFFIX = ".tmp"
 
 _RESULTS = (MANIFEST, SUMMARY, REPLICATIONS, SCENARIO, SWEEP_CSV)
 # Derived from the results: stale as soon as the results change, so removed whenever they do.
-DERIVED = (FIGURES, BRIEFING_PDF, BRIEFING_PNG, SENSITIVITY)
+TABLES = "tables"  # arms.csv (percentage points), arms.md, arms.tex
+SLIDES = "slides"  # 16:9 PNGs, one message each (hotline report --slides)
+MEMO_PDF = "memo.pdf"  # the one-page policy memo
+DERIVED = (FIGURES, BRIEFING_PDF, BRIEFING_PNG, SENSITIVITY, TABLES, SLIDES, MEMO_PDF)
 # Computed from the scenario, not the results, but stale once --force puts another run in the folder.
 _OTHERS = (CALIBRATION_CSV, EXPLANATION,
            *(f"{s}.{f}" for s in (CALIBRATION_FIGURE, MECHANISMS_FIGURE) for f in ("png", "pdf")))

@@ -149,7 +149,8 @@ def _arm_table_data(summary: dict[str, Any]) -> tuple[list[str], list[float], li
     top = str(len(summary["rungs"]) - 1)
     show_top = top != main
     show_crisis = any("crisis" in data for data in summary["arms"].values())
-    header = ["arm", f"P(rung >= {serious}) %\n(95% CI)", f"P({summary['main_rung']['id']}) %\n(95% CI)",
+    serious_id = summary["rungs"][int(serious)]["id"]
+    header = ["arm", f"P({serious_id}\nor higher) %\n(95% CI)", f"P({summary['main_rung']['id']}) %\n(95% CI)",
               "difference\n(points, 95% CI)"]
     widths = [0.19, 0.15, 0.16, 0.19]
     if show_top:

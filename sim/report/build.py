@@ -101,7 +101,8 @@ def _read_loaded(path: Path) -> LoadedScenario:
 
 
 def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Path | None = None,
-                 explanation_path: Path | None = None, robustness: Path | None = None) -> Report:
+                 explanation_path: Path | None = None, robustness: Path | None = None,
+                 slides: bool = False) -> Report:
     """Write figures/<name>.<format> and briefing.pdf (+ briefing.png of page 1) for a results folder.
     An explanation (`hotline explain`) in the folder, or at `explanation_path`, adds where the effect comes
     from; a robustness folder (`hotline robustness`) adds the page "Does the finding hold?"."""
@@ -110,13 +111,13 @@ def build_report(path: Path, formats: tuple[str, ...] = ("pdf", "png"), out: Pat
         raise OutputError(f"--format takes {', '.join(FORMATS)} (got {', '.join(bad) or 'nothing'})")
     folder = ResultsFolder.open_for_writing(path) if out is None else ResultsFolder.open_existing(path)
     try:
-        return _build(folder, formats, out, explanation_path, robustness)
+        return _build(folder, formats, out, explanation_path, robustness, slides)
     finally:
         folder.release()
 
 
 def _build(folder: ResultsFolder, formats: tuple[str, ...], out: Path | None,
-           explanation_path: Path | None, robustness: Path | None) -> Report:
+           explanation_path: Path | None, robustness: Path | None, slides: bool = False) -> Report:
     path = folder.path
     manifest = folder.read_json(MANIFEST)
     if manifest.get("status") == "running" and (out is None or not writer_alive(path)):  # we hold the lock
@@ -169,7 +170,49 @@ def _build(folder: ResultsFolder, formats: tuple[str, ...], out: Path | None,
     save_pages(pages, briefing)
     save_figure(pages[0], target / BRIEFING_PNG)
     files += [briefing, target / BRIEFING_PNG]
+    files += _exports(target, summary, manifest, scenario, explanation, robust, slides)
     return Report(figures_dir, briefing, tuple(files))
+
+
+def _exports(target: Path, summary: dict[str, Any], manifest: dict[str, Any], scenario: Scenario,
+             explanation: dict[str, Any] | None, robust: dict[str, Any] | None, slides: bool) -> list[Path]:
+    """The tables (CSV in percentage points, Markdown, LaTeX), the one-page memo and, with `slides`, 16:9
+    slides, one message each."""
+    from ..folder.files import MEMO_PDF, SLIDES, TABLES, write_text_atomically
+    from .briefing import assumption_lines
+    from .exports import memo_page, table_csv, table_latex, table_markdown
+    from .exports import slides as make_slides
+    from .mechanisms import explanation_sentence
+
+    files = []
+    tables = target / TABLES
+    try:
+        tables.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {tables}: {exc.strerror or exc}") from None
+    for name, text in (("arms.csv", table_csv(summary)), ("arms.md", table_markdown(summary)),
+                       ("arms.tex", table_latex(summary))):
+        write_text_atomically(tables / name, text)
+        files.append(tables / name)
+    robust_text = None
+    if robust is not None:
+        from .robustness_report import robustness_sentence
+
+        robust_text = robustness_sentence(robust)
+    memo = memo_page(summary, manifest, assumption_lines(scenario),
+                     explanation_sentence(explanation) if explanation is not None else None, robust_text)
+    save_pages([memo], target / MEMO_PDF)
+    files.append(target / MEMO_PDF)
+    if slides:
+        folder = target / SLIDES
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create {folder}: {exc.strerror or exc}") from None
+        for name, fig in make_slides(summary).items():
+            save_figure(fig, folder / f"{name}.png")
+            files.append(folder / f"{name}.png")
+    return files
 
 
 def _same_analysis(what: str, path: Path, scenario: Any, seed: Any, main_rung: Any, arms: list[Any],

@@ -12,7 +12,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from matplotlib.transforms import offset_copy
 
 from .datasets import CallCounts, Difference, Series
-from .style import arm_style, new_axes, title
+from .style import arm_style, new_axes, title, type_scale
 
 __all__ = ["BY_TYPE_GAP_POINTS", "by_type_figure", "call_fates_figure", "wrapped_arm", "legend_rows", "below_inches", "CALLS_GAP_POINTS", "escalation_profile_figure", "cumulative_figure", "differences_figure", "hotline_figure",
            "highest_rung_figure", "pretty_arm"]
@@ -66,9 +66,9 @@ LEGEND_ROW_POINTS = 10  # one row of the legend below (7 pt type)
 def _legend_below(ax: Any, names: Sequence[str], gap: float = LEGEND_GAP_POINTS, ncol: int | None = None) -> None:
     """The legend under the axes, `gap` points below them whatever their height (in as many columns as
     fit), so that it covers no data and no label."""
-    anchor = offset_copy(ax.transAxes, fig=ax.figure, y=-gap, units="points")
+    anchor = offset_copy(ax.transAxes, fig=ax.figure, y=-gap * type_scale(), units="points")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=anchor,
-              ncol=ncol or _legend_columns(names), frameon=False, fontsize=7)
+              ncol=ncol or _legend_columns(names), frameon=False, fontsize=7 * type_scale())
 
 
 def below_inches(names: Sequence[str], gap: float = LEGEND_GAP_POINTS) -> float:
@@ -226,9 +226,7 @@ def call_fates_figure(fates: dict[str, dict[str, int]], in_time: dict[str, int],
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(f"calls that did not come in time, by first cause (over {replications} replications)")
     title(ax, "Why calls fail: the first obstacle each call met")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0),
-              bbox_transform=offset_copy(ax.transAxes, fig=ax.figure, y=-LEGEND_GAP_POINTS, units="points"),
-              ncol=3, frameon=False, fontsize=7)
+    _legend_below(ax, ["x"] * 9, ncol=3)
     return fig
 
 

@@ -32,8 +32,9 @@ def _digits(summary: dict[str, Any]) -> int:
     return 2 if max(values, default=0) < 0.1 else 1
 
 
-def key_finding(summary: dict[str, Any]) -> str:
-    """One or two sentences: the headline arm against the baseline, then the best arm if it differs."""
+def key_finding(summary: dict[str, Any], calls: bool = True) -> str:
+    """One or two sentences: the headline arm against the baseline, then the best arm if it differs; with
+    `calls`, a last one on why the headline arm's calls failed (`why_calls_failed`)."""
     main = summary["main_rung"]
     key = str(main["index"])
     within = horizon_phrase(summary["horizon_days"])
@@ -63,7 +64,7 @@ def key_finding(summary: dict[str, Any]) -> str:
                              f"with {summary['replications']} paired replications.")
     sentences.append(f"Without change ({pretty_arm(baseline)}): {pct(base_p['estimate'], d)} "
                      f"(95% CI {pct(base_p['ci_low'], d)} to {pct(base_p['ci_high'], d)}).")
-    why = why_calls_failed(summary, headline.arm)
+    why = why_calls_failed(summary, headline.arm) if calls else ""
     if why:
         sentences.append(why)
     return " ".join(sentences)

@@ -3,6 +3,8 @@ by marker and line style so that a greyscale print still reads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import matplotlib
@@ -11,7 +13,7 @@ matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-__all__ = ["arm_style", "new_axes", "apply_style", "ARM_COLOURS", "title", "title_room"]
+__all__ = ["arm_style", "new_axes", "apply_style", "larger_type", "type_scale", "ARM_COLOURS", "title", "title_room"]
 
 ARM_COLOURS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -25,8 +27,30 @@ RC: dict[str, Any] = {
 }
 
 
+_SIZES = ("font.size", "axes.titlesize", "axes.labelsize", "legend.fontsize", "xtick.labelsize", "ytick.labelsize")
+_scale = [1.0]
+
+
 def apply_style() -> None:
-    plt.rcParams.update(RC)
+    plt.rcParams.update({k: v * _scale[0] if k in _SIZES else v for k, v in RC.items()})
+
+
+def type_scale() -> float:
+    """How much larger than the briefing's the type of figures made now is (see `larger_type`)."""
+    return _scale[0]
+
+
+@contextmanager
+def larger_type(factor: float) -> Iterator[None]:
+    """Every figure made inside draws its type `factor` times larger (slides are read from across a room)."""
+    before = _scale[0]
+    _scale[0] = factor
+    try:
+        apply_style()
+        yield
+    finally:
+        _scale[0] = before
+        apply_style()
 
 
 def arm_style(index: int) -> dict[str, Any]:
