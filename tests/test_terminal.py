@@ -21,7 +21,8 @@ def summary() -> dict:
     # three days rarely reach the top rung: give one difference the width of a real one
     out["differences"]["hotline_rapid - no_hotline"]["main"].update(
         {"estimate": -0.0065, "ci_low": -0.01142, "ci_high": -0.0028, "identical": False, "variance_reduction": 12.8})
-    out["arms"]["hotline_rapid"]["hotline"].update(calls_placed=194, calls_answered=123, calls_answered_in_time=123)
+    out["arms"]["hotline_rapid"]["hotline"].update(calls_placed=194, calls_answered=123, calls_answered_in_time=120,
+                                                   calls_in_time_for_other_side=123)
     return out
 
 
@@ -47,3 +48,18 @@ def test_wide_terminals_get_one_line_per_arm(summary: dict) -> None:
     assert len(rows) == 1 and " to " in rows[0]
     # Below the table, the armed clash beside the main rung, and the crises, every arm on one line each.
     assert "armed_clash % (95% CI): no_hotline" in text and "crises (settled/frozen/clash" in text
+
+
+def test_a_file_gets_every_cell_on_one_line(summary: dict, capsys) -> None:
+    # stdout captured (not a terminal): the table is laid out for a file, so no arm name or interval is
+    # broken across lines, a 40-character arm name included.
+    import copy
+
+    data = copy.deepcopy(summary)
+    long = "hotline_with_coast_guard_and_a_longer_nm"  # 40 characters
+    data["arms"] = {(long if a == "hotline_with_coast_guard" else a): v for a, v in data["arms"].items()}
+    data["differences"] = {k.replace("hotline_with_coast_guard", long): v for k, v in data["differences"].items()}
+    print_summary(data)
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if "\u2502" in line and long in line]
+    assert len(rows) == 1 and " to " in rows[0]

@@ -16,9 +16,9 @@ COMPACT_BELOW = 110  # columns: narrower terminals get the stacked table
 
 
 def fitted_console() -> Console:
-    """The terminal as it is; files and pipes get a 120-column console (the whole table, no squeeze)."""
+    """The terminal as it is; files and pipes get a 200-column console (the whole table, no cell wrapped)."""
     console = Console()
-    return console if console.is_terminal else Console(width=120)
+    return console if console.is_terminal else Console(width=200)
 
 
 def _interval(entry: dict[str, Any], signed: bool = False, digits: int = 1) -> str:
