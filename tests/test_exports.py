@@ -16,8 +16,10 @@ FLAGSHIP = REPO / "scenarios" / "senkaku_baseline.yaml"
 
 def test_the_tables_carry_the_summary_in_percentage_points(tmp_path: Path, cli) -> None:
     run = tmp_path / "run"
-    status, _, err = cli("run", FLAGSHIP, "--replications", "20", "--set", "horizon_days=60", "--workers", "1",
-                         "--quiet", "--report", "--out", run)
+    status, _, err = cli("run", FLAGSHIP, "--replications", "12", "--set", "horizon_days=60", "--workers", "1",
+                         "--quiet", "--out", run)
+    assert status == 0, err
+    status, _, err = cli("report", run, "--slides", "--format", "png")
     assert status == 0, err
     summary = json.loads((run / "summary.json").read_text())
     rows = list(csv.DictReader((run / "tables" / "arms.csv").open()))
@@ -36,11 +38,9 @@ def test_the_tables_carry_the_summary_in_percentage_points(tmp_path: Path, cli) 
     latex = (run / "tables" / "arms.tex").read_text()
     assert latex == table_latex(summary)
     assert r"\begin{tabular}" in latex and r"no hotline" in latex and r"P(limited\_force) \%" in latex
-    assert (run / "memo.pdf").stat().st_size > 5000 and not (run / "slides").exists()
-    status, _, err = cli("report", run, "--slides")
-    assert status == 0, err
+    assert (run / "memo.pdf").stat().st_size > 5000
     assert sorted(p.name for p in (run / "slides").iterdir())[:2] == ["01_finding.png", "02_escalation_profile.png"]
     # the results change (a resumed, grown run would too): the exports go with the rest of the old report
-    assert cli("run", FLAGSHIP, "--replications", "5", "--set", "horizon_days=10", "--workers", "1", "--quiet",
+    assert cli("run", FLAGSHIP, "--replications", "2", "--set", "horizon_days=5", "--workers", "1", "--quiet",
                "--force", "--out", run)[0] == 0
     assert not (run / "tables").exists() and not (run / "memo.pdf").exists() and not (run / "slides").exists()

@@ -49,11 +49,11 @@ def test_every_figure_and_page_of_a_briefing_can_be_read(variant: str, tmp_path:
     path = tmp_path / "s.yaml"
     path.write_text(VARIANTS[variant](FLAGSHIP.read_text(encoding="utf-8")), encoding="utf-8")
     run = tmp_path / "run"
-    status, _, err = cli("run", path, "--replications", "24", "--set", "horizon_days=90", "--workers", "1",
+    status, _, err = cli("run", path, "--replications", "12", "--set", "horizon_days=90", "--workers", "1",
                          "--quiet", "--out", run)
     assert status == 0, err
     if variant != "twelve_arms":  # the mechanisms figure and page as well (an explanation beside the run)
-        status, _, err = cli("explain", path, "--replications", "6", "--set", "horizon_days=90", "--workers", "1",
+        status, _, err = cli("explain", path, "--replications", "4", "--set", "horizon_days=90", "--workers", "1",
                              "--quiet", "--out", run)
         assert status == 0, err
     summary = json.loads((run / "summary.json").read_text())
