@@ -95,3 +95,26 @@ def test_the_check_sees_an_overlap_a_label_off_the_canvas_and_a_clipped_cell() -
     fig.add_axes((0.15, 0.15, 0.3, 0.3)).set_title("one")
     fig.add_axes((0.6, 0.6, 0.3, 0.3)).set_title("two")
     assert layout_problems(fig) == []
+
+
+@pytest.mark.parametrize("arms", [1, 2, 3])
+def test_the_robustness_pages_can_be_read_with_one_to_three_arms_and_long_keys(arms: int) -> None:
+    from sim.report.robustness_report import robustness_pages
+
+    def d(e: float) -> dict[str, float]:
+        return {"estimate": e, "ci_low": e - 0.004, "ci_high": e + 0.003}
+
+    names = ["hotline_as_is", "hotline_with_coast_guard", "hotline_rapid"][:arms]
+    keys = ["tension.escalation_feedback", "parties.CHN.posture.retaliation_multiplier",
+            "parties.CHN.hotline.answer_probability", "parties.JPN.hotline.answer_probability",
+            "incident_types.air_intercept.fatal_accident_share.by_rung.physical_coercion"]
+    params = [{"key": k, "low": 0.1, "high": 0.9, "value": 0.5, "source": "range",
+               "differences": {a: {"low": d(-0.002 * i), "high": d(-0.003)} for a in names},
+               "flips": {a: {"low": "loses" if i == 0 else None, "high": None} for a in names},
+               "underpowered": {a: {"low": i == 0 and a == names[0], "high": False} for a in names}}
+              for i, k in enumerate(keys)]
+    result = {"baseline_arm": "no_hotline", "replications": 2000, "main_rung": "limited_force",
+              "baseline": {a: d(-0.004) for a in names}, "parameters": params}
+    problems = [p for i, page in enumerate(robustness_pages(result))
+                for p in layout_problems(page, f"robustness page {i + 1}")]
+    assert not problems, "\n".join(problems[:10])

@@ -149,9 +149,9 @@ def _build(folder: ResultsFolder, formats: tuple[str, ...], out: Path | None,
         raise OutputError(f"{path / SUMMARY} is damaged or incomplete ({type(exc).__name__}: "
                           f"{str(exc)[:80]}); rebuild it with hotline run --resume {path}") from None
     if robust is not None:
-        from .robustness_report import robustness_page
+        from .robustness_report import robustness_pages
 
-        pages.insert(1, robustness_page(robust))
+        pages[1:1] = robustness_pages(robust)
     target = out or path
     figures_dir = target / FIGURES
     if out is None:
