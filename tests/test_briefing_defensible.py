@@ -124,3 +124,31 @@ def test_compare_pairs_two_runs_of_one_scenario_and_seed_and_says_why_not_otherw
     for arm in ("no_hotline", "hotline_as_is"):
         by_hand = sum(a[k] - b[k] for k in a if k[0] == arm) / 30
         assert float(rows[arm]["diff_main"]) == by_hand and int(rows[arm]["pairs"]) == 30
+
+
+def test_differences_between_any_two_arms_are_paired_and_reported(tmp_path: Path, cli) -> None:
+    # rapid minus as_is, from the same rows: checked against the two arms' reached-or-not by replication.
+    import csv
+
+    run = tmp_path / "run"
+    status, out, err = cli("run", FLAGSHIP, "--replications", "30", "--set", "horizon_days=90", "--workers", "1",
+                           "--differences", "hotline_rapid-hotline_as_is", "--report", "--out", run)
+    assert status == 0, err
+    summary = json.loads((run / "summary.json").read_text())
+    d = summary["pair_differences"]["hotline_rapid - hotline_as_is"]
+    main = summary["main_rung"]["index"]
+    rows = list(csv.DictReader((run / "replications.csv").open()))
+    reach = {(r["arm"], r["replication"]): int(r["highest_rung"]) >= main for r in rows}
+    by_hand = sum(reach[("hotline_rapid", str(k))] - reach[("hotline_as_is", str(k))] for k in range(30)) / 30
+    assert d["main"]["estimate"] == by_hand and d["main"]["n"] == 30
+    assert "hotline_rapid minus hotline_as_is" in out
+    table = list(csv.DictReader((run / "tables" / "differences.csv").open()))
+    assert [(r["arm"], r["minus"]) for r in table][-1] == ("hotline_rapid", "hotline_as_is")
+    every = json.loads((run / "manifest.json").read_text())["plan"]["pairs"]
+    assert every == [["hotline_rapid", "hotline_as_is"]]
+    status, _, err = cli("run", FLAGSHIP, "--differences", "hotline_rapid-nope", "--out", tmp_path / "x")
+    assert status == 2 and "'nope' is not an arm" in err
+    status, _, err = cli("run", FLAGSHIP, "--replications", "2", "--set", "horizon_days=5", "--workers", "1",
+                         "--quiet", "--differences", "all", "--out", tmp_path / "all")
+    assert status == 0, err
+    assert len(json.loads((tmp_path / "all" / "summary.json").read_text())["pair_differences"]) == 3

@@ -181,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT (default: a "
                    "LocalCluster on 127.0.0.1)")
     p.add_argument("--arms", metavar="A,B", help="run only these arms; the first is the baseline")
+    p.add_argument("--differences", metavar="A-B,...|all", help="paired differences between other arms too: "
+                   "A-B is A minus B; all: every pair (the differences from the baseline are always there)")
     p.add_argument("--baseline", metavar="ARM", help="the arm every difference is taken against (default: the "
                    "first of --arms, else the scenario's first arm)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",

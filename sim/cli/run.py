@@ -33,7 +33,8 @@ __all__ = ["cmd_run"]
 def _own_settings_only(args: argparse.Namespace, option: str) -> None:
     """--resume and --reproduce take the run's own settings: refuse others rather than ignore them."""
     others = {"SCENARIO": args.scenario is not None, "--set": bool(args.set), "--arms": args.arms is not None,
-              "--baseline": args.baseline is not None, "--replications": args.replications is not None, "--seed": args.seed is not None,
+              "--baseline": args.baseline is not None, "--differences": args.differences is not None,
+              "--replications": args.replications is not None, "--seed": args.seed is not None,
               "--precision": args.precision is not None, "--force": args.force,
               "--max-replications": args.max_replications != MAX_PRECISION_REPLICATIONS,
               "--precision-of": args.precision_of != "differences", "--exact": args.exact}
@@ -44,6 +45,31 @@ def _own_settings_only(args: argparse.Namespace, option: str) -> None:
     given = [name for name, present in others.items() if present]
     if given:
         raise UsageError(f"{option} takes the run's own settings from its folder; drop {', '.join(given)}")
+
+
+def _pairs(text: str | None, arms: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """`--differences A-B,C-D` (A minus B, ...) or `all` (every pair of arms, later minus earlier), without
+    the pairs against the baseline, which every run has."""
+    if text is None:
+        return ()
+    if text.strip() == "all":
+        return tuple((b, a) for i, a in enumerate(arms[1:], 1) for b in arms[i + 1:])
+    pairs = []
+    for item in (t.strip() for t in text.split(",") if t.strip()):
+        parts = item.split("-")
+        if len(parts) != 2 or not all(parts):
+            raise UsageError(f"--differences: {item!r} is not ARM-ARM (e.g. hotline_rapid-hotline_as_is), or "
+                             "give all")
+        for name in parts:
+            if name not in arms:
+                raise UsageError(f"--differences: {name!r} is not an arm of this run ({', '.join(arms)})")
+        if parts[0] == parts[1]:
+            raise UsageError(f"--differences: {item!r} differences an arm with itself")
+        if parts[1] != arms[0] and (parts[0], parts[1]) not in pairs:
+            pairs.append((parts[0], parts[1]))
+    if not pairs and text.strip():
+        raise UsageError("--differences: name at least one pair ARM-ARM, or all")
+    return tuple(pairs)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -68,7 +94,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                              f"({reps}); raise it or lower --replications")
         seed = root_seed(loaded.scenario.seed, args.seed)
         plan = Plan(arms, reps, seed, chunk_size_for(reps), args.precision, args.max_replications,
-                    args.precision_of, args.exact)
+                    args.precision_of, args.exact, _pairs(args.differences, arms))
         out = args.out or Path("results") / default_folder_name(Path(args.scenario).stem)
         ResultsFolder.check_new(out, args.force)  # refuse before any executor starts
     workers = default_workers(args.workers)

@@ -55,8 +55,14 @@ def _rows(summary: dict[str, Any], compact: bool) -> list[list[str]]:
 
 def top_lines(summary: dict[str, Any]) -> list[str]:
     """Beside the main rung, the top one (the armed clash) when it is not the main one, and how the crises
-    ended when the scenario has a crisis phase: one line each, every arm."""
+    ended when the scenario has a crisis phase: one line each, every arm; then the paired differences
+    between other arms that `--differences` asked for."""
     lines = []
+    pairs = summary.get("pair_differences") or {}
+    if pairs:
+        lines.append(f"other differences in P({summary['main_rung']['id']}), points (paired): " + "; ".join(
+            f"{d['arm']} minus {d['baseline']} {interval_text(d['main'], signed=True, digits=2)}"
+            for d in pairs.values()))
     top = summary["rungs"][-1]
     if top["index"] != summary["main_rung"]["index"]:
         lines.append(f"{top['id']} % (95% CI): " + "; ".join(

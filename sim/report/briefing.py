@@ -287,6 +287,13 @@ def briefing_pages(summary: dict[str, Any], scenario: Scenario, manifest: dict[s
         differences_figure(ds.differences(summary), summary["baseline"], summary["main_rung"]["id"], ax=ax2)
     flow.space(arm_table_height(summary) + 0.15)
     flow.y = _arm_table(flow.page, summary, flow.y - 0.005) - 0.02
+    pairs = summary.get("pair_differences") or {}
+    if pairs:
+        text = (f"Other paired differences in P({summary['main_rung']['id']}), points (95% CI): " + "; ".join(
+            f"{pretty_arm(d['arm'])} minus {pretty_arm(d['baseline'])} "
+            f"{interval_text(d['main'], signed=True, digits=2)}" for d in pairs.values()) + ".")
+        flow.space(0.2 + 0.13 * len(textwrap.wrap(text, 130)))
+        flow.y = _wrapped(flow.page, 0.06, flow.y, text, 130, fontsize=7.5) - 0.01
     rest = assumption_lines(scenario)
     first = True
     while rest:

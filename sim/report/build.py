@@ -180,7 +180,7 @@ def _exports(target: Path, summary: dict[str, Any], manifest: dict[str, Any], sc
     slides, one message each."""
     from ..folder.files import MEMO_PDF, SLIDES, TABLES, write_text_atomically
     from .briefing import assumption_lines
-    from .exports import memo_page, table_csv, table_latex, table_markdown
+    from .exports import memo_page, pairs_csv, table_csv, table_latex, table_markdown
     from .exports import slides as make_slides
     from .mechanisms import explanation_sentence
 
@@ -191,9 +191,10 @@ def _exports(target: Path, summary: dict[str, Any], manifest: dict[str, Any], sc
     except OSError as exc:
         raise OutputError(f"cannot create {tables}: {exc.strerror or exc}") from None
     for name, text in (("arms.csv", table_csv(summary)), ("arms.md", table_markdown(summary)),
-                       ("arms.tex", table_latex(summary))):
-        write_text_atomically(tables / name, text)
-        files.append(tables / name)
+                       ("arms.tex", table_latex(summary)), ("differences.csv", pairs_csv(summary))):
+        if text is not None:
+            write_text_atomically(tables / name, text)
+            files.append(tables / name)
     robust_text = None
     if robust is not None:
         from .robustness_report import robustness_sentence

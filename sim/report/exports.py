@@ -25,7 +25,7 @@ from .figures import (
 from .finding import horizon_phrase, key_finding, why_calls_failed
 from .style import apply_style, larger_type, type_scale
 
-__all__ = ["arm_table", "table_csv", "table_markdown", "table_latex", "slides", "memo_page", "SLIDE_SIZE"]
+__all__ = ["arm_table", "pairs_csv", "table_csv", "table_markdown", "table_latex", "slides", "memo_page", "SLIDE_SIZE"]
 
 SLIDE_SIZE = (13.33, 7.5)  # inches: 16:9
 SLIDE_ARMS = 6  # differences on a slide: the arms that differ most
@@ -53,6 +53,22 @@ def arm_table(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
                     + [_pp(d.get(f)) for f in ("estimate", "ci_low", "ci_high")]
                     + ["" if diff is None else summary["baseline"]])
     return header, rows
+
+
+def pairs_csv(summary: dict[str, Any]) -> str | None:
+    """Every paired difference in the main rung, in points: each arm from the baseline, then the pairs
+    `--differences` asked for; None when there is only one arm."""
+    every = {**summary["differences"], **(summary.get("pair_differences") or {})}
+    if not every:
+        return None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["arm", "minus", "pairs", "difference_points", "difference_low", "difference_high"])
+    for d in every.values():
+        m = d["main"]
+        writer.writerow([d["arm"], d["baseline"], m.get("n", ""), _pp(m["estimate"]), _pp(m["ci_low"]),
+                         _pp(m["ci_high"])])
+    return buffer.getvalue()
 
 
 def table_csv(summary: dict[str, Any]) -> str:

@@ -49,23 +49,28 @@ class Plan:
     max_replications: int = MAX_PRECISION_REPLICATIONS
     precision_of: str = "differences"  # one of PRECISION_OF; a single arm has no difference: its own width
     exact: bool = False  # run every replication event by event (the engine's reference path)
+    pairs: tuple[tuple[str, str], ...] = ()  # (arm, other): paired differences beyond those from the baseline
 
     def __post_init__(self) -> None:
         if self.precision_of not in PRECISION_OF:
             raise ValueError(f"precision_of must be one of {PRECISION_OF}, not {self.precision_of!r}")
+        unknown = [x for pair in self.pairs for x in pair if x not in self.arms]
+        if unknown:
+            raise ValueError(f"pairs name arms that are not run: {unknown}")
 
     def to_json(self) -> dict[str, Any]:
         return {"arms": list(self.arms), "replications": self.replications, "seed": self.seed,
                 "chunk_size": self.chunk_size, "precision": self.precision,
                 "max_replications": self.max_replications, "precision_of": self.precision_of,
-                "exact": self.exact}
+                "exact": self.exact, "pairs": [list(p) for p in self.pairs]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
         # Manifests written before precision_of existed targeted every arm's own half-width.
         return cls(tuple(data["arms"]), int(data["replications"]), int(data["seed"]), int(data["chunk_size"]),
                    data.get("precision"), int(data.get("max_replications", MAX_PRECISION_REPLICATIONS)),
-                   data.get("precision_of", "arms"), bool(data.get("exact", False)))
+                   data.get("precision_of", "arms"), bool(data.get("exact", False)),
+                   tuple((str(p[0]), str(p[1])) for p in data.get("pairs", [])))
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,8 @@ class Experiment:
         self.plan = plan
         self.executor = executor or SerialExecutor()
         self.layout = dataclasses.replace(layout_for(loaded), newer_columns=newer_columns)
-        self.spec = dataclasses.replace(summary_spec(loaded, plan.arms), newer_columns=newer_columns)
+        self.spec = dataclasses.replace(summary_spec(loaded, plan.arms), newer_columns=newer_columns,
+                                        pairs=plan.pairs)
         self.accumulator = Accumulator(self.spec)
         self.sink = sink
         self.on_chunk = on_chunk

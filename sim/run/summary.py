@@ -50,6 +50,7 @@ class SummarySpec:
     crisis: bool = False  # rows have the crisis counts and crisis_days_total
     newer_columns: bool = True  # rows have the call fates and the counts by type
     type_layers: tuple[str, ...] = ()  # the force layer of each incident type, in type_names' order
+    pairs: tuple[tuple[str, str], ...] = ()  # (arm, other): paired differences beyond those from the baseline
 
     @property
     def baseline(self) -> str:
@@ -118,6 +119,7 @@ class Accumulator:
         n_rungs = len(spec.rung_ids)
         self._arms = {a: _Arm(n_rungs, spec.bins) for a in spec.arms}
         self._pairs = {a: [[0, 0, 0, 0] for _ in range(n_rungs)] for a in spec.arms[1:]}
+        self._other_pairs = {pair: [[0, 0, 0, 0] for _ in range(n_rungs)] for pair in spec.pairs}
         self._pending: dict[int, dict[str, int]] = {}
         self._main_col = f"first_day_{spec.rung_ids[spec.main_rung]}"
         self._serious_days = f"days_at_or_above_{spec.rung_ids[spec.serious_rung]}"
@@ -167,6 +169,23 @@ class Accumulator:
             for r, cell in enumerate(table):
                 a, b = h >= r, base >= r
                 cell[0 if a and b else 1 if a else 2 if b else 3] += 1
+        for (arm, other), table in self._other_pairs.items():
+            h, o = highest[arm], highest[other]
+            for r, cell in enumerate(table):
+                a, b = h >= r, o >= r
+                cell[0 if a and b else 1 if a else 2 if b else 3] += 1
+
+    @staticmethod
+    def _difference(table: list[list[int]], arm: str, other: str, main: int) -> dict[str, Any]:
+        diffs: dict[str, Any] = {}
+        for r, (a, b, c, d) in enumerate(table):
+            counts = PairedCounts(a, b, c, d)
+            entry = _interval_dict(paired_difference(counts), counts.n)
+            vr = variance_reduction(counts)
+            entry["variance_reduction"] = None if vr is None else (None if math.isinf(vr) else vr)
+            entry["identical"] = b == 0 and c == 0
+            diffs[str(r)] = entry
+        return {"arm": arm, "baseline": other, "p_reach": diffs, "main": diffs[str(main)]}
 
     # --- the summary ---------------------------------------------------------------------------
     def summary(self, status: str = "complete") -> dict[str, Any]:
@@ -188,16 +207,11 @@ class Accumulator:
             "differences": {},
         }
         for arm, table in self._pairs.items():
-            diffs: dict[str, Any] = {}
-            for r, (a, b, c, d) in enumerate(table):
-                counts = PairedCounts(a, b, c, d)
-                entry = _interval_dict(paired_difference(counts), counts.n)
-                vr = variance_reduction(counts)
-                entry["variance_reduction"] = None if vr is None else (None if math.isinf(vr) else vr)
-                entry["identical"] = b == 0 and c == 0
-                diffs[str(r)] = entry
-            out["differences"][f"{arm} - {spec.baseline}"] = {
-                "arm": arm, "baseline": spec.baseline, "p_reach": diffs, "main": diffs[str(spec.main_rung)]}
+            out["differences"][f"{arm} - {spec.baseline}"] = self._difference(table, arm, spec.baseline,
+                                                                              spec.main_rung)
+        if self._other_pairs:  # (--differences: pairs the user named, neither of them the baseline)
+            out["pair_differences"] = {f"{arm} - {other}": self._difference(table, arm, other, spec.main_rung)
+                                       for (arm, other), table in self._other_pairs.items()}
         return out
 
     def _by_type(self, arm: _Arm) -> dict[str, Any]:
