@@ -137,7 +137,8 @@ def _heatmap_figure(xs: list[Any], ys: list[Any], grid: np.ndarray, x: str, y: s
         ax.contour(np.arange(len(xs)), np.arange(len(ys)), grid, levels=[0.5], colors="#D55E00", linewidths=2)
     ax.set_xlabel(x.split("+")[0])
     ax.set_ylabel(y.split("+")[0])
-    fig.colorbar(image, ax=ax, label=f"P(main) {pretty_arm(arm)} / P(main) {pretty_arm(baseline)}")
+    fig.colorbar(image, ax=ax, label=f"risk ratio: P(main) of {pretty_arm(arm)} with this point's values\n"
+                                     f"/ P(main) of {pretty_arm(baseline)} with the same values")
     halves = np.isfinite(grid).any() and float(np.nanmin(grid)) <= 0.5
     title(ax, "Risk ratio; orange line: the hotline halves the risk" if halves else
                  f"Risk ratio: no point halves the risk (best {float(np.nanmin(grid)):.2f})"
