@@ -35,7 +35,7 @@ from sim.scenario.schema_paths import scenario_json_schema
 
 from .conftest import REPO
 
-HORIZON_DAYS = 1.5
+HORIZON_DAYS = 1.0
 STEP_SECONDS = 30  # one arm on one path; a healthy one takes milliseconds
 # The flagship (crisis phase on), one with allies and a mediated channel, one with other parties and
 # ladder, and the golden hot scenario (many calls): every kind of number the schema has.
