@@ -124,14 +124,14 @@ def table_latex(summary: dict[str, Any]) -> str:
     return caption + "\n" + "\n".join(lines) + "\n"
 
 
-def _slide(message: str, below: float = 0.6) -> tuple[Figure, Any]:
+def _slide(message: str, below: float = 0.6, width: float = 0.62) -> tuple[Figure, Any]:
     """A 16:9 slide with its one message as the title, and the axes below it, leaving `below` inches (at
     the briefing's type size) for the axes' labels and legend."""
     apply_style()
     fig = Figure(figsize=SLIDE_SIZE)
     fig.text(0.04, 0.95, "\n".join(textwrap.wrap(message, 80)), fontsize=17, weight="bold", va="top")
     bottom = (below * type_scale() + 0.2) / SLIDE_SIZE[1]
-    return fig, fig.add_axes((0.3, bottom, 0.62, 0.74 - bottom))
+    return fig, fig.add_axes((0.3, bottom, width, 0.74 - bottom))
 
 
 def slides(summary: dict[str, Any]) -> dict[str, Figure]:
@@ -163,7 +163,8 @@ def _slides(summary: dict[str, Any]) -> dict[str, Figure]:
         diffs = [d for d in every if d in diffs]
         shown = "" if len(diffs) == len(every) else f" ({len(diffs)} of {len(every)} arms; all in the briefing)"
         fig, ax = _slide(f"{pretty_arm(best.arm)} changes P({main['id']}) by {100 * best.estimate:+.2f} points "
-                         f"({100 * best.low:+.2f} to {100 * best.high:+.2f}), paired on the same incidents{shown}")
+                         f"({100 * best.low:+.2f} to {100 * best.high:+.2f}), paired on the same incidents{shown}",
+                         width=0.45)  # (the numbers stand to the right of the axes)
         differences_figure(diffs, summary["baseline"], main["id"], ax=ax)
         out["03_differences"] = fig
     fates = ds.call_fates(summary)

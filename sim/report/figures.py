@@ -136,15 +136,16 @@ def differences_figure(diffs: Sequence[Difference], baseline: str, main_label: s
         y = len(diffs) - 1 - i
         ax.plot([100 * d.low, 100 * d.high], [y, y], color=style["color"], linewidth=2)
         ax.plot([100 * d.estimate], [y], marker=style["marker"], color=style["color"], markersize=7)
-        ax.annotate(f"{100 * d.estimate:+.2f} ({100 * d.low:+.2f} to {100 * d.high:+.2f})",
-                    (100 * d.high, y), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(f"{100 * d.estimate:+.2f} ({100 * d.low:+.2f} to {100 * d.high:+.2f})",  # beside the axes,
+                    (1.0, y), xycoords=("axes fraction", "data"), xytext=(6, 0), textcoords="offset points",
+                    va="center", fontsize=8)  # so that no line or interval runs through the numbers
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_yticks(range(len(diffs)), [wrapped_arm(d.arm) for d in reversed(diffs)])
     ax.set_ylim(-0.7, len(diffs) - 0.3)
     lo = min([100 * d.low for d in diffs] + [0])
     hi = max([100 * d.high for d in diffs] + [0])
-    pad = (hi - lo) * 0.6 + 0.1
-    ax.set_xlim(lo - 0.1 * pad, hi + pad)
+    pad = (hi - lo) * 0.1 + 0.05
+    ax.set_xlim(lo - pad, hi + pad)
     ax.set_xlabel(f"difference in P({main_label}), percentage points (negative = lower risk)")
     title(ax, f"Paired difference against {pretty_arm(baseline)} (95% CI)")
     ax.grid(axis="y", visible=False)
