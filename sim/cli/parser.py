@@ -146,6 +146,11 @@ def _count(text: str) -> int:
     return value
 
 
+def _baseline(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--baseline", metavar="ARM", help="the arm every difference is taken against (default: the "
+                   "first of --arms, else the scenario's first arm)")
+
+
 def _allow_extends(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-extends", type=_path, metavar="DIR",
                    help="let `extends:` name scenario files inside DIR (default: the scenario's own folder tree)")
@@ -183,8 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--arms", metavar="A,B", help="run only these arms; the first is the baseline")
     p.add_argument("--differences", metavar="A-B,...|all", help="paired differences between other arms too: "
                    "A-B is A minus B; all: every pair (the differences from the baseline are always there)")
-    p.add_argument("--baseline", metavar="ARM", help="the arm every difference is taken against (default: the "
-                   "first of --arms, else the scenario's first arm)")
+    _baseline(p)
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a field in every arm, e.g. hotline.lines=2")
     _allow_extends(p)
@@ -251,8 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"replications per arm and point (default {SWEEP_REPLICATIONS})")
     p.add_argument("--seed", type=_seed)
     p.add_argument("--arms", metavar="A,B", help="arms to run at every point; the first is the baseline")
-    p.add_argument("--baseline", metavar="ARM", help="the arm every difference is taken against (default: the "
-                   "first of --arms, else the scenario's first arm)")
+    _baseline(p)
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fixed overrides")
     _allow_extends(p)
     p.add_argument("--workers", type=_at_most(MAX_WORKERS), default=None)
@@ -268,8 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "random numbers)")
     p.add_argument("scenario", metavar="SCENARIO", type=_file_name)
     p.add_argument("--arms", metavar="A,B,...", help="the baseline, then the arms to explain (default: all)")
-    p.add_argument("--baseline", metavar="ARM", help="the arm every difference is taken against (default: the "
-                   "first of --arms, else the scenario's first arm)")
+    _baseline(p)
     p.add_argument("--replications", type=_at_most(MAX_REPLICATIONS), default=None,
                    help=f"paired replications (default {EXPLAIN_REPLICATIONS}); each runs every subset of "
                    "the arm's mechanisms where a call mattered")
@@ -308,8 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "numbers, and see whether the paired differences change their verdict")
     p.add_argument("scenario", nargs="?", metavar="SCENARIO", type=_file_name)
     p.add_argument("--arms", metavar="A,B", help="arms to compare; the first is the baseline (default: all)")
-    p.add_argument("--baseline", metavar="ARM", help="the arm every difference is taken against (default: the "
-                   "first of --arms, else the scenario's first arm)")
+    _baseline(p)
     p.add_argument("--replications", type=_at_most(MAX_REPLICATIONS), default=None,
                    help=f"replications per arm and point (default {ROBUSTNESS_REPLICATIONS})")
     p.add_argument("--seed", type=_seed, help="root seed, the same at every point (default: the scenario's)")

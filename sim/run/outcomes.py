@@ -13,7 +13,7 @@ from typing import Any
 
 from ..engine.model.record import ANSWER_DELAY_EDGES_HOURS, BY_TYPE_LEVELS, CALL_FATES, ReplicationRecord
 
-__all__ = ["Layout", "Row", "CALL_FATE_COLUMNS", "NEWER_COUNTS", "by_type_columns", "COUNTS", "THIRD_PARTY_COUNTS", "CRISIS_COUNTS", "CRISIS_DAYS", "ANSWER_DELAY_LABELS"]
+__all__ = ["Layout", "Row", "CALL_FATE_COLUMNS", "NEWER_COUNTS", "by_type_columns", "newer_columns", "COUNTS", "THIRD_PARTY_COUNTS", "CRISIS_COUNTS", "CRISIS_DAYS", "ANSWER_DELAY_LABELS"]
 
 Row = dict[str, Any]
 
@@ -34,6 +34,12 @@ NEWER_COUNTS = ("calls_in_time_for_other_side",)  # the last columns
 def by_type_columns(type_names: Sequence[str]) -> list[str]:
     """The columns of incidents by type that reached each of BY_TYPE_LEVELS, type by type."""
     return [f"reached_{level}_{t}" for t in type_names for level in BY_TYPE_LEVELS]
+
+
+def newer_columns(type_names: Sequence[str]) -> list[str]:
+    """The last columns, which folders written before them lack: the call fates, the counts by type, the
+    calls in time for the other side."""
+    return [*CALL_FATE_COLUMNS, *by_type_columns(type_names), *NEWER_COUNTS]
 
 
 def _delay_labels() -> tuple[str, ...]:
@@ -73,8 +79,7 @@ class Layout:
                 + [f"incidents_{t}" for t in self.type_names]
                 + [f"incident_days_{t}" for t in self.type_names]
                 + [f"days_at_or_above_{r}" for r in self.rung_ids]
-                + (list(CALL_FATE_COLUMNS) + self.by_type_columns + list(NEWER_COUNTS) if self.newer_columns
-                   else []))
+                + (newer_columns(self.type_names) if self.newer_columns else []))
 
     @property
     def by_type_columns(self) -> list[str]:

@@ -20,10 +20,9 @@ from .outcomes import (
     COUNTS,
     CRISIS_COUNTS,
     CRISIS_DAYS,
-    NEWER_COUNTS,
     THIRD_PARTY_COUNTS,
     Row,
-    by_type_columns,
+    newer_columns,
 )
 from .stats import PairedCounts, paired_difference, variance_reduction, wilson
 
@@ -111,6 +110,14 @@ class _Arm:
         self.first_main = [0] * self.bins
 
 
+def _count_pair(table: list[list[int]], first: int, second: int) -> None:
+    """Add one replication's pair of highest rungs to a paired table: per rung, whether both, only the
+    first, only the second or neither arm reached it."""
+    for r, cell in enumerate(table):
+        a, b = first >= r, second >= r
+        cell[0 if a and b else 1 if a else 2 if b else 3] += 1
+
+
 class Accumulator:
     """Feed rows (in any grouping; arms of one replication are paired when all have arrived)."""
 
@@ -129,8 +136,7 @@ class Accumulator:
         self._summed = ([f"serious_{layer}" for layer in spec.layers]
                         + [f"answer_delay_{label}" for label in ANSWER_DELAY_LABELS]
                         + (list(CRISIS_DAYS) if spec.crisis else [])
-                        + (list(CALL_FATE_COLUMNS) + by_type_columns(spec.type_names) + list(NEWER_COUNTS)
-                           if spec.newer_columns else []))
+                        + (newer_columns(spec.type_names) if spec.newer_columns else []))
 
     @property
     def replications(self) -> int:
@@ -163,17 +169,10 @@ class Accumulator:
             self._pair(self._pending.pop(row["replication"]))
 
     def _pair(self, highest: dict[str, int]) -> None:
-        base = highest[self.spec.baseline]
         for arm, table in self._pairs.items():
-            h = highest[arm]
-            for r, cell in enumerate(table):
-                a, b = h >= r, base >= r
-                cell[0 if a and b else 1 if a else 2 if b else 3] += 1
+            _count_pair(table, highest[arm], highest[self.spec.baseline])
         for (arm, other), table in self._other_pairs.items():
-            h, o = highest[arm], highest[other]
-            for r, cell in enumerate(table):
-                a, b = h >= r, o >= r
-                cell[0 if a and b else 1 if a else 2 if b else 3] += 1
+            _count_pair(table, highest[arm], highest[other])
 
     @staticmethod
     def _difference(table: list[list[int]], arm: str, other: str, main: int) -> dict[str, Any]:

@@ -152,10 +152,11 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
                 opening = line.next_open(env.now)
                 if opening <= env.now:
                     break
-                obstacle = obstacle or _closed_why(line, env.now)
+                why = _closed_why(line, env.now)
+                obstacle = obstacle or why
                 world.rep.log_event("line_closed", incident, caller.name,
-                                    f"{c.label} is {'suspended' if line.suspended_until > env.now else 'closed'}"
-                                    f"; it opens in {(opening - env.now) * 24.0:.1f} h, and the call waits")
+                                    f"{c.label} is {why.removeprefix('line_')}; it opens in "
+                                    f"{(opening - env.now) * 24.0:.1f} h, and the call waits")
                 yield env.timeout(opening - env.now)
                 world.rep.events += 1
             if not incident.active or incident.clarified or incident.crisis is not None:
@@ -190,7 +191,7 @@ def place_call(world: Driver, incident: Incident, caller: PartyParameters, calle
                         answer_p = answer_chance(answer_p0, sensitivity, tension.at(env.now))
                     answered = u_answer < answer_p
                     if not answered:
-                        obstacle = obstacle or (_closed_why(line, env.now) if line.suspended_until > env.now
+                        obstacle = obstacle or ("line_suspended" if line.suspended_until > env.now
                                                 else "not_answered")
                     if answered:
                         world.rep.log_event("answer", incident, callee.name, f"{callee.label} answers")

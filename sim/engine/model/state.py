@@ -19,7 +19,7 @@ import numpy as np
 from .incident import Incident
 from .level import days_at_levels, days_at_or_above
 from .parameters import IncidentTypeParameters, ModelParameters, PartyParameters
-from .record import LogEntry, ReplicationRecord
+from .record import BY_TYPE_LEVELS, LogEntry, ReplicationRecord
 from .streams import Draws, Purpose, Streams, UniformBlocks
 from .tension import Tensions
 
@@ -194,7 +194,7 @@ class Replication:
         if rung == p.serious_rung or (rung > p.serious_rung and kind.start_rung == rung):
             rec.serious_incidents += incidents
             rec.serious_by_layer[kind.layer_index] += incidents
-        base = 3 * kind.index  # (BY_TYPE_LEVELS: serious, main, top)
+        base = len(BY_TYPE_LEVELS) * kind.index  # (serious, main, top)
         for k, level in enumerate((p.serious_rung, p.main_rung, p.top)):
             if rung == level or (rung > level and kind.start_rung == rung):
                 rec.reached_by_type[base + k] += incidents
