@@ -61,4 +61,6 @@ def single_incident(p: ModelParameters, seed: int, kind: int = 0) -> tuple[Repli
     world = World(p, replication_seed(seed, 0))
     world.spawn(p.types[kind])
     world.env.run()
+    if world.rep.weight is not None:  # (the record's own copy is made when a whole run finishes)
+        world.record.log_weight = world.rep.weight.log
     return world.record, world.rep.events

@@ -94,7 +94,7 @@ def _leaders(world: Driver, incident: Incident, state: model.CrisisState, party:
         rep.events += 1
         if state.over or not incident.active:
             return
-        choice, act = model.leaders_decide(c, leaders, state, party.index, tension.at(env.now), u)
+        choice, act = model.leaders_decide(c, leaders, state, party.index, tension.at(env.now), u, rep.weight)
         if choice == model.ESCALATE:
             _end(world, incident, state, "", "crises_escalated")
             rep.log_event("leaders", incident, party.name, f"{party.label}'s leaders order an armed response")

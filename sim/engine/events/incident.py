@@ -43,6 +43,7 @@ def run_incident(world: Driver, incident: Incident, pending: Pending | None = No
     tension = rep.tension_of[kind.index]
     timeout = env.timeout
     xp = SCALAR
+    weight = rep.weight
     mover, other = kind.responder_side, kind.initiator_side
     if pending is None:
         end = env.now + kind.max_duration_days(draws())
@@ -92,7 +93,7 @@ def run_incident(world: Driver, incident: Incident, pending: Pending | None = No
         factor = rule.escalation_factor(xp, incident.up_factor[mover_index], incident.covered, rung, mech)
         step, accident = rule.decide(mover, rung, situation, incident.clarified, tension.at(env.now), feedback,
                                      factor, weapons, accident_at[rung], u_decide, u_accident, odds=odds,
-                                     fatal_share=fatal_at[rung], crisis_rung=crisis_rung)
+                                     fatal_share=fatal_at[rung], crisis_rung=crisis_rung, tilt=weight)
         if step == DOWN and rung == 0:
             rep.log_event("end", incident, mover.party.name, f"{mover.party.label} stands down; the incident ends")
             break

@@ -14,7 +14,7 @@ answered multiplies them by the restraint and settle factors. The timing, the ca
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .parameters import CrisisParameters, LeaderParameters
 from .rule import on_odds
@@ -70,8 +70,9 @@ def owed(state: CrisisState, party: int) -> str | None:
 
 
 def leaders_decide(c: CrisisParameters, leaders: LeaderParameters, state: CrisisState, party: int,
-                   tension: float, u: float) -> tuple[str, str | None]:
-    """One decision of `party`'s leaders: (ESCALATE, None), (ACT, the act: see `owed`), or (HOLD, None)."""
+                   tension: float, u: float, tilt: Any = None) -> tuple[str, str | None]:
+    """One decision of `party`'s leaders: (ESCALATE, None), (ACT, the act: see `owed`), or (HOLD, None).
+    `tilt` (a `sim.engine.model.tilt.Weight`): the armed response is drawn with its tilted chance."""
     act = owed(state, party)
     up0 = leaders.escalate
     down0 = 0.0 if act is None else {RELEASE: leaders.release, APOLOGY: leaders.apology, SETTLE: leaders.settle}[act]
@@ -80,6 +81,8 @@ def leaders_decide(c: CrisisParameters, leaders: LeaderParameters, state: Crisis
     if state.talked:
         p_up, p_down = p_up * c.restraint, p_down * c.settle_factor
     p_up, p_down = on_odds(SCALAR, p_up, p_down, up0, down0)
+    if tilt is not None:
+        u = tilt.uniform(u, p_up)
     if u < p_up:
         return ESCALATE, None
     if u < p_up + p_down:

@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .tilt import Tilt
+
 __all__ = ["ModelParameters", "PartyParameters", "LeaderParameters", "CrisisParameters", "IncidentTypeParameters", "HotlineParameters", "MechanismParameters",
            "ShockParameters", "AllyParameters", "Side", "side_of", "pair_index"]
 
@@ -244,6 +246,7 @@ class ModelParameters:
     odds: bool = False  # chances combine on the odds (`sim.engine.model.rule.decide`), not as capped products
     crisis_rung: int = 0  # where a fatal accident jumps to (the crisis's start rung)
     crisis: CrisisParameters | None = None  # None: no crisis phase
+    tilt: Tilt | None = None  # importance sampling of escalation choices (`sim.engine.model.tilt`); None: plain
 
     def channels_between(self, a: int, b: int) -> tuple[HotlineParameters, ...]:
         """The channels joining parties a and b, in the order a call tries them."""

@@ -97,6 +97,8 @@ class ReplicationRecord:
     # Answered calls that ended before the other side's next decision (the move a call is meant to change;
     # the caller's own decisions in between do not make it late).
     calls_in_time_for_other_side: int = 0
+    # The logarithm of the replication's likelihood ratio under a tilt (`sim.engine.model.tilt`); 0.0 without.
+    log_weight: float = 0.0
 
     @classmethod
     def empty(cls, n_rungs: int, n_types: int, n_layers: int = 0) -> ReplicationRecord:

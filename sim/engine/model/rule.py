@@ -94,7 +94,7 @@ def on_odds(xp: Namespace, p_up: Any, p_down: Any, up0: Any, down0: Any) -> tupl
 def decide(mover: Any, rung: Any, situation: Situation, clarified: Any, tension: Any, feedback: float, factor: Any,
            weapons: int, accident_probability: Any, u_decide: Any, u_accident: Any,
            xp: Namespace = SCALAR, *, odds: bool = False, fatal_share: Any = 0.0,
-           crisis_rung: int = 0) -> tuple[Any, Any]:
+           crisis_rung: int = 0, tilt: Any = None) -> tuple[Any, Any]:
     """The mover's decision on `rung`: the step (-1, 0, +1, +2 when an accident adds to a step up, or the
     jump to `crisis_rung` of a fatal accident) and whether an accident happened. `tension` None: no tension
     to read (its feedback would multiply by 1.0); `clarified` False for every incident skips the face-saving
@@ -103,7 +103,10 @@ def decide(mover: Any, rung: Any, situation: Situation, clarified: Any, tension:
     How the factors combine: `odds` multiplies the weights of stepping up and down against the weight of
     holding (1 - up - down), then normalises, so that no finite factor makes a step certain (a factor of 3
     on 0.75 up and 0.2 down gives 0.9, not 1); otherwise (files written before) each chance is multiplied
-    and capped: up at 1, down at what up leaves."""
+    and capped: up at 1, down at what up leaves.
+
+    `tilt` (a `sim.engine.model.tilt.Weight`, one incident moving): at its rungs the decision's uniform is
+    drawn with the tilted chance of stepping up, and the weight takes the likelihood ratio."""
     # The chances to step up and to step down.
     up0 = p_up = mover.up[rung]
     if feedback and tension is not None:
@@ -128,6 +131,8 @@ def decide(mover: Any, rung: Any, situation: Situation, clarified: Any, tension:
         p_down = xp.where(clarified, p_down + mover.face_saving * (1.0 - p_up - p_down), p_down)
     # The choice: rules of engagement hold a step onto the weapons rungs below the release rung; an
     # accident adds a rung to anything but a step down.
+    if tilt is not None and rung >= tilt.tilt.from_rung:
+        u_decide = tilt.uniform(u_decide, p_up)
     step = xp.where(u_decide < p_up, UP, xp.where(u_decide < p_up + p_down, DOWN, HOLD))
     barred = rung + 1 >= weapons
     if xp.any(barred):

@@ -22,6 +22,7 @@ from .parameters import IncidentTypeParameters, ModelParameters, PartyParameters
 from .record import BY_TYPE_LEVELS, LogEntry, ReplicationRecord
 from .streams import Draws, Purpose, Streams, UniformBlocks
 from .tension import Tensions
+from .tilt import Weight
 
 __all__ = ["Replication", "INCIDENT_BLOCK", "covered_at_start"]
 
@@ -60,6 +61,7 @@ class Replication:
         self.record = ReplicationRecord.empty(n_rungs, n_types, len(params.layers))
         self.record.log = [] if log else None
         self.events = 0  # engine events, counted by the drivers
+        self.weight = None if params.tilt is None else Weight(params.tilt)  # importance sampling (model.tilt)
         self.on_reached: Callable[[Incident, int, int], None] = _nothing  # the driver's: calls, allies, ...
         self.on_top: Callable[[], None] = _nothing  # the driver's: the run stops
         self._incident_blocks = [UniformBlocks(self.streams, Purpose.INCIDENT, Purpose.INCIDENT_OVERFLOW, j,
@@ -224,6 +226,8 @@ class Replication:
                                                           *self._walked_entries[j]])))
                 rec.incident_days_by_type[j] = 1 + int(np.count_nonzero(floors[1:] != floors[:-1]))
         rec.events = self.events
+        if self.weight is not None:
+            rec.log_weight = self.weight.log
         # Suspended routines keep this state in reference cycles until the garbage collector runs; free
         # the large buffers now so memory stays flat however many replications a process runs.
         for blocks in self._incident_blocks:

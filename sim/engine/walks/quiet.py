@@ -42,10 +42,12 @@ TIED = "tied"  # a move falls exactly on `until`: only the event queue could ord
 
 def may_walk(p: ModelParameters, kind: IncidentTypeParameters) -> bool:
     """True when entering the start rung touches only counters and the crisis level: no tension jump, no
-    call, no ally, no protest, no suspension, not the top rung."""
+    call, no ally, no protest, no suspension, not the top rung; and no tilted choice is made on it."""
     start = kind.start_rung
     if start >= p.top or p.tension_jump[start] != 0.0:
         return False
+    if p.tilt is not None and start >= p.tilt.from_rung:
+        return False  # its moves on the start rung are tilted: the walks draw untilted
     if p.crisis is not None and start >= p.crisis.rung:
         return False  # it opens a crisis on entering
     channels = p.channels_between(kind.initiator, kind.responder)
