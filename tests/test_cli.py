@@ -21,7 +21,7 @@ def test_version(cli, capsys) -> None:
 
 
 @pytest.mark.parametrize("command", ["validate", "schema", "run", "report", "compare", "trace", "calibrate",
-                                     "sweep", "robustness"])
+                                     "sweep", "robustness", "explain", "rare"])
 def test_every_subcommand_help_has_a_worked_example(command: str, capsys) -> None:
     from sim.cli import main
 

@@ -17,6 +17,9 @@ from ..run.defaults import (
     MAX_SAMPLES,
     MAX_TRACE_REPLICATION,
     MAX_WORKERS,
+    RARE_FACTOR,
+    RARE_MOST_FACTOR,
+    RARE_REPLICATIONS,
     ROBUSTNESS_FACTOR,
     ROBUSTNESS_LIMIT,
     ROBUSTNESS_REPLICATIONS,
@@ -38,6 +41,7 @@ EXAMPLES = {
   hotline run scenarios/senkaku_baseline.yaml --replications 500 --arms no_hotline,hotline_rapid
   hotline run scenarios/senkaku_baseline.yaml --set hotline.lines=2 --set tension.half_life_days=60
   hotline run scenarios/senkaku_baseline.yaml --precision 0.005     # add replications until +/-0.5 points
+  hotline run scenarios/senkaku_baseline.yaml --rare                # and the top rungs by importance sampling
   hotline run scenarios/senkaku_baseline.yaml --executor dask --scheduler tcp://127.0.0.1:8786
   hotline run --resume results/senkaku_baseline-20261126T120000Z   # finish an interrupted run
   hotline run --reproduce results/senkaku_baseline-20261126T120000Z   # rerun and check the results match""",
@@ -62,6 +66,10 @@ EXAMPLES = {
   hotline explain scenarios/senkaku_baseline.yaml --arms no_hotline,hotline_as_is,hotline_rapid
   hotline explain scenarios/senkaku_baseline.yaml --arms no_hotline,hotline_as_is --out results/run-A  # then: hotline report results/run-A
   hotline explain scenarios/senkaku_baseline.yaml --arms no_hotline,hotline_rapid --json""",
+    "rare": """examples:
+  hotline rare scenarios/senkaku_baseline.yaml --arms no_hotline,hotline_as_is
+  hotline rare scenarios/senkaku_baseline.yaml --factor 5 --from weapon_signalling
+  hotline rare scenarios/senkaku_baseline.yaml --out results/run-A  # beside a run: its replications and seed""",
     "trace": """examples:
   hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --replication 17
   hotline trace scenarios/senkaku_baseline.yaml --arm hotline_rapid --find in-time --figure timeline.png
@@ -139,6 +147,17 @@ def _factor(text: str) -> float:
     return value
 
 
+def _tilt_factor(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 3, got {text!r}") from None
+    if not 1 <= value <= RARE_MOST_FACTOR:
+        raise argparse.ArgumentTypeError(f"the tilt draws choices to escalate F times as often: give 1 <= F <= "
+                                         f"{RARE_MOST_FACTOR:g}, got {text}")
+    return value
+
+
 def _count(text: str) -> int:
     value = _whole(text)
     if value < 0:
@@ -210,6 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rerun a finished run from its manifest and scenario.yaml and report whether the "
                    "results match")
     p.add_argument("--report", action="store_true", help="draw figures and the briefing when done")
+    p.add_argument("--rare", action="store_true",
+                   help="then estimate the top rungs by importance sampling (hotline rare) on the run's arms, "
+                   "replications and seed, into DIR/rare.json")
     p.add_argument("--robustness", nargs="?", const=True, type=_path, metavar="RDIR",
                    help="with --report: add 'Does the finding hold?' from a robustness folder, or (no RDIR) run "
                    "hotline robustness on the run's arms into DIR/robustness first")
@@ -286,6 +308,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an explanation already in --out")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the attribution as JSON and nothing else")
+
+    p = command("rare", "the chance of reaching each rung at the top of the ladder, and its differences between "
+                "arms, by importance sampling: rare outcomes seen often, each replication weighted")
+    p.add_argument("scenario", metavar="SCENARIO", type=_file_name)
+    p.add_argument("--arms", metavar="A,B,...", help="arms to run; the first is the baseline (default: all)")
+    _baseline(p)
+    p.add_argument("--replications", type=_at_most(MAX_REPLICATIONS), default=None,
+                   help=f"replications per arm, on the same seeds (default {RARE_REPLICATIONS}, or a run's in --out)")
+    p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's, or a run's in --out)")
+    p.add_argument("--factor", type=_tilt_factor, default=RARE_FACTOR,
+                   help=f"draw choices to escalate this many times as often, at most an even chance (default "
+                   f"{RARE_FACTOR:g}; 1: plain Monte Carlo)")
+    p.add_argument("--from", dest="from_rung", metavar="RUNG",
+                   help="the lowest rung whose choices are tilted (default: the rung above every incident type's "
+                   "start rung, the lowest allowed)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a field in every arm")
+    _allow_extends(p)
+    p.add_argument("--workers", type=_at_most(MAX_WORKERS), default=None)
+    p.add_argument("--executor", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", metavar="ADDRESS")
+    p.add_argument("--out", type=_path, help="folder for rare.json; a run's results folder puts it beside the run "
+                   "(default results/rare-<scenario>-<UTC time>)")
+    p.add_argument("--force", action="store_true", help="replace an analysis already in --out")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print the analysis as JSON and nothing else")
 
     p = command("trace", "replay one replication and tell its story")
     p.add_argument("scenario", metavar="SCENARIO", type=_file_name)

@@ -38,6 +38,8 @@ def _own_settings_only(args: argparse.Namespace, option: str) -> None:
               "--precision": args.precision is not None, "--force": args.force,
               "--max-replications": args.max_replications != MAX_PRECISION_REPLICATIONS,
               "--precision-of": args.precision_of != "differences", "--exact": args.exact}
+    if option == "--reproduce":
+        others["--rare"] = args.rare
     if option == "--resume":
         others["--out"] = args.out is not None
     else:
@@ -125,6 +127,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         print_summary(printable(summary))
         print(f"\nresults: {printable(str(path))}")
+        if not args.rare:
+            _rare_hint(summary, path, args.scenario or "SCENARIO")
+    if args.rare:
+        from .rare import rare_for_run
+
+        status = rare_for_run(path, loaded, args)
+        if status:
+            return status
     if args.report:
         from ..report.build import build_report
 
@@ -145,6 +155,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"briefing: {printable(str(made.briefing))}")
     return 0
+
+
+RARE_HITS = 10  # fewer replications than this reaching the main rung in an arm: suggest `hotline rare`
+
+
+def _rare_hint(summary: dict, path: Path, scenario: str) -> None:
+    """One line when the main outcome rests on a handful of replications in some arm."""
+    main = summary.get("main_rung", {})
+    few = []
+    for arm, data in summary.get("arms", {}).items():
+        entry = data.get("p_reach", {}).get(str(main.get("index")), {})
+        hits = round(entry.get("estimate", 1.0) * entry.get("n", 0)) if entry else RARE_HITS
+        if hits < RARE_HITS:
+            few.append(f"{arm} {hits}")
+    if few:
+        place = printable(str(path))
+        print(f"P({printable(str(main.get('id')))}) rests on few replications ({', '.join(few)}): for rare outcomes, "
+              f"hotline rare {printable(scenario)} --out {place} (or run --rare) sees them often, weighted")
 
 
 def _check_robustness_option(args: argparse.Namespace) -> None:

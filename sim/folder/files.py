@@ -46,6 +46,7 @@ COMPARISON_CSV = "comparison.csv"
 COMPARISON_FIGURE = "comparison"  # .png and .pdf
 EXPLANATION = "explanation.json"
 MECHANISMS_FIGURE = "mechanisms"  # .png and .pdf, beside explanation.json
+RARE = "rare.json"  # hotline rare: rare outcomes by importance sampling
 TEMP_SUFFIX = ".tmp"
 
 _RESULTS = (MANIFEST, SUMMARY, REPLICATIONS, SCENARIO, SWEEP_CSV)
@@ -55,7 +56,7 @@ SLIDES = "slides"  # 16:9 PNGs, one message each (hotline report --slides)
 MEMO_PDF = "memo.pdf"  # the one-page policy memo
 DERIVED = (FIGURES, BRIEFING_PDF, BRIEFING_PNG, SENSITIVITY, TABLES, SLIDES, MEMO_PDF)
 # Computed from the scenario, not the results, but stale once --force puts another run in the folder.
-_OTHERS = (CALIBRATION_CSV, EXPLANATION,
+_OTHERS = (CALIBRATION_CSV, EXPLANATION, RARE,
            *(f"{s}.{f}" for s in (CALIBRATION_FIGURE, MECHANISMS_FIGURE) for f in ("png", "pdf")))
 
 

@@ -23,9 +23,10 @@ from typing import Any
 
 from ..engine import replication_seed, simulate
 from ..engine.model.parameters import ModelParameters
-from ..engine.model.tilt import DEFAULT_CAP, DEFAULT_FACTOR, Tilt
+from ..engine.model.tilt import DEFAULT_CAP, Tilt
 from ..scenario.load import LoadedScenario
 from .compile import compile_scenario
+from .defaults import RARE_FACTOR
 from .executors import Executor, SerialExecutor
 from .stats import z_value
 
@@ -80,7 +81,8 @@ def weighted_mean(values: list[float], confidence: float) -> dict[str, float]:
 
 
 def estimate(rows: dict[str, list[tuple[int, float]]], rung: int, confidence: float = 0.95) -> dict[str, Any]:
-    """Per arm, P(reach `rung`) from the tilted rows (each arm's list in replication order)."""
+    """Per arm, P(reach `rung`) from the tilted rows (each arm's list in replication order). The gain is
+    given from ten weighted hits on (below, the variance itself is too uncertain to compare)."""
     out = {}
     for arm, arm_rows in rows.items():
         values = [math.exp(lw) if h >= rung else 0.0 for h, lw in arm_rows]
@@ -89,7 +91,7 @@ def estimate(rows: dict[str, list[tuple[int, float]]], rung: int, confidence: fl
         p = stats["estimate"]
         plain_var = p * (1.0 - p)
         stats.update(low=max(stats["low"], 0.0), high=min(stats["high"], 1.0), hits=hits,
-                     gain=(plain_var / stats["variance"]) if hits > 1 and stats["variance"] > 0 else None,
+                     gain=(plain_var / stats["variance"]) if hits >= 10 and stats["variance"] > 0 else None,
                      reliable=hits >= 10 and stats["largest_share"] <= RELIABLE_SHARE)
         out[arm] = stats
     return out
@@ -107,7 +109,7 @@ def difference(rows: dict[str, list[tuple[int, float]]], arm: str, baseline: str
 
 
 def rare_analysis(loaded: LoadedScenario, arms: tuple[str, ...], replications: int, seed: int, *,
-                  factor: float = DEFAULT_FACTOR, from_rung: int | None = None, cap: float = DEFAULT_CAP,
+                  factor: float = RARE_FACTOR, from_rung: int | None = None, cap: float = DEFAULT_CAP,
                   confidence: float = 0.95, executor: Executor | None = None,
                   on_chunk: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """The analysis `hotline rare` writes: per arm and rung from the tilt's rung to the top, P(reach it), the
@@ -118,8 +120,9 @@ def rare_analysis(loaded: LoadedScenario, arms: tuple[str, ...], replications: i
     top = next(iter(plain.values())).top
     start = lowest if from_rung is None else from_rung
     if start < lowest or start > top:
-        raise ValueError(f"the tilt starts at a rung from {lowest} (above every incident type's start rung) to "
-                         f"the top ({top}), not {start}")
+        ids = loaded.scenario.ladder.ids
+        raise ValueError(f"the tilt starts at a rung from {ids[lowest]} (the rung above every incident type's start "
+                         f"rung: the walks draw untilted there) up to {ids[top]}, not at {ids[start]}")
     tilt = Tilt(factor, start, cap)
     tilted = tuple((arm, dataclasses.replace(p, tilt=tilt)) for arm, p in plain.items())
     seeds = [replication_seed(seed, k) for k in range(replications)]

@@ -26,18 +26,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["Tilt", "Weight", "DEFAULT_FACTOR", "DEFAULT_CAP"]
+__all__ = ["Tilt", "Weight", "DEFAULT_CAP"]
 
-DEFAULT_FACTOR = 3.0  # escalation choices at the top three times as often ...
-DEFAULT_CAP = 0.5  # ... up to an even chance (a tilted chance is never below the model's)
+DEFAULT_CAP = 0.5  # a tilted chance is at most an even chance (and never below the model's)
 
 
 @dataclass(frozen=True)
 class Tilt:
     """Which choices are tilted (escalation at `from_rung` and above) and by how much."""
 
-    factor: float = DEFAULT_FACTOR
-    from_rung: int = 1
+    factor: float
+    from_rung: int
     cap: float = DEFAULT_CAP
 
     def __post_init__(self) -> None:
