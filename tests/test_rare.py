@@ -194,11 +194,16 @@ def test_hotline_rare_writes_its_analysis_and_refuses_bad_input(cli, tmp_path) -
 
 
 def test_run_rare_estimates_beside_the_run_with_its_settings(cli, tmp_path) -> None:
-    """`run --rare` puts rare.json in the run's folder, with the run's replications and seed."""
+    """`run --rare` puts rare.json in the run's folder, with the run's replications and seed, and sets the
+    run's plain paired intervals beside its own."""
     out = tmp_path / "run"
     status, text, _ = cli("run", "scenarios/senkaku_baseline.yaml", "--arms", "no_hotline,hotline_as_is",
                           "--replications", "10", "--seed", "5", "--out", out, "--quiet", "--rare", "--workers", "1")
     assert status == 0, text
     data = json.loads((out / "rare.json").read_text())
     assert data["replications"] == 10 and data["seed"] == 5 and data["arms"] == ["no_hotline", "hotline_as_is"]
+    run = json.loads((out / "summary.json").read_text())["differences"]["hotline_as_is - no_hotline"]["p_reach"]
+    for rung in data["rungs"]:  # beside each difference, the run's own plain interval on the same seeds
+        plain = rung["differences"]["hotline_as_is - no_hotline"]["plain"]
+        assert plain["low"] == run[str(rung["index"])]["ci_low"]
     assert "rare outcomes by importance sampling" in text

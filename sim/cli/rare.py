@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..folder.files import default_folder_name
+from ..folder.files import SUMMARY, default_folder_name
 from ..folder.rare_folder import check_rare_target, save_rare
 from ..run.defaults import RARE_REPLICATIONS, default_workers, root_seed
 from ..run.executors import make_executor
-from ..run.rare import rare_analysis
+from ..run.rare import against_plain_run, rare_analysis
 from ..scenario import load_scenario
 from ..scenario.load import LoadedScenario
 from .common import UsageError, printable, progress_bar, raise_interrupt, select_arms
@@ -88,6 +88,7 @@ def rare_for_run(path: Path, loaded: LoadedScenario, args: argparse.Namespace) -
         executor.close()
     result["scenario"] = loaded.scenario.name
     result["fingerprints"] = loaded.fingerprints()
+    against_plain_run(result, json.loads((path / SUMMARY).read_text(encoding="utf-8")))
     saved = save_rare(path, result)
     if not args.json:
         print()
@@ -137,7 +138,10 @@ def print_rare(result: dict[str, Any]) -> None:
                    f"{_gain(s['time_gain'])} in time{flag}")
         for name, d in rung["differences"].items():
             flag = "" if d["reliable"] else "  [few discordant pairs: do not rely on it]"
-            _print(f"  {name:<{width}} {_interval(d):<36} {d['discordant']:>6} pairs differ{flag}")
+            plain = ""
+            if "plain" in d:
+                plain = f"  the run, plain: {_interval(d['plain'])}, gain {_gain(d.get('gain'))} in replications"
+            _print(f"  {name:<{width}} {_interval(d):<36} {d['discordant']:>6} pairs differ{plain}{flag}")
     _print("\nGain: how many times more replications (or CPU time) plain Monte Carlo would need for the same "
            "interval; below 1, the tilt costs precision on that rung (lower rungs gain least).")
 

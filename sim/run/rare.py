@@ -30,7 +30,7 @@ from .defaults import RARE_FACTOR
 from .executors import Executor, SerialExecutor
 from .stats import z_value
 
-__all__ = ["RareTask", "run_rare_chunk", "rare_analysis", "estimate", "default_from_rung", "weighted_mean",
+__all__ = ["RareTask", "run_rare_chunk", "rare_analysis", "against_plain_run", "estimate", "default_from_rung", "weighted_mean",
            "PILOT_REPLICATIONS", "RELIABLE_SHARE"]
 
 PILOT_REPLICATIONS = 200  # plain replications (at most) that time the cost of a plain replication
@@ -106,6 +106,22 @@ def difference(rows: dict[str, list[tuple[int, float]]], arm: str, baseline: str
     stats["discordant"] = sum(1 for v in values if v != 0.0)
     stats["reliable"] = stats["discordant"] >= 10 and stats["largest_share"] <= RELIABLE_SHARE
     return stats
+
+
+def against_plain_run(analysis: dict[str, Any], summary: dict[str, Any]) -> None:
+    """Beside a plain run of the same arms, replications and seed (`run --rare`): each paired difference gets
+    the run's own paired interval (same seeds, without the tilt) and the gain in replications, the square of
+    the ratio of the two half-widths."""
+    differences = summary.get("differences", {})
+    for rung in analysis["rungs"]:
+        for name, d in rung["differences"].items():
+            plain = differences.get(name, {}).get("p_reach", {}).get(str(rung["index"]))
+            if not plain or plain.get("ci_low") is None:
+                continue
+            half = (plain["ci_high"] - plain["ci_low"]) / 2
+            own = (d["high"] - d["low"]) / 2
+            d["plain"] = {"estimate": plain["estimate"], "low": plain["ci_low"], "high": plain["ci_high"]}
+            d["gain"] = (half / own) ** 2 if own > 0 and d["reliable"] else None
 
 
 def rare_analysis(loaded: LoadedScenario, arms: tuple[str, ...], replications: int, seed: int, *,
