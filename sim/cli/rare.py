@@ -44,7 +44,7 @@ def cmd_rare(args: argparse.Namespace) -> int:
         result = rare_analysis(loaded, arms, replications, seed, factor=args.factor, from_rung=from_rung,
                                executor=executor, on_chunk=update)
     except ValueError as exc:
-        raise UsageError(f"--from {args.from_rung}: {exc}") from None
+        raise UsageError(f"--from {args.from_rung}: {exc}" if args.from_rung else str(exc)) from None
     except KeyboardInterrupt:
         stop()
         print(f"hotline: rare interrupted; the analysis is computed whole and cannot be resumed, so nothing was "
@@ -77,6 +77,8 @@ def rare_for_run(path: Path, loaded: LoadedScenario, args: argparse.Namespace) -
     executor = make_executor(args.executor, default_workers(args.workers), args.scheduler)
     try:
         result = rare_analysis(loaded, arms, replications, seed, executor=executor, on_chunk=update)
+    except ValueError as exc:
+        raise UsageError(f"--rare: {exc}; the run in {printable(str(path))} is complete") from None
     except KeyboardInterrupt:
         stop()
         place = printable(str(path))

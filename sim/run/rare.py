@@ -135,8 +135,11 @@ def rare_analysis(loaded: LoadedScenario, arms: tuple[str, ...], replications: i
     lowest = max(default_from_rung(p) for p in plain.values())
     top = next(iter(plain.values())).top
     start = lowest if from_rung is None else from_rung
+    ids = loaded.scenario.ladder.ids
+    if lowest > top:
+        raise ValueError(f"an incident type starts on the top rung ({ids[top]}): no rung above every start rung is "
+                         "left to tilt")
     if start < lowest or start > top:
-        ids = loaded.scenario.ladder.ids
         raise ValueError(f"the tilt starts at a rung from {ids[lowest]} (the rung above every incident type's start "
                          f"rung: the walks draw untilted there) up to {ids[top]}, not at {ids[start]}")
     tilt = Tilt(factor, start, cap)
