@@ -75,27 +75,26 @@ def default_folder_name(stem: str, when: dt.datetime | None = None) -> str:
 
 def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
     """Have `write(tmp)` fill a temporary file beside `target`, flush it to disk, then rename it over
-    `target`: readers see the old file or the new one, never a part. Failures are OutputErrors."""
+    `target`: readers see the old file or the new one, never a part. Failures are OutputErrors. An
+    interrupt at any point (even just after the temporary file was made) leaves no temporary behind."""
+    made: list[str] = []
     try:
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}; files written before are intact")\
-            from None
-    tmp = Path(tmp_name)
-    try:
+        made.append(tmp_name)
         os.close(fd)
+        tmp = Path(tmp_name)
         write(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes private files; results are meant to be shared
         os.replace(tmp, target)
+        made.clear()
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}; files written before are intact")\
             from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    finally:
+        for name in made:
+            Path(name).unlink(missing_ok=True)
 
 
 def write_text_atomically(target: Path, text: str) -> None:

@@ -72,7 +72,8 @@ def owed(state: CrisisState, party: int) -> str | None:
 def leaders_decide(c: CrisisParameters, leaders: LeaderParameters, state: CrisisState, party: int,
                    tension: float, u: float, tilt: Any = None) -> tuple[str, str | None]:
     """One decision of `party`'s leaders: (ESCALATE, None), (ACT, the act: see `owed`), or (HOLD, None).
-    `tilt` (a `sim.engine.model.tilt.Weight`): the armed response is drawn with its tilted chance."""
+    `tilt` (a `sim.engine.model.tilt.Weight`): the armed response is drawn with its tilted chance when the
+    crisis rung is one of the tilt's."""
     act = owed(state, party)
     up0 = leaders.escalate
     down0 = 0.0 if act is None else {RELEASE: leaders.release, APOLOGY: leaders.apology, SETTLE: leaders.settle}[act]
@@ -81,7 +82,7 @@ def leaders_decide(c: CrisisParameters, leaders: LeaderParameters, state: Crisis
     if state.talked:
         p_up, p_down = p_up * c.restraint, p_down * c.settle_factor
     p_up, p_down = on_odds(SCALAR, p_up, p_down, up0, down0)
-    if tilt is not None:
+    if tilt is not None and c.rung >= tilt.tilt.from_rung:
         u = tilt.uniform(u, p_up)
     if u < p_up:
         return ESCALATE, None

@@ -2,7 +2,7 @@
 
 A rare outcome (reaching the top rungs) needs plain Monte Carlo replications in inverse proportion to its
 chance. With a tilt, every choice to escalate at or above `from_rung` (a mover's step up, a crisis
-leader's armed response) is drawn with a larger chance q instead of the model's p: `q = min(factor x p,
+leader's armed response when the crisis rung is at or above it) is drawn with a larger chance q instead of the model's p: `q = min(factor x p,
 cap)`, never below p. The choice's uniform u is replaced by u' of density g, g = q/p below p (the step up)
 and (1-q)/(1-p) above it, by the inverse of g's distribution function:
 
