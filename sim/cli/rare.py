@@ -38,23 +38,14 @@ def cmd_rare(args: argparse.Namespace) -> int:
     seed = root_seed(loaded.scenario.seed, args.seed if args.seed is not None or not run else run[1])
     check_rare_target(out, args.force)
     signal.signal(signal.SIGTERM, raise_interrupt)
-    update, stop = progress_bar(args.quiet or args.json)
-    executor = make_executor(args.executor, default_workers(args.workers), args.scheduler)
     try:
-        result = rare_analysis(loaded, arms, replications, seed, factor=args.factor, from_rung=from_rung,
-                               executor=executor, on_chunk=update)
+        result = _analyse(loaded, arms, replications, seed, args, factor=args.factor, from_rung=from_rung)
     except ValueError as exc:
         raise UsageError(f"--from {args.from_rung}: {exc}" if args.from_rung else str(exc)) from None
     except KeyboardInterrupt:
-        stop()
         print(f"hotline: rare interrupted; the analysis is computed whole and cannot be resumed, so nothing was "
               f"written to {printable(str(out))}. Run it again (fewer --replications finish sooner)", file=sys.stderr)
         return 130
-    finally:
-        stop()
-        executor.close()
-    result["scenario"] = loaded.scenario.name
-    result["fingerprints"] = loaded.fingerprints()
     path = save_rare(out, result, force=args.force)
     if args.json:
         print(json.dumps(result, indent=2))
@@ -73,23 +64,15 @@ def rare_for_run(path: Path, loaded: LoadedScenario, args: argparse.Namespace) -
     replications, seed = settings
     arms = tuple(loaded.arms)
     check_rare_target(path, False)
-    update, stop = progress_bar(args.quiet or args.json)
-    executor = make_executor(args.executor, default_workers(args.workers), args.scheduler)
     try:
-        result = rare_analysis(loaded, arms, replications, seed, executor=executor, on_chunk=update)
+        result = _analyse(loaded, arms, replications, seed, args)
     except ValueError as exc:
         raise UsageError(f"--rare: {exc}; the run in {printable(str(path))} is complete") from None
     except KeyboardInterrupt:
-        stop()
         place = printable(str(path))
         print(f"hotline: interrupted during the rare-outcome analysis; the run in {place} is complete. Estimate them "
               f"with: hotline rare SCENARIO --out {place}", file=sys.stderr)
         return 130
-    finally:
-        stop()
-        executor.close()
-    result["scenario"] = loaded.scenario.name
-    result["fingerprints"] = loaded.fingerprints()
     against_plain_run(result, json.loads((path / SUMMARY).read_text(encoding="utf-8")))
     saved = save_rare(path, result)
     if not args.json:
@@ -97,6 +80,21 @@ def rare_for_run(path: Path, loaded: LoadedScenario, args: argparse.Namespace) -
         print_rare(result)
         print(f"\nanalysis: {printable(str(saved))}")
     return 0
+
+
+def _analyse(loaded: LoadedScenario, arms: tuple[str, ...], replications: int, seed: int, args: argparse.Namespace,
+             **tilt: Any) -> dict[str, Any]:
+    """The analysis with a progress bar, on the executor the options ask for, named for its scenario."""
+    update, stop = progress_bar(args.quiet or args.json)
+    executor = make_executor(args.executor, default_workers(args.workers), args.scheduler)
+    try:
+        result = rare_analysis(loaded, arms, replications, seed, executor=executor, on_chunk=update, **tilt)
+    finally:
+        stop()
+        executor.close()
+    result["scenario"] = loaded.scenario.name
+    result["fingerprints"] = loaded.fingerprints()
+    return result
 
 
 def share_text(value: float | None) -> str:

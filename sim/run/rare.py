@@ -30,7 +30,7 @@ from .defaults import RARE_FACTOR
 from .executors import Executor, SerialExecutor
 from .stats import z_value
 
-__all__ = ["RareTask", "run_rare_chunk", "rare_analysis", "against_plain_run", "estimate", "default_from_rung", "weighted_mean",
+__all__ = ["RareTask", "run_rare_chunk", "rare_analysis", "against_plain_run", "estimate", "difference", "default_from_rung", "weighted_mean",
            "PILOT_REPLICATIONS", "RELIABLE_SHARE"]
 
 PILOT_REPLICATIONS = 200  # plain replications (at most) that time the cost of a plain replication
