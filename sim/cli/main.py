@@ -25,7 +25,7 @@ __all__ = ["main"]
 COMMANDS: dict[str, str] = {
     "validate": "validate", "schema": "validate", "run": "run", "report": "report", "compare": "report",
     "trace": "trace", "calibrate": "calibrate", "sweep": "sweep", "explain": "explain",
-    "robustness": "robustness", "rare": "rare",
+    "robustness": "robustness", "rare": "rare", "fit": "fit",
 }
 
 

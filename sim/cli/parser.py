@@ -8,10 +8,15 @@ from pathlib import Path
 
 from ..run.defaults import (
     CALIBRATION_REPLICATIONS,
+    ENSEMBLE_MEMBERS,
+    ENSEMBLE_REPLICATIONS,
     EXPLAIN_REPLICATIONS,
     FIND_LIMIT,
+    FIT_MEMBERS,
+    FIT_YEARS,
     MAX_CALIBRATION_REPLICATIONS,
     MAX_FIND_LIMIT,
+    MAX_FIT_MEMBERS,
     MAX_PRECISION_REPLICATIONS,
     MAX_REPLICATIONS,
     MAX_SAMPLES,
@@ -53,6 +58,11 @@ EXAMPLES = {
     "calibrate": """examples:
   hotline calibrate scenarios/senkaku_baseline.yaml
   hotline calibrate scenarios/senkaku_baseline.yaml --arm hotline_as_is --replications 2000""",
+    "fit": """examples:
+  hotline fit scenarios/senkaku_baseline.yaml                        # the ranges: as priors, 200 members
+  hotline fit scenarios/senkaku_baseline.yaml --prior parties.CHN.hotline.answer_probability=0.2:0.9 --members 400
+  hotline fit --resume results/fit-senkaku_baseline-20261203T120000Z
+  then: hotline run scenarios/senkaku_baseline.yaml --ensemble results/fit-... --report""",
     "sweep": """examples:
   hotline sweep --example halve      # answer probability x prior consultation: when does the hotline halve the risk?
   hotline sweep scenarios/senkaku_baseline.yaml --arms no_hotline,hotline_as_is \\
@@ -232,6 +242,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rare", action="store_true",
                    help="then estimate the top rungs by importance sampling (hotline rare) on the run's arms, "
                    "replications and seed, into DIR/rare.json")
+    p.add_argument("--ensemble", type=_path, metavar="FITDIR",
+                   help="then run the arms on members of a fitted ensemble (hotline fit), resampled by weight, "
+                   "into DIR/ensemble, and give each difference as a distribution over it (DIR/ensemble_answer.json)")
+    p.add_argument("--ensemble-members", type=_at_most(MAX_FIT_MEMBERS), default=ENSEMBLE_MEMBERS, metavar="K",
+                   help=f"draws from the ensemble by weight; each distinct member runs once (default {ENSEMBLE_MEMBERS})")
+    p.add_argument("--ensemble-replications", type=_at_most(MAX_REPLICATIONS), default=ENSEMBLE_REPLICATIONS,
+                   metavar="R", help=f"replications per arm and member (default {ENSEMBLE_REPLICATIONS})")
     p.add_argument("--robustness", nargs="?", const=True, type=_path, metavar="RDIR",
                    help="with --report: add 'Does the finding hold?' from a robustness folder, or (no RDIR) run "
                    "hotline robustness on the run's arms into DIR/robustness first")
@@ -265,6 +282,29 @@ def build_parser() -> argparse.ArgumentParser:
     _allow_extends(p)
     p.add_argument("--out", type=_path, help="folder for calibration.csv and the figure "
                    "(default results/calibrate-<scenario>-<UTC time>)")
+
+    p = command("fit", "an ensemble of model variants consistent with the record: members drawn from the priors "
+                "(ranges: and --prior), each weighted by how well it reproduces the calibration tables")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", type=_file_name)
+    p.add_argument("--prior", action="append", default=[], metavar="KEY=LOW:HIGH",
+                   help="a uniform prior for an assumption (adds to, or replaces, the scenario's ranges:)")
+    p.add_argument("--members", type=_at_most(MAX_FIT_MEMBERS), default=None,
+                   help=f"members drawn from the priors, a Latin hypercube (default {FIT_MEMBERS})")
+    p.add_argument("--years", type=_at_most(MAX_CALIBRATION_REPLICATIONS), default=None,
+                   help=f"replications each member runs, on the same seeds for every member (default {FIT_YEARS})")
+    p.add_argument("--arm", help="arm whose years are weighed against the record (default: the baseline)")
+    p.add_argument("--data", type=_path, help="folder of calibration tables (default: seeds/ beside scenarios/)")
+    p.add_argument("--seed", type=_seed, help="root seed of the draw and of the years (default: the scenario's)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fixed overrides")
+    _allow_extends(p)
+    p.add_argument("--workers", type=_at_most(MAX_WORKERS), default=None)
+    p.add_argument("--executor", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", metavar="ADDRESS")
+    p.add_argument("--out", type=_path, help="folder (default results/fit-<scenario>-<UTC time>)")
+    p.add_argument("--force", action="store_true", help="replace a fit already in --out")
+    p.add_argument("--resume", type=_path, metavar="DIR", help="finish an interrupted fit")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print the ensemble as JSON and nothing else")
 
     p = command("sweep", "run the arms at many points of parameter space (grids, Latin hypercubes, Sobol, Morris)")
     p.add_argument("scenario", nargs="?", metavar="SCENARIO", type=_file_name)

@@ -40,6 +40,7 @@ def _own_settings_only(args: argparse.Namespace, option: str) -> None:
               "--precision-of": args.precision_of != "differences", "--exact": args.exact}
     if option == "--reproduce":
         others["--rare"] = args.rare
+        others["--ensemble"] = args.ensemble is not None
     if option == "--resume":
         others["--out"] = args.out is not None
     else:
@@ -99,6 +100,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                     args.precision_of, args.exact, _pairs(args.differences, arms))
         out = args.out or Path("results") / default_folder_name(Path(args.scenario).stem)
         ResultsFolder.check_new(out, args.force)  # refuse before any executor starts
+        if args.ensemble is not None:
+            from .ensemble import check_ensemble
+
+            check_ensemble(args.ensemble, loaded)
     workers = default_workers(args.workers)
     if args.resume is None:  # more workers than chunks would only cost memory
         most = plan.max_replications if plan.precision is not None else plan.replications
@@ -133,6 +138,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         from .rare import rare_for_run
 
         status = rare_for_run(path, loaded, args)
+        if status:
+            return status
+    if args.ensemble is not None:
+        from .ensemble import ensemble_for_run
+
+        status = ensemble_for_run(path, loaded, args)
         if status:
             return status
     if args.report:

@@ -56,7 +56,9 @@ SLIDES = "slides"  # 16:9 PNGs, one message each (hotline report --slides)
 MEMO_PDF = "memo.pdf"  # the one-page policy memo
 DERIVED = (FIGURES, BRIEFING_PDF, BRIEFING_PNG, SENSITIVITY, TABLES, SLIDES, MEMO_PDF)
 # Computed from the scenario, not the results, but stale once --force puts another run in the folder.
-_OTHERS = (CALIBRATION_CSV, EXPLANATION, RARE,
+ENSEMBLE_ANSWER = "ensemble_answer.json"  # run --ensemble: the answers over a fitted ensemble ...
+ENSEMBLE_RUNS = "ensemble"  # ... and the sweep folder of the members' runs
+_OTHERS = (CALIBRATION_CSV, EXPLANATION, RARE, ENSEMBLE_ANSWER, ENSEMBLE_RUNS,
            *(f"{s}.{f}" for s in (CALIBRATION_FIGURE, MECHANISMS_FIGURE) for f in ("png", "pdf")))
 
 

@@ -50,7 +50,8 @@ def read_table(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(lines))
 
 
-def _column(rows: list[dict[str, str]], column: str, years: Iterable[int], year_key: str = "year") -> list[float]:
+def column_values(rows: list[dict[str, str]], column: str, years: Iterable[int], year_key: str = "year") -> list[float]:
+    """The values of `column` in the rows of the given years (blank cells left out)."""
     wanted = set(years)
     return [float(r[column]) for r in rows if r.get(column) and int(r[year_key]) in wanted]
 
@@ -71,13 +72,13 @@ def observed_patterns(data: Path) -> dict[str, Observed]:
     radar = [r for r in incidents if r.get("ladder_rung") and int(r["ladder_rung"]) >= 6]
     span_years = 2025 - 2010 + 1
     return {
-        "contiguous_zone_days": _band(_column(presence, "contiguous_zone_days", years),
+        "contiguous_zone_days": _band(column_values(presence, "contiguous_zone_days", years),
                                       "senkaku_presence.csv, 2020-2024"),
-        "territorial_sea_entries": _band(_column(presence, "territorial_sea_entries", years),
+        "territorial_sea_entries": _band(column_values(presence, "territorial_sea_entries", years),
                                          "senkaku_presence.csv, 2020-2024"),
-        "fishing_boat_pursuits": _band(_column(presence, "fishing_boat_approaches", years),
+        "fishing_boat_pursuits": _band(column_values(presence, "fishing_boat_approaches", years),
                                        "senkaku_presence.csv, 2020-2024"),
-        "scrambles_against_china": _band(_column(scrambles, "against_china", years, "fiscal_year"),
+        "scrambles_against_china": _band(column_values(scrambles, "against_china", years, "fiscal_year"),
                                          "jasdf_scrambles.csv, FY2020-2024"),
         "serious_per_decade": Observed(round(0.6 * len(serious) * 10 / span_years, 2),
                                        round(1.5 * len(serious) * 10 / span_years, 2),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["MAX_PRECISION_REPLICATIONS", "CALIBRATION_REPLICATIONS", "SWEEP_REPLICATIONS", "EXPLAIN_REPLICATIONS",
+__all__ = ["FIT_MEMBERS", "FIT_YEARS", "MAX_FIT_MEMBERS", "ENSEMBLE_MEMBERS", "ENSEMBLE_REPLICATIONS", "MAX_PRECISION_REPLICATIONS", "CALIBRATION_REPLICATIONS", "SWEEP_REPLICATIONS", "EXPLAIN_REPLICATIONS",
            "ROBUSTNESS_REPLICATIONS", "RARE_REPLICATIONS", "RARE_FACTOR", "RARE_MOST_FACTOR", "ROBUSTNESS_FACTOR", "ROBUSTNESS_LIMIT", "FIND_LIMIT", "MAX_FIND_LIMIT", "default_workers",
            "root_seed", "MAX_REPLICATIONS", "MAX_WORKERS", "MAX_SWEEP_POINTS", "MAX_SAMPLES",
            "MAX_TRACE_REPLICATION", "MAX_CALIBRATION_REPLICATIONS"]
@@ -13,6 +13,11 @@ MAX_PRECISION_REPLICATIONS = 200_000  # cap on the replications --precision may 
 CALIBRATION_REPLICATIONS = 500  # replications of the calibrated arm in `hotline calibrate`
 SWEEP_REPLICATIONS = 400  # replications per arm and point in `hotline sweep`
 EXPLAIN_REPLICATIONS = 300  # paired replications in `hotline explain` (each runs every subset of mechanisms)
+FIT_MEMBERS = 200  # members of a `hotline fit` ensemble (a Latin hypercube over the priors)
+FIT_YEARS = 100  # replications (years, for a one-year horizon) each member runs to be weighed against the record
+MAX_FIT_MEMBERS = 20_000
+ENSEMBLE_MEMBERS = 40  # `run --ensemble`: members resampled from the ensemble by weight
+ENSEMBLE_REPLICATIONS = 500  # `run --ensemble`: replications per arm and member
 RARE_REPLICATIONS = 2000  # replications per arm in `hotline rare` (tilted, so rare rungs are seen often)
 RARE_FACTOR = 3.0  # `hotline rare` draws choices to escalate three times as often (sim.engine.model.tilt)
 RARE_MOST_FACTOR = 1000.0  # the most --factor takes (beyond it the tilt's cap decides anyway)

@@ -1,0 +1,95 @@
+"""Scenario discovery over an ensemble: the box of assumptions in which the hotline stops helping.
+
+PRIM (the patient rule induction method; EMA Workbench's implementation, an optional extra) peels a box
+of the assumptions' space towards the members in which the effect vanishes or reverses (the arm's paired
+difference on the main outcome is not below zero). Members resampled by weight enter as many times as they
+were drawn, so the box is found in the ensemble, not in the prior. Of the boxes on PRIM's peeling
+trajectory this takes the densest that still holds at least half the members where the effect fails
+(coverage >= 0.5) and a twentieth of the ensemble (mass >= 0.05).
+
+Coverage: the share of the failing members inside the box. Density: the share of the box's members that
+fail (against the share in the whole ensemble, the base rate)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["DiscoveryUnavailable", "prim_box", "box_sentence", "MIN_COVERAGE", "MIN_MASS"]
+
+MIN_COVERAGE = 0.5
+MIN_MASS = 0.05
+
+
+class DiscoveryUnavailable(Exception):
+    """EMA Workbench is not installed."""
+
+
+def prim_box(x: dict[str, Sequence[float]], fails: Sequence[bool], counts: Sequence[int]) -> dict[str, Any]:
+    """The box where the effect fails, from members' values `x` (by key), whether each fails, and how many
+    times each was drawn. Returns the box's limits on the restricted keys, coverage, density, mass, the base
+    rate, and `found` False with a reason when there is nothing to find."""
+    keys = list(x)
+    reps = np.asarray(counts, dtype=int)
+    y = np.repeat(np.asarray(fails, dtype=bool), reps)
+    base = float(y.mean()) if len(y) else math.nan
+    out: dict[str, Any] = {"found": False, "base_rate": base, "draws": int(len(y)), "limits": {}}
+    if not len(y) or y.all() or not y.any():
+        out["reason"] = ("the effect fails in every member" if len(y) and y.all()
+                         else "the effect holds in every member")
+        return out
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import pandas as pd
+            from ema_workbench.analysis import prim
+    except ImportError:
+        raise DiscoveryUnavailable("scenario discovery needs EMA Workbench: pip install 'hotline[discovery]'") from None
+    frame = pd.DataFrame({k: np.repeat(np.asarray(x[k], dtype=float), reps) for k in keys})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        finder = prim.Prim(frame, y, threshold=0.01, peel_alpha=0.05)
+        box = finder.find_box()
+    trajectory = box.peeling_trajectory
+    ok = trajectory[(trajectory["coverage"] >= MIN_COVERAGE) & (trajectory["mass"] >= MIN_MASS)]
+    if ok.empty:
+        out["reason"] = "no box holds half of the failing members"
+        return out
+    best = int(ok["density"].idxmax())
+    limits = box.box_lims[best]
+    first = box.box_lims[0]
+    for k in keys:
+        lo, hi = float(limits[k].iloc[0]), float(limits[k].iloc[1])
+        if lo > float(first[k].iloc[0]) or hi < float(first[k].iloc[1]):
+            out["limits"][k] = {"low": lo, "high": hi, "low_bound": lo > float(first[k].iloc[0]),
+                                "high_bound": hi < float(first[k].iloc[1])}
+    row = trajectory.loc[best]
+    out.update(found=bool(out["limits"]), coverage=float(row["coverage"]), density=float(row["density"]),
+               mass=float(row["mass"]))
+    if not out["limits"]:
+        out["reason"] = "PRIM restricted no assumption"
+    return out
+
+
+def box_sentence(box: dict[str, Any], labels: dict[str, str] | None = None) -> str:
+    """One sentence on the box: where the line stops helping, how much of the failure it covers and how dense."""
+    labels = labels or {}
+    if not box.get("found"):
+        return f"No box of assumptions isolates where the line stops helping: {box.get('reason', 'none found')}."
+    parts = []
+    for key, lim in box["limits"].items():
+        name = labels.get(key, key)
+        if lim["low_bound"] and lim["high_bound"]:
+            parts.append(f"{name} is between {lim['low']:.3g} and {lim['high']:.3g}")
+        elif lim["low_bound"]:
+            parts.append(f"{name} is above {lim['low']:.3g}")
+        else:
+            parts.append(f"{name} is below {lim['high']:.3g}")
+    where = " and ".join(parts)
+    return (f"The line stops helping when {where}: that box holds {100 * box['coverage']:.0f}% of the plausible "
+            f"models in which it fails, and it fails in {100 * box['density']:.0f}% of the models inside it "
+            f"(against {100 * box['base_rate']:.0f}% over the whole ensemble).")
