@@ -13,7 +13,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,distributed,sensitivity]'
+	$(BIN)/python -m pip install --quiet -e '.[test,distributed,sensitivity,discovery]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

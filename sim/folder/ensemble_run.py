@@ -106,11 +106,13 @@ def _answer(run: Path, fit_manifest: dict[str, Any], priors: list[Prior], arms: 
         by_point = {int(r["point"]): r for r in rows if r["arm"] == first["arm"]}
         x = {p.key: [float(by_point[i][p.key]) for i in range(len(draws))] for p in priors}
         fails = [float(by_point[i]["diff_main"]) >= 0.0 for i in range(len(draws))]
+        result["member_values"] = x
         try:
             box = prim_box(x, fails, draws)
         except DiscoveryUnavailable as exc:
             box = {"found": False, "reason": str(exc)}
         box["arm"] = first["arm"]
+        box["noise_rate"] = first["noise_fail_rate"]
         box["sentence"] = box_sentence(box)
         result["discovery"] = box
     write_text_atomically(run / ANSWER_JSON, json.dumps(_finite(result), indent=2) + "\n")

@@ -152,6 +152,12 @@ def _build(folder: ResultsFolder, formats: tuple[str, ...], out: Path | None,
         from .robustness_report import robustness_pages
 
         pages[1:1] = robustness_pages(robust)
+    answer = _ensemble_answer(path, manifest)
+    if answer is not None:
+        from .ensemble_report import ensemble_figure, record_page
+
+        pages[1:1] = [record_page(answer)]
+        figures["ensemble"] = ensemble_figure(answer)
     target = out or path
     figures_dir = target / FIGURES
     if out is None:
@@ -243,6 +249,23 @@ def _same_analysis(what: str, path: Path, scenario: Any, seed: Any, main_rung: A
     if problems:
         raise OutputError(f"{path}: {what} is not about this run ({'; '.join(problems)}); run it on the same "
                           "scenario, arms and seed")
+
+
+def _ensemble_answer(path: Path, manifest: dict[str, Any]) -> dict[str, Any] | None:
+    """The run's answers over a fitted ensemble (`run --ensemble`), when it has them and they are of its seed."""
+    from ..folder.ensemble_run import ENSEMBLE_DIR, read_answer
+
+    answer = read_answer(path)
+    if answer is None or not answer.get("answers"):
+        return None
+    try:
+        sweep = ResultsFolder.open_existing(path / ENSEMBLE_DIR).read_json(MANIFEST)
+    except OutputError:
+        return None
+    if sweep.get("seed") != manifest.get("root_seed"):
+        raise OutputError(f"{path}: the ensemble's runs use seed {sweep.get('seed')}, the run's "
+                          f"{manifest.get('root_seed')}; run --ensemble again")
+    return answer
 
 
 def _robustness(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:

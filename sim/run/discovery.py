@@ -78,8 +78,13 @@ def prim_box(x: dict[str, Sequence[float]], fails: Sequence[bool], counts: Seque
 def box_sentence(box: dict[str, Any], labels: dict[str, str] | None = None) -> str:
     """One sentence on the box: where the line stops helping, how much of the failure it covers and how dense."""
     labels = labels or {}
+    noise = box.get("noise_rate")
+    caveat = "" if noise is None else (
+        f" Monte Carlo noise alone would make {100 * noise:.0f}% of the members look failing were the effect the "
+        "same in all; more replications per member tell a real region from noise.")
     if not box.get("found"):
-        return f"No box of assumptions isolates where the line stops helping: {box.get('reason', 'none found')}."
+        return f"No box of assumptions isolates where the line stops helping: {box.get('reason', 'none found')}." \
+            + caveat
     parts = []
     for key, lim in box["limits"].items():
         name = labels.get(key, key)
@@ -90,6 +95,11 @@ def box_sentence(box: dict[str, Any], labels: dict[str, str] | None = None) -> s
         else:
             parts.append(f"{name} is below {lim['high']:.3g}")
     where = " and ".join(parts)
+    if noise is not None and box["base_rate"] <= noise:
+        return (f"The line seems not to help in {100 * box['base_rate']:.0f}% of the plausible models, no more than "
+                f"Monte Carlo noise alone would make look so ({100 * noise:.0f}%) were the effect the same in all: no "
+                f"region of the assumptions is shown where it stops helping (PRIM's best box, {where}, may be "
+                "noise); more replications per member can tell.")
     return (f"The line stops helping when {where}: that box holds {100 * box['coverage']:.0f}% of the plausible "
             f"models in which it fails, and it fails in {100 * box['density']:.0f}% of the models inside it "
-            f"(against {100 * box['base_rate']:.0f}% over the whole ensemble).")
+            f"(against {100 * box['base_rate']:.0f}% over the whole ensemble).") + caveat

@@ -180,12 +180,15 @@ def ensemble_answer(rows: Sequence[dict[str, Any]], shares: dict[int, float], ar
     from scipy.stats import norm
 
     lowers_model = float(norm.cdf(-mean / tau)) if tau > 0 else float(mean < 0)
+    # How many members would look failing (estimate >= 0) from Monte Carlo noise alone, were the effect the
+    # ensemble's mean in every one of them: the base rate a real failure region must stand out from.
+    noise_fail = float(np.dot(w, [norm.sf(-mean / q) if q > 0 else float(mean >= 0) for q in s]))
     return {"arm": arm, "baseline": baseline, "members": len(est), "mean": mean,
             "p05": weighted_quantile(e, w, 0.05), "p95": weighted_quantile(e, w, 0.95),
             "between_sd": tau, "band90_low": mean - z90 * tau, "band90_high": mean + z90 * tau,
             "mc_low": mean - 1.959963984540054 * mc_se, "mc_high": mean + 1.959963984540054 * mc_se,
             "noise_sd": math.sqrt(noise2), "share_lower": float(np.dot(w, e < 0)),
             "share_clearly_lower": float(np.dot(w, (e + 1.959963984540054 * s) < 0)),
-            "share_lower_model": lowers_model,
+            "share_lower_model": lowers_model, "noise_fail_rate": noise_fail,
             "by_member": [{"member": m, "share": float(x), "diff": float(d), "se": float(q)}
                           for m, x, d, q in zip(members, w, e, s, strict=True)]}
