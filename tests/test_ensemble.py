@@ -263,3 +263,22 @@ def test_fit_refusals(tmp_path: Path, cli, write) -> None:
     assert status == 2 and "drop --members" in err
     status, _, err = cli("run", str(FLAGSHIP), "--ensemble", str(tmp_path / "nothing"), "--out", str(tmp_path / "r"))
     assert status == 2 and "not a results folder" in err
+
+
+def test_a_prior_outside_the_fields_range_and_an_arm_that_sets_a_fitted_key_are_refused(tmp_path: Path, cli) -> None:
+    status, _, err = cli("fit", str(FLAGSHIP), "--prior", "parties.CHN.hotline.answer_probability=0.5:1.5",
+                         "--out", str(tmp_path / "a"))
+    assert status == 2 and "takes values from 0.0 to 1.0" in err
+    text = FLAGSHIP.read_text(encoding="utf-8").replace(
+        "  hotline_as_is: {}\n", "  hotline_as_is: {}\n  eager_china:\n    parties.CHN.hotline.answer_probability: 0.95\n")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    fit = tmp_path / "fit"
+    status, _, err = cli("fit", str(scenario), "--data", str(REPO / "seeds"), "--set", "horizon_days=20",
+                         "--members", "2", "--years", "2", "--out", str(fit), "--quiet")
+    assert status == 0, err
+    # eager_china sets China's answer probability itself, which the ensemble varies (ranges:).
+    status, _, err = cli("run", str(scenario), "--arms", "no_hotline,eager_china", "--set", "horizon_days=20",
+                         "--replications", "5", "--ensemble", str(fit), "--out", str(tmp_path / "r"))
+    assert status == 2 and "arm eager_china sets parties.CHN.hotline.answer_probability itself" in err
+    assert not (tmp_path / "r").exists()

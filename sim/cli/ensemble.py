@@ -22,10 +22,18 @@ def check_ensemble(fit: Path, loaded: LoadedScenario) -> None:
     """Refuse, before the run starts, an ensemble that is unfinished or fitted to another scenario."""
     from ..folder.files import OutputError
 
+    from ..run.robustness import arm_setting
+
     manifest, _ = read_fit(fit)
     if manifest["scenario_name"] != loaded.scenario.name:
         raise OutputError(f"--ensemble {fit}: fitted to scenario {manifest['scenario_name']!r}, not "
                           f"{loaded.scenario.name!r}; fit this scenario first (hotline fit SCENARIO)")
+    for prior in manifest["priors"]:
+        arm = arm_setting(prior["key"], loaded, tuple(loaded.arms))
+        if arm is not None:
+            raise OutputError(f"--ensemble {fit}: arm {arm} sets {prior['key']} itself, which the ensemble varies; "
+                              "each member would overwrite what the arm means. Leave the arm out (--arms) or fit "
+                              "without that prior")
 
 
 def _pp(x: float) -> str:
@@ -55,6 +63,7 @@ def ensemble_for_run(path: Path, loaded: LoadedScenario, args: argparse.Namespac
         print(f"hotline: no finished run in {printable(str(path))}; the ensemble was not run", file=sys.stderr)
         return 1
     _, seed = settings
+    check_ensemble(args.ensemble, loaded)
     workers = default_workers(args.workers)
     executor = make_executor(args.executor, workers, args.scheduler)
     update, stop = progress_bar(args.quiet or args.json, "members")

@@ -46,6 +46,13 @@ def priors_of(loaded: LoadedScenario, texts: list[str]) -> list[Prior]:
         if number is None:
             keys = [a.key for a in assumption_numbers(loaded.resolved)]
             raise UsageError(f"--prior {key}: names no number in the scenario{suggest(key, keys)}")
+        outside = [v for v in (param.low, param.high) if number.clip(v) != v and not number.integer]
+        if outside:
+            limits = f"{number.minimum if number.minimum is not None else '-inf'} to " \
+                     f"{number.maximum if number.maximum is not None else 'inf'}"
+            raise UsageError(f"--prior {text}: {key} takes values from {limits}"
+                             f"{' (limits excluded)' if number.exclusive_minimum or number.exclusive_maximum else ''}"
+                             "; give a range inside it")
         priors[key] = Prior(key, param.low, param.high, number.integer, "--prior")
     if not priors:
         raise UsageError("nothing to fit: the scenario states no ranges: and no --prior KEY=LOW:HIGH was given; "
@@ -73,6 +80,10 @@ def format_fit(manifest: dict[str, Any], ensemble: dict[str, Any]) -> str:
     for p in ensemble["patterns"]:
         lines.append(f"  {p['label'][:42]:<42}  {p['observed'][:24]:<24}  {_fmt(p['prior_mean']):>10}  "
                      f"{_fmt(p['ensemble_mean']):>13}  {'yes' if p['inside'] else 'NO'}")
+    if ess >= 0.9 * n:
+        lines.append(f"\nthe record barely tells these variants apart (effective size {100 * ess / n:.0f}% of the "
+                     "members): the ensemble is close to the prior, and answers over it show what the record leaves "
+                     "open, not what it supports")
     if ess < 10:
         lines.append(f"\nthe ensemble rests on few members (effective size {ess:.1f}): draw more with --members, "
                      "or widen what the record can tell apart with more --years")

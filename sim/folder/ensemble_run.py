@@ -98,6 +98,7 @@ def _answer(run: Path, fit_manifest: dict[str, Any], priors: list[Prior], arms: 
     answers = [ensemble_answer(rows, shares, arm, baseline) for arm in arms[1:]]
     result: dict[str, Any] = {"status": "complete", "plan": plan, "fit": plan["fit"],
                               "fit_effective_size": _fit_ess(Path(plan["fit"])),
+                              "fit_members": len(fit_manifest["members"]),
                               "members": len(draws), "draws": total, "baseline": baseline,
                               "replications": int(rows[0]["replications"]) if rows else 0,
                               "priors": [p.to_json() for p in priors], "answers": answers}

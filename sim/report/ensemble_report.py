@@ -100,12 +100,16 @@ def record_page(answer: dict[str, Any], size: tuple[float, float] = _PAGE) -> Fi
     page.text(0.06, 0.935, "\n".join(lines), fontsize=10, va="top")
     y = 0.935 - len(lines) * 10 * 1.45 / 72 / size[1] - 0.01
     ess = answer.get("fit_effective_size")
+    fit_members = answer.get("fit_members")
     note = ("The ensemble: parameter sets drawn from the priors over the assumptions the scenario leaves open "
             "(uniform over each stated range) and weighted by how well each reproduces the public record "
             f"(hotline fit{'' if ess is None else f'; effective sample size {ess:.0f}'}). It is conditional on "
             "the model's structure: the record cannot vouch for mechanisms the model lacks. The 90% band is the "
             "spread between plausible models with each member's Monte Carlo noise taken out (random effects); "
-            "the Monte Carlo interval is that of the mean.")
+            "the Monte Carlo interval is that of the mean."
+            + (" The record barely tells these variants apart (effective size near the number of members): the "
+               "ensemble is close to the prior, so this shows what the record leaves open rather than what it "
+               "supports." if ess is not None and fit_members and ess >= 0.9 * fit_members else ""))
     note_lines = textwrap.wrap(note, 130)
     page.text(0.06, y, "\n".join(note_lines), fontsize=7.5, color="#444444", va="top")
     y -= len(note_lines) * 7.5 * 1.45 / 72 / size[1] + 0.03

@@ -54,6 +54,11 @@ class Move:
         return Parameter((self.key,), tuple(int(v) for v in values) if self.integer else values)
 
 
+def arm_setting(key: str, loaded: LoadedScenario, arms: tuple[str, ...]) -> str | None:
+    """The first of `arms` whose overrides set this key (or a path above or below it), or None."""
+    return _touched(key, loaded, arms)
+
+
 def _touched(key: str, loaded: LoadedScenario, arms: tuple[str, ...]) -> str | None:
     """The first compared arm whose overrides set this key (or a path above or below it)."""
     parts = split_key(key)
