@@ -21,7 +21,6 @@ __all__ = ["ensemble_for_run", "check_ensemble", "format_answer"]
 def check_ensemble(fit: Path, loaded: LoadedScenario) -> None:
     """Refuse, before the run starts, an ensemble that is unfinished or fitted to another scenario."""
     from ..folder.files import OutputError
-
     from ..run.robustness import arm_setting
 
     manifest, _ = read_fit(fit)
