@@ -282,3 +282,26 @@ def test_a_prior_outside_the_fields_range_and_an_arm_that_sets_a_fitted_key_are_
                          "--replications", "5", "--ensemble", str(fit), "--out", str(tmp_path / "r"))
     assert status == 2 and "arm eager_china sets parties.CHN.hotline.answer_probability itself" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_members_run_on_their_own_seeds_and_arms_share_a_members(tmp_path: Path) -> None:
+    """Two members with the same values on their own seeds give different rows (independent Monte Carlo
+    errors, so the between-member spread less the noise is the assumptions' spread); the same seed twice
+    gives the same rows."""
+    from sim.folder.ensemble_run import member_seeds
+    from sim.folder.files import ResultsFolder
+    from sim.folder.sweep_folder import read_sweep_rows, start_sweep
+    from sim.run.sweep import Parameter
+
+    seeds = member_seeds(20211227, [3, 7, 3])
+    assert seeds[0] == seeds[2] != seeds[1] and all(0 <= s < 2**63 for s in seeds)
+    loaded = load_scenario(FLAGSHIP, ["horizon_days=60"]).select(("no_hotline", "hotline_as_is"))
+    param = [Parameter(("tension.escalation_feedback",), None, 0.0, 0.6)]
+    points = [{"tension.escalation_feedback": 0.3}] * 3
+    out = tmp_path / "sweep"
+    start_sweep(loaded, param, points, "ensemble", 3, ("no_hotline", "hotline_as_is"), 40, 1, out, False,
+                SerialExecutor(), [], folder=ResultsFolder.create(out), point_seeds=seeds)
+    rows = read_sweep_rows(out)
+    by = {(int(r["point"]), r["arm"]): (r["p_serious"], r["calls_placed"]) for r in rows}
+    assert by[(0, "hotline_as_is")] == by[(2, "hotline_as_is")]
+    assert by[(0, "hotline_as_is")] != by[(1, "hotline_as_is")]

@@ -19,7 +19,7 @@ from .files import ENSEMBLE_ANSWER, ENSEMBLE_RUNS, MANIFEST, OutputError, Result
 from .fit_folder import ENSEMBLE_JSON, _finite, read_fit
 from .sweep_folder import read_sweep_rows, resume_sweep, start_sweep
 
-__all__ = ["run_on_ensemble", "read_answer", "ENSEMBLE_DIR", "ANSWER_JSON"]
+__all__ = ["run_on_ensemble", "read_answer", "member_seeds", "ENSEMBLE_DIR", "ANSWER_JSON"]
 
 ENSEMBLE_DIR = ENSEMBLE_RUNS
 ANSWER_JSON = ENSEMBLE_ANSWER
@@ -57,8 +57,17 @@ def run_on_ensemble(run: Path, fit: Path, loaded: LoadedScenario, replications: 
                           "points_member": positions, "points_draws": [drawn[i] for i in picks]})
         folder = ResultsFolder.create(target)
         start_sweep(loaded, params, points, "ensemble", members, arms, replications, seed, target, False, executor,
-                    command, on_point, folder=folder)
+                    command, on_point, folder=folder, point_seeds=member_seeds(seed, positions))
     return _answer(run, manifest, priors, arms)
+
+
+def member_seeds(seed: int, members: list[int]) -> list[int]:
+    """Each member's own root seed, from the run's seed and the member's number. Arms share a member's seeds
+    (common random numbers within a member); members do not, so their Monte Carlo errors are independent
+    and the spread between members, less their noise, is the spread the assumptions make."""
+    import numpy as np
+
+    return [int(np.random.SeedSequence([seed, m]).generate_state(1, np.uint64)[0]) >> 1 for m in members]
 
 
 def _weights(ensemble: dict[str, Any]) -> Any:

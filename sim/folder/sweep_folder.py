@@ -64,7 +64,9 @@ def _run(folder: ResultsFolder, loaded: LoadedScenario, manifest: dict[str, Any]
         for point in points:
             if point.index in done:
                 continue
-            rows = run_point(loaded, params, point, manifest["replications"], manifest["seed"], executor)
+            seeds = manifest.get("point_seeds")  # runs on an ensemble: each member on its own seeds
+            seed = seeds[point.index] if isinstance(seeds, list) else manifest["seed"]
+            rows = run_point(loaded, params, point, manifest["replications"], seed, executor)
             folder.append_rows(_format(columns, rows), SWEEP_CSV)
             done.add(point.index)
             manifest["points_done"] = len(done)
@@ -92,8 +94,9 @@ def start_sweep(loaded: LoadedScenario, params: list[Parameter], points: list[di
                 samples: int, arms: tuple[str, ...], replications: int, seed: int, path: Path, force: bool,
                 executor: Executor, command: list[str],
                 on_point: Callable[[int, int], None] | None = None,
-                folder: ResultsFolder | None = None) -> dict[str, Any]:
-    """Run a sweep into a new folder (made here unless given, already locked, by `ResultsFolder.create`)."""
+                folder: ResultsFolder | None = None, point_seeds: list[int] | None = None) -> dict[str, Any]:
+    """Run a sweep into a new folder (made here unless given, already locked, by `ResultsFolder.create`).
+    Every point runs on the root seed `seed`, unless `point_seeds` gives each its own."""
     folder = folder or ResultsFolder.create(path, force=force)
     try:
         loaded = loaded.select(arms)
@@ -108,6 +111,8 @@ def start_sweep(loaded: LoadedScenario, params: list[Parameter], points: list[di
             "workers": executor.workers, "start_time": utc_now().isoformat(), "end_time": None,
             "wall_seconds": 0.0, "status": "running", "points_done": 0,
         }
+        if point_seeds is not None:
+            manifest["point_seeds"] = list(point_seeds)
         folder.start_table(_columns(params, loaded), SWEEP_CSV)
         _save(folder, manifest)
         return _run(folder, loaded, manifest, set(), executor, on_point)
@@ -126,12 +131,18 @@ def _sweep_manifest(folder: ResultsFolder) -> dict[str, Any]:
             raise TypeError
         if not (manifest["arms"] and all(isinstance(a, str) for a in manifest["arms"])
                 and isinstance(manifest["replications"], int) and 1 <= manifest["replications"] <= MAX_REPLICATIONS
-                and isinstance(manifest["seed"], int) and 0 <= manifest["seed"] < 2**63):
+                and isinstance(manifest["seed"], int) and 0 <= manifest["seed"] < 2**63
+                and _seeds_ok(manifest.get("point_seeds"), len(manifest["points"]))):
             raise ValueError("plan")
     except (KeyError, TypeError, ValueError):
         raise OutputError(f"{folder.path / MANIFEST} is damaged or incomplete; this sweep cannot be resumed, "
                           "start a new one") from None
     return manifest
+
+
+def _seeds_ok(seeds: Any, points: int) -> bool:
+    return seeds is None or (isinstance(seeds, list) and len(seeds) == points
+                             and all(isinstance(x, int) and 0 <= x < 2**63 for x in seeds))
 
 
 def resume_sweep(path: Path, executor: Executor, on_point: Callable[[int, int], None] | None = None

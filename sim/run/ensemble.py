@@ -11,7 +11,9 @@ Every member runs its years on the same seeds (common random numbers across memb
 prior can move gets the same tally in every member and leaves the weights exactly flat.
 
 Answers over the ensemble (`ensemble_answer`): each member's paired difference with its Monte Carlo
-interval, weighted. Between-model spread is separated from Monte Carlo noise as in a random-effects
+interval, weighted. Members run on seeds of their own (`sim.folder.ensemble_run.member_seeds`; the arms
+share a member's), so their Monte Carlo errors are independent: on common seeds they would share one
+error, the spread between members would understate the noise, and the mean's interval would be too narrow. Between-model spread is separated from Monte Carlo noise as in a random-effects
 meta-analysis (DerSimonian-Laird): the members' estimates vary by both, and their squared standard
 errors are subtracted from the weighted variance.
 """

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import math
+import multiprocessing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from .executors import Executor, SerialExecutor
 from .outcomes import Layout, Row
 from .summary import Accumulator, SummarySpec
 
-__all__ = ["Plan", "Experiment", "ChunkTask", "run_chunk", "run_experiment", "chunk_size_for", "summary_spec",
+__all__ = ["Plan", "Experiment", "ChunkTask", "run_chunk", "collect_cycles", "run_experiment", "chunk_size_for", "summary_spec",
            "layout_for", "PRECISION_OF"]
 
 # What --precision targets: the 95% half-width of every paired difference of the main outcome (the question a
@@ -92,8 +93,20 @@ def run_chunk(task: ChunkTask) -> list[Row]:
         for offset, seed in enumerate(task.seeds):
             rec = simulate(params, seed, exact=True) if task.exact else simulate(params, seed)
             rows.append(task.layout.row(arm, task.first + offset, seed, rec))
-    gc.collect()  # replications leave reference cycles (suspended routines); collect them chunk by chunk
+    collect_cycles()
     return rows
+
+
+def collect_cycles() -> None:
+    """Free the reference cycles replications leave (suspended routines), chunk by chunk, then freeze what
+    survived: it is alive (modules, compiled arms, caches), so the next collection need not scan it again.
+    A full collection of a process's heap costs more than a small chunk of flagship replications (50 ms
+    against 80 ms for five); after a freeze it scans only what the chunk made. Frozen objects are still
+    freed by reference counting; only a cycle among them that dies later would wait for `gc.unfreeze`, so
+    only worker processes freeze: a notebook or a caller's own process keeps its collector as it was."""
+    gc.collect()
+    if multiprocessing.parent_process() is not None:
+        gc.freeze()
 
 
 def summary_spec(loaded: LoadedScenario, arms: tuple[str, ...]) -> SummarySpec:

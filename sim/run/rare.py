@@ -14,7 +14,6 @@ times the ratio of a plain replication's cost to a tilted one's.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import math
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from ..scenario.load import LoadedScenario
 from .compile import compile_scenario
 from .defaults import RARE_FACTOR
 from .executors import Executor, SerialExecutor
+from .experiment import collect_cycles
 from .stats import z_value
 
 __all__ = ["RareTask", "run_rare_chunk", "rare_analysis", "against_plain_run", "estimate", "difference", "default_from_rung", "weighted_mean",
@@ -57,7 +57,7 @@ def run_rare_chunk(task: RareTask) -> dict[str, Any]:
             rec = simulate(params, seed)
             rows.append((rec.highest_rung, rec.log_weight))
         out["arms"][arm] = {"rows": rows, "seconds": time.process_time() - start}
-    gc.collect()
+    collect_cycles()
     return out
 
 
