@@ -305,3 +305,24 @@ def test_members_run_on_their_own_seeds_and_arms_share_a_members(tmp_path: Path)
     by = {(int(r["point"]), r["arm"]): (r["p_serious"], r["calls_placed"]) for r in rows}
     assert by[(0, "hotline_as_is")] == by[(2, "hotline_as_is")]
     assert by[(0, "hotline_as_is")] != by[(1, "hotline_as_is")]
+
+
+def test_a_fit_on_dask_writes_the_same_members_as_on_one_process(tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the distributed extra (dask.distributed) is not installed")
+    from sim.folder.files import ResultsFolder
+    from sim.folder.fit_folder import start_fit
+    from sim.run.executors import DaskExecutor
+
+    loaded = load_scenario(FLAGSHIP, ["horizon_days=20"])
+    priors = [Prior("tension.escalation_feedback", 0.0, 0.6), Prior("parties.CHN.posture.retaliation_multiplier", 1.5, 4.5)]
+    members = draw_members(priors, 3, seed=9)
+
+    def fit(out: Path, executor) -> bytes:
+        start_fit(loaded, "no_hotline", priors, members, 10, 3, REPO / "seeds", ResultsFolder.create(out), executor, [])
+        return (out / "members.csv").read_bytes()
+
+    dask = DaskExecutor(2)
+    try:
+        assert fit(tmp_path / "dask", dask) == fit(tmp_path / "local", SerialExecutor())
+    finally:
+        dask.close()

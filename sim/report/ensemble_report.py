@@ -113,20 +113,23 @@ def record_page(answer: dict[str, Any], size: tuple[float, float] = _PAGE) -> Fi
     note_lines = textwrap.wrap(note, 130)
     page.text(0.06, y, "\n".join(note_lines), fontsize=7.5, color="#444444", va="top")
     y -= len(note_lines) * 7.5 * 1.45 / 72 / size[1] + 0.03
-    ensemble_figure(answer, ax=page.add_axes((0.1, y - 0.3, 0.85, 0.3)))
-    y -= 0.36
+    line = 1.45 / 72 / size[1]  # the height of a line of text of one point, as a share of the page
+    ensemble_figure(answer, ax=page.add_axes((0.1, y - 0.27, 0.85, 0.26)))
+    y -= 0.33
+    rows = [textwrap.fill(
+        f"{pretty_arm(a['arm'])}: mean {100 * a['mean']:+.2f} (MC {100 * a['mc_low']:+.2f} to "
+        f"{100 * a['mc_high']:+.2f}); 90% across models {100 * a['band90_low']:+.2f} to "
+        f"{100 * a['band90_high']:+.2f}; lowers the risk in {100 * a['share_lower']:.0f}% of members "
+        f"({100 * a['share_clearly_lower']:.0f}% clearly)", 125) for a in answer["answers"]]
+    text = "\n".join(rows)
+    page.text(0.06, y, text, fontsize=7.5, va="top")
+    y -= (text.count("\n") + 1) * 7.5 * line + 0.025
     box = answer.get("discovery")
     if box:
-        box_lines = textwrap.wrap(box["sentence"], 110)
-        page.text(0.06, y, "Where it fails. " + "\n".join(box_lines), fontsize=8.5, va="top")
-        y -= len(box_lines) * 8.5 * 1.45 / 72 / size[1] + 0.03
-        _box_axes(page.add_axes((0.16, y - 0.22, 0.5, 0.22)), answer)
-        y -= 0.3
-    rows = []
-    for a in answer["answers"]:
-        rows.append(f"{pretty_arm(a['arm'])}: mean {100 * a['mean']:+.2f} (MC {100 * a['mc_low']:+.2f} to "
-                    f"{100 * a['mc_high']:+.2f}); 90% across models {100 * a['band90_low']:+.2f} to "
-                    f"{100 * a['band90_high']:+.2f}; lowers the risk in {100 * a['share_lower']:.0f}% of members "
-                    f"({100 * a['share_clearly_lower']:.0f}% clearly)")
-    page.text(0.06, max(y, 0.06), "\n".join(textwrap.fill(r, 125) for r in rows), fontsize=7.5, va="top")
+        box_lines = textwrap.wrap("Where it fails. " + box["sentence"], 110)
+        page.text(0.06, y, "\n".join(box_lines), fontsize=8.5, va="top")
+        y -= len(box_lines) * 8.5 * line + 0.02
+        height = min(0.22, y - 0.1)
+        if height > 0.08:
+            _box_axes(page.add_axes((0.16, y - height, 0.5, height)), answer)
     return page
