@@ -209,6 +209,10 @@ def test_prim_finds_a_planted_box_and_says_so_in_one_sentence() -> None:
     assert not nothing["found"] and "holds in every member" in box_sentence(nothing)
     # Failures no more frequent than noise would make them: the sentence says so instead of a finding.
     assert "may be noise" in box_sentence({**box, "noise_rate": 0.5})
+    # 32% failing among 40 draws against 31% from noise is not beyond noise; 60% is.
+    from sim.run.discovery import beyond_noise
+
+    assert not beyond_noise(0.32, 40, 0.31) and beyond_noise(0.6, 40, 0.31)
 
 
 def test_fit_then_run_on_the_ensemble_then_the_briefing(tmp_path: Path, cli) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DiscoveryUnavailable", "prim_box", "box_sentence", "MIN_COVERAGE", "MIN_MASS"]
+__all__ = ["DiscoveryUnavailable", "prim_box", "box_sentence", "beyond_noise", "MIN_COVERAGE", "MIN_MASS"]
 
 MIN_COVERAGE = 0.5
 MIN_MASS = 0.05
@@ -75,6 +75,17 @@ def prim_box(x: dict[str, Sequence[float]], fails: Sequence[bool], counts: Seque
     return out
 
 
+def beyond_noise(base_rate: float, draws: int, noise: float, level: float = 0.05) -> bool:
+    """Whether the members that look failing are more than Monte Carlo noise alone would make look so: a
+    one-sided binomial test of their count among the draws against the noise rate, at `level`."""
+    from scipy.stats import binomtest
+
+    if draws <= 0 or noise >= 1.0:
+        return False
+    k = round(base_rate * draws)
+    return bool(binomtest(k, draws, max(noise, 1e-12), alternative="greater").pvalue < level)
+
+
 def box_sentence(box: dict[str, Any], labels: dict[str, str] | None = None) -> str:
     """One sentence on the box: where the line stops helping, how much of the failure it covers and how dense."""
     labels = labels or {}
@@ -95,9 +106,10 @@ def box_sentence(box: dict[str, Any], labels: dict[str, str] | None = None) -> s
         else:
             parts.append(f"{name} is below {lim['high']:.3g}")
     where = " and ".join(parts)
-    if noise is not None and box["base_rate"] <= noise:
-        return (f"The line seems not to help in {100 * box['base_rate']:.0f}% of the plausible models, no more than "
-                f"Monte Carlo noise alone would make look so ({100 * noise:.0f}%) were the effect the same in all: no "
+    if noise is not None and not beyond_noise(box["base_rate"], box["draws"], noise):
+        return (f"The line seems not to help in {100 * box['base_rate']:.0f}% of the plausible models, not clearly "
+                f"more than Monte Carlo noise alone would make look so ({100 * noise:.0f}%, one-sided binomial test "
+                f"at 5%) were the effect the same in all: no "
                 f"region of the assumptions is shown where it stops helping (PRIM's best box, {where}, may be "
                 "noise); more replications per member can tell.")
     return (f"The line stops helping when {where}: that box holds {100 * box['coverage']:.0f}% of the plausible "
