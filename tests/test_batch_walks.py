@@ -22,6 +22,7 @@ from sim.engine.model.state import can_climb
 from sim.engine.model.streams import Purpose
 from sim.engine.walks import arrivals as arrivals_module
 from sim.engine.walks import batch as batch_module
+from sim.engine.walks import compiled as compiled_module
 from sim.engine.walks import rows as rows_module
 from sim.engine.walks import traffic as traffic_module
 from sim.engine.walks import walked as walked_module
@@ -173,7 +174,12 @@ def _world(path: Path, arm: str, sets: list[str] | None = None) -> World:
 @pytest.mark.parametrize("path, arm", [(REPO / "scenarios" / "senkaku_baseline.yaml", "no_hotline"),
                                        (REPO / "tests" / "golden" / "hot_scenario.yaml", "no_hotline")],
                          ids=["flagship", "hot"])
-def test_walk_many_walks_every_incident_as_quiet_walk_does(path: Path, arm: str) -> None:
+@pytest.mark.parametrize("compiled", [False, True], ids=["arrays", "compiled"])
+def test_walk_many_walks_every_incident_as_quiet_walk_does(path: Path, arm: str, compiled: bool,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # On arrays, and in compiled code (`sim.engine.walks.compiled`, which `walk_many` hands the batch to).
+    monkeypatch.setattr(compiled_module, "_ENABLED", compiled)
+    assert compiled_module.available() == compiled
     world = _world(path, arm)
     p = world.p
     kinds = [k for k in p.types if may_walk(p, k)]
@@ -223,9 +229,12 @@ def test_walk_many_walks_every_incident_as_quiet_walk_does(path: Path, arm: str)
 # --- windows, jumps and hand-backs, made frequent ----------------------------------------------------
 @pytest.mark.parametrize("path", [*sorted((REPO / "scenarios").glob("*.yaml")),
                                   REPO / "tests" / "golden" / "hot_scenario.yaml"], ids=lambda p: p.stem)
-def test_tiny_windows_and_batches_change_nothing(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("compiled", [False, True], ids=["arrays", "compiled"])
+def test_tiny_windows_and_batches_change_nothing(path: Path, compiled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     # Windows of a few incidents, batches walked at once from two incidents on, tails walked together to the
-    # end: every resume, truncation, redraw and hand-back path runs many times a replication.
+    # end: every resume, truncation, redraw and hand-back path runs many times a replication; on arrays
+    # and in compiled code.
+    monkeypatch.setattr(compiled_module, "_ENABLED", compiled)
     monkeypatch.setattr(traffic_module, "WINDOW", 6)
     monkeypatch.setattr(walked_module, "VECTOR_MIN", 2)
     monkeypatch.setattr(batch_module, "FEW", 0)

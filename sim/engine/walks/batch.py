@@ -20,6 +20,7 @@ from ..model import rule
 from ..model.parameters import IncidentTypeParameters, ModelParameters
 from ..model.rule import DOWN, Situation
 from ..model.tension import level_at
+from . import compiled
 from .quiet import Resume
 from .rows import MOVES_IN_BLOCK, SMALL, LogNormalDelays, Rows, SideTables, by_type
 
@@ -59,7 +60,8 @@ class Kinds:
         self.accident = np.array([k.accident for k in kinds], dtype=float)
         self.accident_flat = self.accident.ravel()  # read at type * rungs + rung
         self.rungs = self.accident.shape[1]
-        self.fatal_flat = np.array([k.fatal for k in kinds], dtype=float).ravel()
+        self.fatal_table = np.array([k.fatal for k in kinds], dtype=float)
+        self.fatal_flat = self.fatal_table.ravel()
         self.fatal = bool(self.fatal_flat.any())  # some accident may jump to the crisis rung
         self.covered = np.array(covered, dtype=bool)
         # Types reading the same tension (a pair's) share one computation.
@@ -92,6 +94,11 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
 
     Each step is one move of every incident still going: its delay and day, then the decision; incidents
     whose move ends them (the course has run, a stand-down at the bottom) or would climb drop out."""
+    end = starts + by_type([k.max_duration_days for k in kinds.kinds], t, rows[:, 0])
+    if compiled.available():
+        walked = compiled.walk_compiled(kinds, t, starts, end, rows, p, climbable, MOVES_IN_BLOCK)
+        if walked is not None:
+            return walked
     n = len(starts)
     status = np.full(n, QUIET, dtype=np.int8)
     last = np.full(n, np.nan)
@@ -105,7 +112,6 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
 
     alive, tt = enter_owner, t
     now = starts
-    end = starts + by_type([k.max_duration_days for k in kinds.kinds], t, rows[:, 0])
     rung = start = start_of
     situation = Situation(np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
     top_start = int(kinds.start.max())

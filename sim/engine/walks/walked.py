@@ -17,6 +17,7 @@ import numpy as np
 
 from ..model import arrival
 from ..model.parameters import IncidentTypeParameters
+from . import compiled
 from .batch import CLIMBED, LONG, QUIET, Kinds, walk_many
 from .quiet import Walk, walk
 
@@ -82,7 +83,7 @@ def walk_all(rep: Replication, kinds: Kinds, a: Accepted, climbable: bool
     go on one by one from where it left them."""
     p = rep.p
     n = len(a.days)
-    if n >= VECTOR_MIN:
+    if n >= VECTOR_MIN or (n and compiled.available()):  # compiled walks cost little even for few
         # `a` holds each type's incidents together, so their blocks can be put one type after another.
         cuts = np.flatnonzero(a.types[1:] != a.types[:-1]) + 1
         bounds = [0, *cuts.tolist(), n]

@@ -1,0 +1,344 @@
+"""Walks of many incidents in compiled code: `walk_many`'s moves, one incident after another, in numba.
+
+The array walk (`sim.engine.walks.batch.walk_many`) spends most of a flagship year on the fixed cost of
+some hundred numpy operations per move. This module runs the same rules of a move
+(`sim.engine.model.rule`, as `quiet.walk` applies them with `SCALAR`) on one incident at a time in machine
+code, for all the incidents of a batch in one call, and gives `walk_many`'s `BatchWalk`: every incident
+walked to its end, to its climb, or to the end of its block of ten moves (then LONG, with the state that
+`quiet.walk(..., resume=...)` goes on from).
+
+Why the floats are the same: the kernel performs the scalar rule's IEEE operations in the scalar rule's
+order (numba does not contract `a * b + c` into a fused multiply-add, nor reorder floating-point
+arithmetic, unless asked to with `fastmath`, which is not used); `math.exp`, `math.log` and `math.sqrt`
+in numba call the C library as CPython does; normal quantiles are Wichura's AS241 as CPython's
+`statistics.NormalDist.inv_cdf` writes it (`sim.quantiles`). `tests/test_compiled_walks.py` checks the
+quantiles against `inv_cdf` on edge and random uniforms and every walked incident against `quiet.walk`;
+the guard (`tests/test_paths_agree.py`) and `tests/test_fast_path.py` compare whole records with the
+event-by-event path, on this kernel.
+
+What it takes: decision delays that are all log-normal with one clipping of u (every shipped scenario's),
+no chain of command within reach of a walk (every side's command rung above the start rungs), and the
+fields of `Side` the kernel knows (`SIDE_FIELDS`). Anything else goes to the array walk, which stays
+the reference for the walks; so does everything when numba is not installed or `HOTLINE_COMPILED=0`.
+
+A rule of a move is then written in two places (`rule.py` and here), deliberately: a new term in
+`rule.decide` that this kernel does not read makes the two paths differ, and the guard, which moves every
+`[assumption]`, fails until it is added here too; a new field of `Side` turns the kernel off by itself
+(`usable`) and fails `tests/test_compiled_walks.py` until it is listed.
+
+Start-up: the kernel is compiled on first use (a few seconds) and cached beside this module
+(`__pycache__`, numba's `cache=True`); later processes load it in well under a second.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import weakref
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ...quantiles import _CENTRAL_DEN, _CENTRAL_NUM, _FAR_DEN, _FAR_NUM, _NEAR_DEN, _NEAR_NUM
+from ..model.parameters import Side
+from .quiet import Resume
+
+if TYPE_CHECKING:
+    from ..model.parameters import ModelParameters
+    from .batch import BatchWalk, Kinds
+
+try:  # an optional speed-up: without numba, the array walks do the same work
+    from numba import njit
+except ImportError:  # pragma: no cover - numba is a dependency; this keeps a broken install running
+    njit = None
+
+__all__ = ["available", "walk_compiled", "SIDE_FIELDS", "std_normal_quantile"]
+
+# The fields of `Side` and what the kernel does with each: read, or never needed on a walk (why).
+SIDE_FIELDS = {
+    "up": "read", "down": "read", "retaliation": "read", "reciprocity": "read", "misperception": "read",
+    "delay_days": "read (log-normal only)", "release_rung": "read",
+    "command_rung": "read: a walk within reach of the chain of command goes to the array walk",
+    "command_days": "only at or above the command rung, which the kernel refuses",
+    "face_saving": "only once intent is clarified, which needs a call: walked incidents have none",
+    "call_rung": "walkable types cannot call (`quiet.may_walk`)",
+    "party": "not a number", "layer": "not a number",
+}
+
+_ENABLED = os.environ.get("HOTLINE_COMPILED", "1") != "0"
+
+
+def available() -> bool:
+    """True when walks may run compiled: numba is importable, `HOTLINE_COMPILED` is not 0, and `Side` has
+    no field the kernel does not know."""
+    return _ENABLED and njit is not None and {f.name for f in dataclasses.fields(Side)} <= set(SIDE_FIELDS)
+
+
+def _jit(f: Any) -> Any:
+    return f if njit is None else njit(cache=True, nogil=True)(f)
+
+
+_CN, _CD = _CENTRAL_NUM, _CENTRAL_DEN
+_NN, _ND = _NEAR_NUM, _NEAR_DEN
+_FN, _FD = _FAR_NUM, _FAR_DEN
+
+
+@_jit
+def std_normal_quantile(p: float) -> float:
+    """`NormalDist().inv_cdf(p)`, the same floats (Wichura's AS241 as CPython writes it)."""
+    q = p - 0.5
+    if math.fabs(q) <= 0.425:
+        r = 0.180625 - q * q
+        num = (((((((_CN[0] * r + _CN[1]) * r + _CN[2]) * r + _CN[3]) * r + _CN[4]) * r + _CN[5]) * r
+                + _CN[6]) * r + _CN[7]) * q
+        den = (((((((_CD[0] * r + _CD[1]) * r + _CD[2]) * r + _CD[3]) * r + _CD[4]) * r + _CD[5]) * r
+                + _CD[6]) * r + _CD[7])
+        return num / den
+    r = p if q <= 0.0 else 1.0 - p
+    r = math.sqrt(-math.log(r))
+    if r <= 5.0:
+        r = r - 1.6
+        num = ((((((_NN[0] * r + _NN[1]) * r + _NN[2]) * r + _NN[3]) * r + _NN[4]) * r + _NN[5]) * r
+               + _NN[6]) * r + _NN[7]
+        den = ((((((_ND[0] * r + _ND[1]) * r + _ND[2]) * r + _ND[3]) * r + _ND[4]) * r + _ND[5]) * r
+               + _ND[6]) * r + _ND[7]
+    else:
+        r = r - 5.0
+        num = ((((((_FN[0] * r + _FN[1]) * r + _FN[2]) * r + _FN[3]) * r + _FN[4]) * r + _FN[5]) * r
+               + _FN[6]) * r + _FN[7]
+        den = ((((((_FD[0] * r + _FD[1]) * r + _FD[2]) * r + _FD[3]) * r + _FD[4]) * r + _FD[5]) * r
+               + _FD[6]) * r + _FD[7]
+    x = num / den
+    if q < 0.0:
+        x = -x
+    return x
+
+
+@_jit
+def _walk(t, starts, end, rows, start_of, up, down, retaliation, reciprocity, misperception, release,
+          accident_at, fatal_at, mu, sigma, eps, covered, hazard, hazard_below, t_level, t_since, t_decay,
+          tense, feedback, climbable, odds, weapons, crisis_rung, top, ambiguous, moves):
+    """Every incident i of the batch (type position t[i]) walked as `quiet.walk` walks it. Side 0 is the
+    initiator's, 1 the responder's; the responder moves first. Returns status, last day, the level
+    changes (day, rung, sign, owner) and event days (day, owner) in each owner's order, and for LONG ones
+    the state to resume from (day, rung, provoked, misread, other stepped down)."""
+    n = len(starts)
+    status = np.zeros(n, np.int8)
+    last = np.full(n, np.nan)
+    cap = n * (1 + 3 * moves)
+    d_day = np.empty(cap)
+    d_rung = np.empty(cap, np.int64)
+    d_sign = np.empty(cap, np.int64)
+    d_owner = np.empty(cap, np.int64)
+    e_day = np.empty(n * moves)
+    e_owner = np.empty(n * moves, np.int64)
+    r_day = np.full(n, np.nan)
+    r_rung = np.zeros(n, np.int64)
+    r_flags = np.zeros((n, 3), np.bool_)
+    nd = 0
+    ne = 0
+    for i in range(n):
+        ti = t[i]
+        start = start_of[ti]
+        now = starts[i]
+        stop = end[i]
+        rung = start
+        provoked = False
+        misread = False
+        other_down = False
+        d_day[nd] = now
+        d_rung[nd] = start
+        d_sign[nd] = 1
+        d_owner[nd] = i
+        nd += 1
+        state = 2  # LONG unless it ends or climbs within the block
+        for k in range(moves):
+            s = 1 if k % 2 == 0 else 0
+            base = 2 + 5 * k
+            # When the mover decides (rule.next_decision): its log-normal delay.
+            u = rows[i, base]
+            u = eps if eps > u else u
+            u = 1.0 - eps if u > 1.0 - eps else u
+            delay = math.exp(mu[s, ti] + (std_normal_quantile(u) * sigma[s, ti]))
+            ending = now + delay >= stop
+            if ending:
+                wait = stop - now
+                wait = 0.0 if wait < 0.0 else wait
+            else:
+                wait = delay
+            day = now + wait
+            e_day[ne] = day
+            e_owner[ne] = i
+            ne += 1
+            if ending:
+                d_day[nd] = day
+                d_rung[nd] = rung
+                d_sign[nd] = -1
+                d_owner[nd] = i
+                nd += 1
+                last[i] = day
+                state = 0
+                break
+            # The chances (rule.decide, clarified False: walked incidents had no call).
+            up0 = up[ti, s, rung]
+            p_up = up0
+            if climbable and tense:
+                level = t_level[ti]
+                tension = 0.0 if level == 0.0 else level * math.exp(-t_decay[ti] * (day - t_since[ti]))
+                p_up = p_up * (1.0 + feedback * tension)
+            if provoked:
+                p_up = p_up * retaliation[ti, s]
+            if climbable and hazard != 1.0:
+                factor = hazard if (covered[ti] and rung < hazard_below) else 1.0
+                p_up = p_up * factor
+            down0 = down[ti, s, rung]
+            p_down = down0
+            if other_down:
+                p_down = p_down * reciprocity[ti, s]
+            if odds:
+                hold = 1.0 - up0 - down0
+                hold = 0.0 if hold < 0.0 else hold
+                total = p_up + p_down + hold
+                total = 5e-324 if total < 5e-324 else total
+                p_up = p_up / total
+                p_down = p_down / total
+            else:
+                p_up = 1.0 if p_up > 1.0 else p_up
+                room = 1.0 - p_up
+                p_down = room if p_down > room else p_down
+            u_decide = rows[i, base + 2]
+            if u_decide < p_up:
+                step = 1
+            elif u_decide < p_up + p_down:
+                step = -1
+            else:
+                step = 0
+            if rung + 1 >= weapons and step == 1 and rung < release[ti, s]:
+                step = 0
+            u_accident = rows[i, base + 3]
+            chance = accident_at[ti, rung]
+            accident = step != -1 and u_accident < chance
+            if accident and u_accident < chance * fatal_at[ti, rung] and rung < crisis_rung:
+                step = crisis_rung - rung
+            elif accident:
+                step = step + 1
+            # What the step does to the walk (quiet.walk).
+            if step == -1 and rung == 0:
+                d_day[nd] = day
+                d_rung[nd] = 0
+                d_sign[nd] = -1
+                d_owner[nd] = i
+                nd += 1
+                last[i] = day
+                state = 0
+                break
+            new = rung + step
+            new = top if new > top else new
+            if new > start:
+                state = 1
+                break
+            if step != 0:
+                d_day[nd] = day
+                d_rung[nd] = rung
+                d_sign[nd] = -1
+                d_owner[nd] = i
+                d_day[nd + 1] = day
+                d_rung[nd + 1] = new
+                d_sign[nd + 1] = 1
+                d_owner[nd + 1] = i
+                nd += 2
+            if new == 0 and step == -1:
+                d_day[nd] = day
+                d_rung[nd] = 0
+                d_sign[nd] = -1
+                d_owner[nd] = i
+                nd += 1
+                last[i] = day
+                state = 0
+                break
+            # What the other side believes (rule.after_move).
+            if step > 0:
+                provoked = (not accident) or (rows[i, base + 4] < misperception[ti, 1 - s])
+                misread = provoked and (accident or ambiguous[new])
+            else:
+                provoked = False
+                misread = False
+            other_down = step == -1
+            now = day
+            rung = new
+        status[i] = state
+        if state == 2:
+            r_day[i] = now
+            r_rung[i] = rung
+            r_flags[i, 0] = provoked
+            r_flags[i, 1] = misread
+            r_flags[i, 2] = other_down
+    return (status, last, d_day[:nd], d_rung[:nd], d_sign[:nd], d_owner[:nd], e_day[:ne], e_owner[:ne],
+            r_day, r_rung, r_flags)
+
+
+class _SideArrays:
+    """The sides' numbers the kernel reads, as contiguous arrays (built once per `SideTables`)."""
+
+    __slots__ = ("up", "down", "retaliation", "reciprocity", "misperception", "release", "command", "mu",
+                 "sigma", "eps")
+
+    def __init__(self, tables: Any):
+        def numbers(name: str, dtype: Any) -> np.ndarray:
+            return np.ascontiguousarray(tables.table(name), dtype=dtype)
+
+        self.up, self.down = numbers("up", float), numbers("down", float)
+        self.retaliation, self.reciprocity = numbers("retaliation", float), numbers("reciprocity", float)
+        self.misperception = numbers("misperception", float)
+        self.release, self.command = numbers("release_rung", np.int64), numbers("command_rung", np.int64)
+        delays = tables.lognormal_delays()
+        if delays is None:
+            self.mu = self.sigma = None
+            self.eps = math.nan
+        else:
+            self.mu = np.ascontiguousarray([delays[0][0], delays[1][0]], dtype=float)
+            self.sigma = np.ascontiguousarray([delays[0][1], delays[1][1]], dtype=float)
+            self.eps = float(delays[0][2])
+
+
+_ARRAYS: weakref.WeakKeyDictionary[Any, _SideArrays] = weakref.WeakKeyDictionary()
+
+
+def _side_arrays(tables: Any) -> _SideArrays:
+    arrays = _ARRAYS.get(tables)
+    if arrays is None:
+        arrays = _ARRAYS[tables] = _SideArrays(tables)
+    return arrays
+
+
+def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, end: np.ndarray, rows: np.ndarray,
+                  p: ModelParameters, climbable: bool, moves: int) -> BatchWalk | None:
+    """`walk_many`'s result, computed by the kernel; None when the kernel cannot take these incidents
+    (delays not all log-normal with one clipping, or a chain of command within reach): the caller walks
+    them on arrays."""
+    from .batch import BatchWalk
+
+    sides = _side_arrays(kinds.sides)
+    if sides.mu is None or bool((sides.command <= kinds.start[:, None]).any()):
+        return None
+    types = len(kinds.kinds)
+    level, since, decay = np.zeros(types), np.zeros(types), np.zeros(types)
+    for tension, members in kinds.tension_groups:
+        level[members], since[members], decay[members] = tension.state
+    feedback, mech = p.escalation_feedback, p.mechanisms
+    tense = bool(feedback) and bool(level.any())
+    out = _walk(np.ascontiguousarray(t, dtype=np.int64), np.ascontiguousarray(starts, dtype=float),
+                np.ascontiguousarray(end, dtype=float), np.ascontiguousarray(rows, dtype=float),
+                np.ascontiguousarray(kinds.start, dtype=np.int64), sides.up, sides.down, sides.retaliation,
+                sides.reciprocity, sides.misperception, sides.release, kinds.accident, kinds.fatal_table,
+                sides.mu, sides.sigma, sides.eps, kinds.covered, float(mech.hazard_multiplier),
+                int(mech.hazard_below_rung), level, since, decay, tense, float(feedback), climbable, bool(p.odds),
+                int(p.weapons_rung), int(p.crisis_rung), int(p.top), np.asarray(p.ambiguous, dtype=np.bool_), moves)
+    status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, r_day, r_rung, r_flags = out
+    long = np.flatnonzero(status == 2)
+    resume = [(i, Resume(moves, day, stop, rung, provoked, misread, other_down))
+              for i, day, stop, rung, (provoked, misread, other_down) in
+              zip(long.tolist(), r_day[long].tolist(), end[long].tolist(), r_rung[long].tolist(),
+                  r_flags[long].tolist(), strict=True)]
+    return BatchWalk(status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, resume)

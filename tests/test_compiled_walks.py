@@ -1,0 +1,101 @@
+"""The compiled walks (`sim.engine.walks.compiled`) give the very floats of the scalar code they stand for.
+
+Equality is exact (==, bit for bit). Incident by incident against `quiet.walk` is in
+`tests/test_batch_walks.py` (parametrised over arrays and compiled code); whole records against the
+event-by-event path in `tests/test_fast_path.py` and the guard (`tests/test_paths_agree.py`), which run on
+the compiled walks whenever numba is installed. Here: the normal quantile, what the kernel refuses, and
+the list of `Side` fields it knows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+from statistics import NormalDist
+
+import numpy as np
+import pytest
+
+from sim import load_scenario
+from sim.engine import World, replication_seed, simulate
+from sim.engine.model.parameters import Side
+from sim.engine.walks import compiled as compiled_module
+from sim.engine.walks import walked as walked_module
+from sim.engine.walks.batch import MOVES_IN_BLOCK, by_type
+from sim.engine.walks.quiet import may_walk
+from sim.run.compile import compile_scenario
+from sim.samplers import EPS
+
+from .conftest import REPO
+
+pytestmark = pytest.mark.skipif(compiled_module.njit is None, reason="numba is not installed")
+
+FLAGSHIP = REPO / "scenarios" / "senkaku_baseline.yaml"
+
+
+def test_normal_quantile_is_inv_cdf_bit_for_bit() -> None:
+    # Every branch of AS241 (central |q| <= 0.425, near tail r <= 5, far tail) and its boundaries, the
+    # clipping values of the samplers, and a million random uniforms (a mismatch in the last bit of one
+    # coefficient or one reordered operation shows on a large share of them).
+    inv_cdf = NormalDist().inv_cdf
+    edges = [EPS, 1.0 - EPS, 0.075, 0.925, 0.5, 0.5 - 1e-17, math.exp(-25.0), 1.0 - math.exp(-25.0),
+             math.nextafter(0.075, 0.0), math.nextafter(0.925, 1.0), 1e-300, 5e-324, 0.999999999999]
+    rng = np.random.default_rng(17)
+    uniforms = [*edges, *rng.random(1_000_000).tolist(), *(10.0 ** -rng.uniform(0, 300, 20_000)).tolist()]
+    quantile = compiled_module.std_normal_quantile
+    wrong = [u for u in uniforms if quantile(u) != inv_cdf(u)]
+    assert not wrong, f"{len(wrong)} differ, e.g. {wrong[:3]}"
+
+
+def test_every_field_of_side_is_known_to_the_kernel() -> None:
+    # A new posture term must be read by the kernel or listed with the reason walks never need it; until
+    # then `available()` is False and the walks run on arrays.
+    fields = {f.name for f in dataclasses.fields(Side)}
+    assert fields == set(compiled_module.SIDE_FIELDS), (
+        f"add {sorted(fields - set(compiled_module.SIDE_FIELDS))} to sim/engine/walks/compiled.py "
+        f"(and drop {sorted(set(compiled_module.SIDE_FIELDS) - fields)})")
+    assert compiled_module.available()
+
+
+def _flagship_batch(path: Path) -> tuple[World, object, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    params = compile_scenario(load_scenario(path).arms["no_hotline"])
+    world = World(params, replication_seed(3, 1))
+    kinds = [k for k in params.types if may_walk(params, k)]
+    table = walked_module.kinds_of(world.rep, kinds)
+    per_type = 40
+    t = np.repeat(np.arange(len(kinds)), per_type)
+    starts = np.random.default_rng(2).random(len(t)) * 100.0
+    rows = np.concatenate([world.rep.blocks_of(k).rows(np.arange(per_type)) for k in kinds])
+    end = starts + by_type([k.max_duration_days for k in kinds], t, rows[:, 0])
+    return world, table, t, starts, end, rows
+
+
+def test_kernel_takes_the_flagship_and_leaves_other_delays_to_the_arrays(tmp_path: Path) -> None:
+    world, table, t, starts, end, rows = _flagship_batch(FLAGSHIP)
+    got = compiled_module.walk_compiled(table, t, starts, end, rows, world.p, True, MOVES_IN_BLOCK)
+    assert got is not None and len(got.status) == len(t)
+    # Exponential decision delays: not the kernel's; the array walk takes them, and the records stay exact.
+    text = FLAGSHIP.read_text(encoding="utf-8")
+    assert text.count("default: {dist: lognormal, median: 2.0, p90: 8.0}") >= 1
+    other = tmp_path / "exponential.yaml"
+    other.write_text(text.replace("default: {dist: lognormal, median: 2.0, p90: 8.0}",
+                                  "default: {dist: exponential, mean: 2.0}"), encoding="utf-8")
+    world, table, t, starts, end, rows = _flagship_batch(other)
+    assert compiled_module.walk_compiled(table, t, starts, end, rows, world.p, True, MOVES_IN_BLOCK) is None
+    params = compile_scenario(load_scenario(other, ["horizon_days=60"]).arms["hotline_as_is"])
+    for k in range(3):
+        seed = replication_seed(4, k)
+        assert simulate(params, seed) == simulate(params, seed, exact=True)
+
+
+def test_kernel_refuses_a_chain_of_command_within_reach() -> None:
+    # The chain of command's delay is added at or above its rung; the kernel does not sample it.
+    world, table, t, starts, end, rows = _flagship_batch(FLAGSHIP)
+    arrays = compiled_module._side_arrays(table.sides)
+    saved = arrays.command
+    try:
+        arrays.command = np.zeros_like(saved)
+        assert compiled_module.walk_compiled(table, t, starts, end, rows, world.p, True, MOVES_IN_BLOCK) is None
+    finally:
+        arrays.command = saved
