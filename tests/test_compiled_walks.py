@@ -19,6 +19,7 @@ import pytest
 
 from sim import load_scenario
 from sim.engine import World, replication_seed, simulate
+from sim.engine.jit import COMPILED
 from sim.engine.model.parameters import Side
 from sim.engine.walks import compiled as compiled_module
 from sim.engine.walks import walked as walked_module
@@ -29,7 +30,7 @@ from sim.samplers import EPS
 
 from .conftest import REPO
 
-pytestmark = pytest.mark.skipif(compiled_module.njit is None, reason="numba is not installed")
+pytestmark = pytest.mark.skipif(not COMPILED, reason="numba is not installed")
 
 FLAGSHIP = REPO / "scenarios" / "senkaku_baseline.yaml"
 

@@ -12,10 +12,11 @@ a whole run on the tension history the run left, interrupts included.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from ..jit import jit
 from ..model import arrival
 from ..model.parameters import IncidentTypeParameters
 from ..model.streams import Purpose
@@ -29,34 +30,92 @@ __all__ = ["ArrivalStream", "Drawn", "draw", "drawn_until"]
 
 class ArrivalStream:
     """The uniforms `World.arrivals` reads for one type (two per candidate, in order) and those of its
-    prevention (one per accepted candidate that happens)."""
+    prevention (one per accepted candidate that happens). `u` and `gaps` are read-only views of arrays
+    that grow as more are asked for."""
 
-    __slots__ = ("u", "gaps", "_gen", "prevent", "_prevent_gen")
+    __slots__ = ("_u", "_nu", "_gaps", "_ng", "_gen", "prevent", "_prevent_gen")
 
     def __init__(self, rep: Replication, kind: IncidentTypeParameters):
-        self.u: list[float] = []
-        self.gaps: list[float] = []  # -log(1 - u) of each candidate's first uniform: its gap at rate 1
+        self._u = np.empty(0)
+        self._nu = 0
+        self._gaps = np.empty(0)  # -log(1 - u) of each candidate's first uniform: its gap at rate 1
+        self._ng = 0
         self._gen = rep.streams.generator(int(Purpose.ARRIVAL), kind.index)
         self.prevent: list[float] = []
         self._prevent_gen = (rep.streams.generator(int(Purpose.PREVENTION), kind.index)
                              if kind.prevention_rate_factor < 1.0 else None)
 
+    @property
+    def u(self) -> np.ndarray:
+        return self._u[:self._nu]
+
+    @property
+    def gaps(self) -> np.ndarray:
+        return self._gaps[:self._ng]
+
+    @property
+    def count(self) -> int:
+        """How many gaps are ready."""
+        return self._ng
+
     def more(self, pairs: int = 0) -> None:
         """Make the gaps of at least the first `pairs` candidates (and some beyond) ready. The stream's
         numbers come in order, in growing chunks (how many at a time changes none of them); each gap costs
         a `math.log`, so only about as many as are asked for are computed."""
-        have = len(self.gaps)
+        have = self._ng
         upto = max(pairs, have + max(32, have // 4))
-        while len(self.u) < 2 * upto:
-            self.u += self._gen.random(max(512, len(self.u))).tolist()
-        log = math.log
-        self.gaps += [-log(1.0 - x) for x in self.u[2 * have:2 * upto:2]]
+        if self._nu < 2 * upto:
+            fresh = max(2 * upto - self._nu, 512, self._nu)
+            grown = np.empty(self._nu + fresh)
+            grown[:self._nu] = self._u[:self._nu]
+            self._gen.random(out=grown[self._nu:])
+            self._u, self._nu = grown, len(grown)
+        if upto > len(self._gaps):
+            grown = np.empty(max(upto, 2 * len(self._gaps)))
+            grown[:have] = self._gaps[:have]
+            self._gaps = grown
+        self._gaps[have:upto] = unit_gaps(self._u[2 * have:2 * upto:2])
+        self._ng = upto
 
     def prevention(self, first: int, count: int) -> list[float]:
         assert self._prevent_gen is not None
         while len(self.prevent) < first + count:
             self.prevent += self._prevent_gen.random(512).tolist()
         return self.prevent[first:first + count]
+
+
+@jit
+def unit_gaps(u: np.ndarray) -> np.ndarray:
+    """-log(1 - u) of every element, as `World.arrivals` computes each gap at rate 1."""
+    out = np.empty(len(u))
+    for i in range(len(u)):
+        out[i] = -math.log(1.0 - u[i])
+    return out
+
+
+@jit
+def tense_candidates(gaps: np.ndarray, pair: int, last: float, bound: float, base: float, feedback: float,
+                     level: float, since: float, decay: float, until: float) -> tuple[Any, ...]:
+    """The loop of `draw` while tension is not zero, over the gaps at hand: each candidate's day (its gap at
+    the bound the last one's rate set) and its rate, `arrival.rate` of `level_at` written out. Returns the
+    days and rates, the next pair, the last day computed, the last candidate's day, the bound, and whether
+    a day reached `until` (False: the gaps ran out first)."""
+    n = len(gaps)
+    days = np.empty(max(n - pair, 0))
+    rates = np.empty(max(n - pair, 0))
+    i = 0
+    day = last
+    while pair < n:
+        day = last + gaps[pair] / bound
+        if day >= until:
+            return days[:i], rates[:i], pair, day, last, bound, True
+        bound = base * (1.0 + feedback * (level * math.exp(-decay * (day - since))))
+        days[i] = day
+        rates[i] = bound
+        i += 1
+        last = day
+        pair += 1
+    return days[:i], rates[:i], pair, day, last, bound, False
 
 
 class Drawn(NamedTuple):
@@ -78,33 +137,26 @@ def draw(stream: ArrivalStream, pair: int, last: float, bound: float, base: floa
     level, since, decay = tension
     if not feedback or level == 0.0:
         return _draw_steady(stream, pair, last, bound, arrival.rate(base, feedback, 0.0), until)
-    u = stream.u
-    gaps = stream.gaps
-    rate_at, gap = arrival.rate, arrival.gap
     first = pair
-    days: list[float] = []
-    rates: list[float] = []
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
     bound0 = bound
     while True:
-        if pair >= len(gaps):
+        if pair >= stream.count:
             stream.more()
-        day = last + gap(gaps[pair], bound)
-        if day >= until:
+        days_part, rates_part, pair, day, last, bound, done = tense_candidates(
+            stream.gaps, pair, last, bound, base, feedback, level, since, decay, until)
+        parts.append((days_part, rates_part))
+        if done:
             break
-        bound = rate_at(base, feedback, level_at(level, since, decay, day))
-        days.append(day)
-        rates.append(bound)  # this candidate's rate, the next one's bound
-        last = day
-        pair += 1
+    days = parts[0][0] if len(parts) == 1 else np.concatenate([d for d, _ in parts])
+    rates = parts[0][1] if len(parts) == 1 else np.concatenate([r for _, r in parts])
     n = len(days)
-    rate = np.asarray(rates, dtype=float)
     bounds = np.empty(n)
     if n:
         bounds[0] = bound0
-        bounds[1:] = rate[:-1]
-    u_accept = np.asarray(u[2 * first + 1:2 * pair:2], dtype=float)
-    return Drawn(np.asarray(days, dtype=float), arrival.accepted(u_accept, bounds, rate), first, pair, day, last,
-                 bound)
+        bounds[1:] = rates[:-1]
+    u_accept = stream.u[2 * first + 1:2 * pair:2]
+    return Drawn(days, arrival.accepted(u_accept, bounds, rates), first, pair, day, last, bound)
 
 
 def _draw_steady(stream: ArrivalStream, pair: int, last: float, bound: float, rate: float, until: float) -> Drawn:
@@ -116,9 +168,9 @@ def _draw_steady(stream: ArrivalStream, pair: int, last: float, bound: float, ra
     while True:
         expected = (until - last) * rate if until < math.inf else 48.0
         want = int(expected + 4.0 * math.sqrt(expected)) + 16  # rarely too few: then another stretch
-        if len(stream.gaps) < pair + want:
+        if stream.count < pair + want:
             stream.more(pair + want)
-        steps = np.asarray(stream.gaps[pair:pair + want], dtype=float) / np.where(np.arange(want) == 0, bound, rate)
+        steps = stream.gaps[pair:pair + want] / np.where(np.arange(want) == 0, bound, rate)
         steps[0] = last + steps[0]
         days = np.cumsum(steps)
         inside = int(np.searchsorted(days, until, side="left"))  # days before `until`
@@ -139,7 +191,7 @@ def _draw_steady(stream: ArrivalStream, pair: int, last: float, bound: float, ra
     bounds = np.full(n, rate)
     if n:
         bounds[0] = bound0
-    u_accept = np.asarray(stream.u[2 * first + 1:2 * pair:2], dtype=float)
+    u_accept = stream.u[2 * first + 1:2 * pair:2]
     return Drawn(all_days, arrival.accepted(u_accept, bounds, rate), first, pair, pending_day, last, bound)
 
 

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...quantiles import _CENTRAL_DEN, _CENTRAL_NUM, _FAR_DEN, _FAR_NUM, _NEAR_DEN, _NEAR_NUM
+from ..jit import COMPILED, jit
 from ..model.parameters import Side
 from .quiet import Resume
 
@@ -48,10 +49,6 @@ if TYPE_CHECKING:
     from ..model.parameters import ModelParameters
     from .batch import BatchWalk, Kinds
 
-try:  # an optional speed-up: without numba, the array walks do the same work
-    from numba import njit
-except ImportError:  # pragma: no cover - numba is a dependency; this keeps a broken install running
-    njit = None
 
 __all__ = ["available", "walk_compiled", "SIDE_FIELDS", "std_normal_quantile"]
 
@@ -69,14 +66,13 @@ SIDE_FIELDS = {
 _ENABLED = os.environ.get("HOTLINE_COMPILED", "1") != "0"
 
 
+_KNOWS_SIDE = {f.name for f in dataclasses.fields(Side)} <= set(SIDE_FIELDS)
+
+
 def available() -> bool:
     """True when walks may run compiled: numba is importable, `HOTLINE_COMPILED` is not 0, and `Side` has
     no field the kernel does not know."""
-    return _ENABLED and njit is not None and {f.name for f in dataclasses.fields(Side)} <= set(SIDE_FIELDS)
-
-
-def _jit(f: Any) -> Any:
-    return f if njit is None else njit(cache=True, nogil=True)(f)
+    return _ENABLED and _KNOWS_SIDE and COMPILED
 
 
 _CN, _CD = _CENTRAL_NUM, _CENTRAL_DEN
@@ -84,7 +80,7 @@ _NN, _ND = _NEAR_NUM, _NEAR_DEN
 _FN, _FD = _FAR_NUM, _FAR_DEN
 
 
-@_jit
+@jit
 def std_normal_quantile(p: float) -> float:
     """`NormalDist().inv_cdf(p)`, the same floats (Wichura's AS241 as CPython writes it)."""
     q = p - 0.5
@@ -115,7 +111,7 @@ def std_normal_quantile(p: float) -> float:
     return x
 
 
-@_jit
+@jit
 def _walk(t, starts, end, rows, start_of, up, down, retaliation, reciprocity, misperception, release,
           accident_at, fatal_at, mu, sigma, eps, covered, hazard, hazard_below, t_level, t_since, t_decay,
           tense, feedback, climbable, odds, weapons, crisis_rung, top, ambiguous, moves):
