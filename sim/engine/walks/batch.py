@@ -94,11 +94,11 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
 
     Each step is one move of every incident still going: its delay and day, then the decision; incidents
     whose move ends them (the course has run, a stand-down at the bottom) or would climb drop out."""
-    end = starts + by_type([k.max_duration_days for k in kinds.kinds], t, rows[:, 0])
     if compiled.available():
-        walked = compiled.walk_compiled(kinds, t, starts, end, rows, p, climbable, MOVES_IN_BLOCK)
+        walked = compiled.walk_compiled(kinds, t, starts, rows, p, climbable, MOVES_IN_BLOCK)
         if walked is not None:
             return walked
+    end = starts + by_type([k.max_duration_days for k in kinds.kinds], t, rows[:, 0])
     n = len(starts)
     status = np.full(n, QUIET, dtype=np.int8)
     last = np.full(n, np.nan)

@@ -44,6 +44,7 @@ from ...quantiles import _CENTRAL_DEN, _CENTRAL_NUM, _FAR_DEN, _FAR_NUM, _NEAR_D
 from ..jit import COMPILED, jit
 from ..model.parameters import Side
 from .quiet import Resume
+from .rows import by_type
 
 if TYPE_CHECKING:
     from ..model.parameters import ModelParameters
@@ -112,7 +113,7 @@ def std_normal_quantile(p: float) -> float:
 
 
 @jit
-def _walk(t, starts, end, rows, start_of, up, down, retaliation, reciprocity, misperception, release,
+def _walk(t, starts, end, durations, rows, start_of, up, down, retaliation, reciprocity, misperception, release,
           accident_at, fatal_at, mu, sigma, eps, covered, hazard, hazard_below, t_level, t_since, t_decay,
           tense, feedback, climbable, odds, weapons, crisis_rung, top, ambiguous, moves):
     """Every incident i of the batch (type position t[i]) walked as `quiet.walk` walks it. Side 0 is the
@@ -120,6 +121,15 @@ def _walk(t, starts, end, rows, start_of, up, down, retaliation, reciprocity, mi
     changes (day, rung, sign, owner) and event days (day, owner) in each owner's order, and for LONG ones
     the state to resume from (day, rung, provoked, misread, other stepped down)."""
     n = len(starts)
+    if durations.shape[0]:  # log-normal courses: (mu, sigma, clipping) by type; else `end` is given
+        end = np.empty(n)
+        d_eps = durations[0, 2]
+        for i in range(n):
+            u = rows[i, 0]
+            u = d_eps if d_eps > u else u
+            u = 1.0 - d_eps if u > 1.0 - d_eps else u
+            ti = t[i]
+            end[i] = starts[i] + math.exp(durations[ti, 0] + (std_normal_quantile(u) * durations[ti, 1]))
     status = np.zeros(n, np.int8)
     last = np.full(n, np.nan)
     cap = n * (1 + 3 * moves)
@@ -271,7 +281,7 @@ def _walk(t, starts, end, rows, start_of, up, down, retaliation, reciprocity, mi
             r_flags[i, 1] = misread
             r_flags[i, 2] = other_down
     return (status, last, d_day[:nd], d_rung[:nd], d_sign[:nd], d_owner[:nd], e_day[:ne], e_owner[:ne],
-            r_day, r_rung, r_flags)
+            r_day, r_rung, r_flags, end)
 
 
 class _SideArrays:
@@ -308,7 +318,19 @@ def _side_arrays(tables: Any) -> _SideArrays:
     return arrays
 
 
-def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, end: np.ndarray, rows: np.ndarray,
+def _durations(kinds: Kinds) -> np.ndarray | None:
+    """The courses' log-normal parameters by type position, (mu, sigma, clipping), if every type's course
+    length is log-normal with one clipping; else None."""
+    params = [getattr(k.max_duration_days, "lognormal", None) for k in kinds.kinds]
+    if any(q is None for q in params) or len({q[2] for q in params}) != 1:  # type: ignore[index]
+        return None
+    return np.array(params, dtype=float)
+
+
+_NO_DURATIONS = np.empty((0, 3))
+
+
+def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
                   p: ModelParameters, climbable: bool, moves: int) -> BatchWalk | None:
     """`walk_many`'s result, computed by the kernel; None when the kernel cannot take these incidents
     (delays not all log-normal with one clipping, or a chain of command within reach): the caller walks
@@ -318,6 +340,12 @@ def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, end: np.ndarr
     sides = _side_arrays(kinds.sides)
     if sides.mu is None or bool((sides.command <= kinds.start[:, None]).any()):
         return None
+    durations = _durations(kinds)
+    if durations is None:
+        durations = _NO_DURATIONS
+        end = starts + by_type([k.max_duration_days for k in kinds.kinds], t, rows[:, 0])
+    else:
+        end = starts  # (not read: the kernel computes the ends)
     types = len(kinds.kinds)
     level, since, decay = np.zeros(types), np.zeros(types), np.zeros(types)
     for tension, members in kinds.tension_groups:
@@ -325,13 +353,13 @@ def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, end: np.ndarr
     feedback, mech = p.escalation_feedback, p.mechanisms
     tense = bool(feedback) and bool(level.any())
     out = _walk(np.ascontiguousarray(t, dtype=np.int64), np.ascontiguousarray(starts, dtype=float),
-                np.ascontiguousarray(end, dtype=float), np.ascontiguousarray(rows, dtype=float),
+                np.ascontiguousarray(end, dtype=float), durations, np.ascontiguousarray(rows, dtype=float),
                 np.ascontiguousarray(kinds.start, dtype=np.int64), sides.up, sides.down, sides.retaliation,
                 sides.reciprocity, sides.misperception, sides.release, kinds.accident, kinds.fatal_table,
                 sides.mu, sides.sigma, sides.eps, kinds.covered, float(mech.hazard_multiplier),
                 int(mech.hazard_below_rung), level, since, decay, tense, float(feedback), climbable, bool(p.odds),
                 int(p.weapons_rung), int(p.crisis_rung), int(p.top), np.asarray(p.ambiguous, dtype=np.bool_), moves)
-    status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, r_day, r_rung, r_flags = out
+    status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, r_day, r_rung, r_flags, end = out
     long = np.flatnonzero(status == 2)
     resume = [(i, Resume(moves, day, stop, rung, provoked, misread, other_down))
               for i, day, stop, rung, (provoked, misread, other_down) in
