@@ -133,3 +133,4 @@ def test_kernel_gives_the_array_walk_field_by_field(only_lognormal_courses: bool
             mine = mine[np.argsort(owners_mine, kind="stable")]
             theirs = theirs[np.argsort(owners_theirs, kind="stable")]
         assert np.array_equal(mine, theirs, equal_nan=True), name
+    assert got.resume == want.resume  # where the LONG ones go on one by one

@@ -13,38 +13,46 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..jit import jit
+
 __all__ = ["days_at_levels", "days_at_or_above"]
 
 
 def days_at_levels(days: np.ndarray, rungs: np.ndarray, signs: np.ndarray, end: float, n_rungs: int) -> list[float]:
     """Days spent at each level up to `end`, given the changes (day, rung, +1 or -1) in the order they
     happened."""
-    n = len(days)
-    totals = [0.0] * n_rungs
-    if n == 0:
-        return totals
-    counts = np.zeros((n_rungs, n), dtype=np.int32)  # open incidents on each rung after each change
-    counts[n_rungs - 1 - rungs, np.arange(n)] = signs  # the top rung first
-    np.cumsum(counts, axis=1, out=counts)
-    occupied = np.empty((n_rungs + 1, n), dtype=bool)
-    np.greater(counts, 0, out=occupied[:n_rungs])
-    occupied[n_rungs] = True  # below the bottom rung: "none open", level -1
-    level = n_rungs - 1 - np.argmax(occupied, axis=0)
-    before = np.empty_like(level)
-    before[0] = -1
-    before[1:] = level[:-1]
-    changes = np.flatnonzero(level != before)
-    if not len(changes):
-        return totals
-    at = days[changes]
-    levels = level[changes]  # the level from each change to the next
-    pieces = np.empty(len(changes))
-    pieces[:-1] = at[1:] - at[:-1]
-    pieces[-1] = end - at[-1]
-    for rung in np.unique(levels[levels >= 0]).tolist():
-        # Summed one piece after another, from 0.0, as the event-by-event tracker sums them.
-        totals[rung] = float(np.cumsum(pieces[levels == rung])[-1])
-    return totals
+    totals = np.zeros(n_rungs)
+    if len(days):
+        _sum_levels(np.ascontiguousarray(days, dtype=float), np.ascontiguousarray(rungs, dtype=np.int64),
+                    np.ascontiguousarray(signs, dtype=np.int64), float(end), totals)
+    return totals.tolist()
+
+
+@jit
+def _sum_levels(days: np.ndarray, rungs: np.ndarray, signs: np.ndarray, end: float, totals: np.ndarray) -> None:
+    """The tracker, change by change: the open incidents on each rung, the level (the highest rung with
+    one, -1 with none) after each change, and each piece of time added to the level it was spent at when
+    the level changes (from 0.0, one piece after another: the floats a tracker updated by events sums)."""
+    n_rungs = len(totals)
+    counts = np.zeros(n_rungs, np.int64)
+    level = -1
+    since = 0.0
+    started = False
+    for i in range(len(days)):
+        counts[rungs[i]] += signs[i]
+        new = -1
+        for r in range(n_rungs - 1, -1, -1):
+            if counts[r] > 0:
+                new = r
+                break
+        if new != level:
+            if started and level >= 0:
+                totals[level] += days[i] - since
+            since = days[i]
+            level = new
+            started = True
+    if started and level >= 0:
+        totals[level] += end - since
 
 
 def days_at_or_above(at_level: list[float]) -> list[float]:
