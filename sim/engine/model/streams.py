@@ -13,6 +13,8 @@ from enum import IntEnum
 
 import numpy as np
 
+from ..jit import COMPILED, jit
+
 __all__ = ["Purpose", "Streams", "Draws", "UniformBlocks", "replication_seed"]
 
 
@@ -115,7 +117,7 @@ class _SeedPool:
     each key's words on top of a copy; `spawned(key)` gives the words PCG64 is seeded with (tests compare
     the streams with numpy's on random seeds and keys)."""
 
-    __slots__ = ("_pool", "_next")
+    __slots__ = ("_pool", "_next", "_pool_array")
 
     def __init__(self, seed: int):
         words = _uint32_words(int(seed))
@@ -133,12 +135,15 @@ class _SeedPool:
                 pool[dst] = _mix(pool[dst], _hashmix(word, h[i]))
                 i += 1
         self._pool, self._next = pool, i
+        self._pool_array = np.array(pool, dtype=np.uint64)
 
     def spawned(self, key: tuple[int, ...]) -> _Words:
-        pool = list(self._pool)
         words = [word for k in key for word in _uint32_words(int(k))]
         i = self._next
         h = _constants(i + 4 * len(words))
+        if COMPILED:  # (every word is below 2**32, and keys are never negative here: `Streams.generator`)
+            return _Words(_spawn_words(self._pool_array, np.array(words, dtype=np.uint64), _table_a(h), i))
+        pool = list(self._pool)
         mask, left, right = _MASK, _MIX_L, _MIX_R
         for word in words:
             for dst in range(4):  # `_mix(pool[dst], _hashmix(word, h[i]))`, written out: this runs per stream
@@ -154,6 +159,45 @@ class _SeedPool:
             out.append(value ^ (value >> 16))
         return _Words(np.array([out[0] | out[1] << 32, out[2] | out[3] << 32, out[4] | out[5] << 32,
                                 out[6] | out[7] << 32], dtype=np.uint64))
+
+
+_TABLES: dict[int, np.ndarray] = {}
+
+
+def _table_a(h: tuple[tuple[int, int], ...]) -> np.ndarray:
+    """The pool's hash constants as an array (rows: xor, multiplier), built once per table."""
+    table = _TABLES.get(id(h))
+    if table is None or len(table) != len(h):
+        table = _TABLES[id(h)] = np.array(h, dtype=np.uint64)
+    return table
+
+
+_TABLE_B = np.array(_HASH_B, dtype=np.uint64)
+_U32 = np.uint64(_MASK)
+_S16, _S32 = np.uint64(16), np.uint64(32)
+_LEFT, _RIGHT = np.uint64(_MIX_L), np.uint64(_MIX_R)
+
+
+@jit
+def _spawn_words(pool0: np.ndarray, words: np.ndarray, h: np.ndarray, start: int) -> np.ndarray:
+    """`_SeedPool.spawned` in unsigned 64-bit arithmetic (every product of two 32-bit words fits; a
+    difference wraps modulo 2**64, whose low 32 bits are Python's result modulo 2**32): the same words."""
+    pool = pool0.copy()
+    i = start
+    for w in range(len(words)):
+        for dst in range(4):
+            value = ((words[w] ^ h[i, 0]) * h[i, 1]) & _U32
+            value = (_LEFT * pool[dst] - _RIGHT * (value ^ (value >> _S16))) & _U32
+            pool[dst] = value ^ (value >> _S16)
+            i += 1
+    out = np.empty(8, np.uint64)
+    for j in range(8):
+        value = ((pool[j % 4] ^ _TABLE_B[j, 0]) * _TABLE_B[j, 1]) & _U32
+        out[j] = value ^ (value >> _S16)
+    state = np.empty(4, np.uint64)
+    for j in range(4):
+        state[j] = out[2 * j] | (out[2 * j + 1] << _S32)
+    return state
 
 
 class _Words(np.random.bit_generator.ISeedSequence):
