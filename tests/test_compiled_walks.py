@@ -24,8 +24,8 @@ from sim.engine.model.parameters import Side
 from sim.engine.walks import batch as batch_module
 from sim.engine.walks import compiled as compiled_module
 from sim.engine.walks import walked as walked_module
-from sim.engine.walks.batch import MOVES_IN_BLOCK
-from sim.engine.walks.quiet import may_walk
+from sim.engine.walks.batch import CLIMBED, MOVES_IN_BLOCK, QUIET
+from sim.engine.walks.quiet import Walk, may_walk, walk
 from sim.run.compile import compile_scenario
 from sim.samplers import EPS
 
@@ -134,3 +134,50 @@ def test_kernel_gives_the_array_walk_field_by_field(only_lognormal_courses: bool
             theirs = theirs[np.argsort(owners_theirs, kind="stable")]
         assert np.array_equal(mine, theirs, equal_nan=True), name
     assert got.resume == want.resume  # where the LONG ones go on one by one
+
+
+def test_overflow_uniforms_are_those_a_block_hands_out_after_its_own() -> None:
+    params = compile_scenario(load_scenario(FLAGSHIP).arms["no_hotline"])
+    world = World(params, replication_seed(5, 1))
+    kind = params.types[3]
+    blocks = world.rep.blocks_of(kind)
+    for number in (0, 7, 300):
+        draws = world.rep.block(kind, number)
+        [draws() for _ in range(2 + 5 * MOVES_IN_BLOCK)]
+        assert [draws() for _ in range(60)] == blocks.overflow_uniforms(number, 60).tolist()
+
+
+def test_walks_that_outlast_their_block_go_on_compiled_as_quiet_walk_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A batch through `walk_all`: the LONG ones go on in the kernel on their overflow uniforms (12 moves),
+    # the few still going after that one by one; every incident's changes and events as `quiet.walk` gives
+    # them from its start.
+    calls = []
+    original = compiled_module.resume_compiled
+    monkeypatch.setattr(compiled_module, "resume_compiled", lambda *a, **k: calls.append(len(a[2])) or original(*a, **k))
+    params = compile_scenario(load_scenario(FLAGSHIP).arms["no_hotline"])
+    world = World(params, replication_seed(3, 4))
+    world.tensions.jump(0.0, 1.5, None)
+    kinds = [k for k in params.types if may_walk(params, k) and k.start_rung > 0]
+    per_type = 400
+    t = np.repeat(np.arange(len(kinds)), per_type)
+    numbers = np.tile(np.arange(per_type), len(kinds))
+    days = np.random.default_rng(9).random(len(t)) * 250.0
+    types = np.array([kinds[j].index for j in t.tolist()])
+    table = walked_module.kinds_of(world.rep, kinds)
+    status, last, d, e = walked_module.walk_all(world.rep, table, walked_module.Accepted(t, types, days, numbers), True)
+    assert calls and calls[0] > 0, "the batch has walks that outlast their block"
+    for i in range(len(t)):
+        kind = kinds[int(t[i])]
+        course = walk(world.rep, kind, world.rep.covered[kind.index], float(days[i]),
+                      world.rep.block(kind, int(numbers[i])))
+        if status[i] == CLIMBED:
+            assert not isinstance(course, Walk)
+            continue
+        assert status[i] == QUIET and isinstance(course, Walk)
+        expected = [(float(days[i]), kind.start_rung, 1)]
+        for day, old, new in course.ops:
+            expected += [(day, old, -1)] + ([(day, new, 1)] if new >= 0 else [])
+        mine = d[3] == i
+        assert list(zip(d[0][mine].tolist(), d[1][mine].tolist(), d[2][mine].tolist(), strict=True)) == expected
+        assert e[0][e[1] == i].tolist() == course.event_days
+        assert last[i] == course.ops[-1][0]

@@ -303,6 +303,12 @@ class UniformBlocks:
             return self._arr[first:last + 1]
         return self._arr[numbers]
 
+    def overflow_uniforms(self, index: int, count: int) -> np.ndarray:
+        """The first `count` (at most 64) uniforms item `index` reads once its block has run out: those
+        its `block(index)` hands out after the block's own."""
+        assert count <= 64  # `Draws._overflow` takes 64 from a key, then moves to a further key
+        return self._streams.generator(int(self._overflow), self._sub, index, 0).random(count)
+
     def block(self, index: int) -> Draws:
         """Draws for item `index`: its own block, then its own overflow stream."""
         self._ensure(index + 1)

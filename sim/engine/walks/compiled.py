@@ -115,13 +115,18 @@ def std_normal_quantile(p: float) -> float:
 @jit
 def _walk(t, starts, end, durations, rows, start_of, up, down, retaliation, reciprocity, misperception, release,
           accident_at, fatal_at, mu, sigma, eps, covered, hazard, hazard_below, t_level, t_since, t_decay,
-          tense, feedback, climbable, odds, weapons, crisis_rung, top, ambiguous, moves):
+          tense, feedback, climbable, odds, weapons, crisis_rung, top, ambiguous, moves, first, rung0, flags0):
     """Every incident i of the batch (type position t[i]) walked as `quiet.walk` walks it. Side 0 is the
     initiator's, 1 the responder's; the responder moves first. Returns status, last day, the level
     changes (day, rung, sign, owner) and event days (day, owner) in each owner's order, and for LONG ones
-    the state to resume from (day, rung, provoked, misread, other stepped down)."""
+    the state to resume from (day, rung, provoked, misread, other stepped down).
+
+    `first` 0: from the start (`starts`, rows: the blocks, whose first uniform is the course's length).
+    Otherwise from move `first` on `starts` and `rung0`, in the situation `flags0` (provoked, misread,
+    other stepped down), rows holding the uniforms of move `first` on (the overflow stream)."""
     n = len(starts)
-    if durations.shape[0]:  # log-normal courses: (mu, sigma, clipping) by type; else `end` is given
+    col0 = 2 if first == 0 else -5 * first  # move k's five uniforms start at col0 + 5 k
+    if first == 0 and durations.shape[0]:  # log-normal courses: (mu, sigma, clipping) by type; else `end` is given
         end = np.empty(n)
         d_eps = durations[0, 2]
         for i in range(n):
@@ -149,19 +154,25 @@ def _walk(t, starts, end, durations, rows, start_of, up, down, retaliation, reci
         start = start_of[ti]
         now = starts[i]
         stop = end[i]
-        rung = start
-        provoked = False
-        misread = False
-        other_down = False
-        d_day[nd] = now
-        d_rung[nd] = start
-        d_sign[nd] = 1
-        d_owner[nd] = i
-        nd += 1
+        if first == 0:
+            rung = start
+            provoked = False
+            misread = False
+            other_down = False
+            d_day[nd] = now
+            d_rung[nd] = start
+            d_sign[nd] = 1
+            d_owner[nd] = i
+            nd += 1
+        else:
+            rung = rung0[i]
+            provoked = flags0[i, 0]
+            misread = flags0[i, 1]
+            other_down = flags0[i, 2]
         state = 2  # LONG unless it ends or climbs within the block
-        for k in range(moves):
+        for k in range(first, first + moves):
             s = 1 if k % 2 == 0 else 0
-            base = 2 + 5 * k
+            base = col0 + 5 * k
             # When the mover decides (rule.next_decision): its log-normal delay.
             u = rows[i, base]
             u = eps if eps > u else u
@@ -346,19 +357,7 @@ def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndar
         end = starts + by_type([k.max_duration_days for k in kinds.kinds], t, rows[:, 0])
     else:
         end = starts  # (not read: the kernel computes the ends)
-    types = len(kinds.kinds)
-    level, since, decay = np.zeros(types), np.zeros(types), np.zeros(types)
-    for tension, members in kinds.tension_groups:
-        level[members], since[members], decay[members] = tension.state
-    feedback, mech = p.escalation_feedback, p.mechanisms
-    tense = bool(feedback) and bool(level.any())
-    out = _walk(np.ascontiguousarray(t, dtype=np.int64), np.ascontiguousarray(starts, dtype=float),
-                np.ascontiguousarray(end, dtype=float), durations, np.ascontiguousarray(rows, dtype=float),
-                np.ascontiguousarray(kinds.start, dtype=np.int64), sides.up, sides.down, sides.retaliation,
-                sides.reciprocity, sides.misperception, sides.release, kinds.accident, kinds.fatal_table,
-                sides.mu, sides.sigma, sides.eps, kinds.covered, float(mech.hazard_multiplier),
-                int(mech.hazard_below_rung), level, since, decay, tense, float(feedback), climbable, bool(p.odds),
-                int(p.weapons_rung), int(p.crisis_rung), int(p.top), np.asarray(p.ambiguous, dtype=np.bool_), moves)
+    out = _call(kinds, sides, p, climbable, t, starts, end, durations, rows, moves, 0, _NO_RUNGS, _NO_FLAGS)
     status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, r_day, r_rung, r_flags, end = out
     long = np.flatnonzero(status == 2)
     resume = [(i, Resume(moves, day, stop, rung, provoked, misread, other_down))
@@ -366,3 +365,49 @@ def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndar
               zip(long.tolist(), r_day[long].tolist(), end[long].tolist(), r_rung[long].tolist(),
                   r_flags[long].tolist(), strict=True)]
     return BatchWalk(status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, resume)
+
+
+_NO_RUNGS = np.empty(0, dtype=np.int64)
+_NO_FLAGS = np.empty((0, 3), dtype=np.bool_)
+
+
+def _call(kinds: Kinds, sides: _SideArrays, p: ModelParameters, climbable: bool, t: np.ndarray,
+          starts: np.ndarray, end: np.ndarray, durations: np.ndarray, rows: np.ndarray, moves: int, first: int,
+          rung0: np.ndarray, flags0: np.ndarray) -> tuple[np.ndarray, ...]:
+    types = len(kinds.kinds)
+    level, since, decay = np.zeros(types), np.zeros(types), np.zeros(types)
+    for tension, members in kinds.tension_groups:
+        level[members], since[members], decay[members] = tension.state
+    feedback, mech = p.escalation_feedback, p.mechanisms
+    tense = bool(feedback) and bool(level.any())
+    return _walk(np.ascontiguousarray(t, dtype=np.int64), np.ascontiguousarray(starts, dtype=float),
+                 np.ascontiguousarray(end, dtype=float), durations, np.ascontiguousarray(rows, dtype=float),
+                 np.ascontiguousarray(kinds.start, dtype=np.int64), sides.up, sides.down, sides.retaliation,
+                 sides.reciprocity, sides.misperception, sides.release, kinds.accident, kinds.fatal_table,
+                 sides.mu, sides.sigma, sides.eps, kinds.covered, float(mech.hazard_multiplier),
+                 int(mech.hazard_below_rung), level, since, decay, tense, float(feedback), climbable,
+                 bool(p.odds), int(p.weapons_rung), int(p.crisis_rung), int(p.top),
+                 np.asarray(p.ambiguous, dtype=np.bool_), moves, first, rung0, flags0)
+
+
+def resume_compiled(kinds: Kinds, t: np.ndarray, todo: list[tuple[int, Resume]], overflow: np.ndarray,
+                    p: ModelParameters, climbable: bool) -> BatchWalk | None:
+    """The LONG incidents of a batch (`todo`: owner, where its block left it; all at the same move) walked
+    on from there with the first uniforms of their overflow streams (`overflow`, a row each, as many
+    whole moves as it holds). Owners are positions in `todo`; those still going after that are LONG
+    (their `resume` is not given: they go on one by one from where the block left them). None when the
+    kernel cannot take them."""
+    from .batch import BatchWalk
+
+    sides = _side_arrays(kinds.sides)
+    if sides.mu is None or bool((sides.command <= kinds.start[:, None]).any()):
+        return None
+    first = todo[0][1].move
+    starts = np.array([r.day for _, r in todo])
+    end = np.array([r.end for _, r in todo])
+    rung0 = np.array([r.rung for _, r in todo], dtype=np.int64)
+    flags0 = np.array([(r.provoked, r.misread, r.other_stepped_down) for _, r in todo], dtype=np.bool_)
+    out = _call(kinds, sides, p, climbable, t, starts, end, _NO_DURATIONS, overflow, overflow.shape[1] // 5,
+                first, rung0, flags0)
+    status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner = out[:8]
+    return BatchWalk(status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, [])

@@ -19,7 +19,7 @@ from ..model import arrival
 from ..model.parameters import IncidentTypeParameters
 from . import compiled
 from .batch import CLIMBED, LONG, QUIET, Kinds, walk_many
-from .quiet import Walk, walk
+from .quiet import Resume, Walk, walk
 
 if TYPE_CHECKING:
     from ..model.state import Replication
@@ -96,6 +96,8 @@ def walk_all(rep: Replication, kinds: Kinds, a: Accepted, climbable: bool
         d = [w.d_day, w.d_rung, w.d_sign, w.d_owner]
         e = [w.e_day, w.e_owner]
         todo = w.resume
+        if todo and compiled.available() and len({r.move for _, r in todo}) == 1:
+            todo = _go_on_compiled(rep, kinds, a, todo, climbable, status, last, d, e)
     else:
         status, last = np.full(n, LONG, dtype=np.int8), np.full(n, np.nan)
         d, e = [], []
@@ -140,6 +142,35 @@ def walk_all(rep: Replication, kinds: Kinds, a: Accepted, climbable: bool
         return (status, last, [np.concatenate([x, y]) for x, y in zip(d, one_by_one, strict=True)],
                 [np.concatenate([x, y]) for x, y in zip(e, e_one_by_one, strict=True)])
     return status, last, one_by_one, e_one_by_one
+
+
+OVERFLOW_MOVES = 12  # moves a walk goes on with in compiled code, on the first uniforms of its overflow stream
+
+
+def _go_on_compiled(rep: Replication, kinds: Kinds, a: Accepted, todo: list[tuple[int, Resume]], climbable: bool,
+                    status: np.ndarray, last: np.ndarray, d: list[np.ndarray], e: list[np.ndarray]
+                    ) -> list[tuple[int, Resume]]:
+    """Walk the LONG incidents of a batch on in compiled code, on the first uniforms of their overflow
+    streams (those `quiet.walk` would read next); update their status, last day, changes and events in
+    place. Returns those still going after that, to go on one by one from where their block left them."""
+    p = rep.p
+    owners = np.array([i for i, _ in todo], dtype=np.int64)
+    overflow = np.stack([rep.blocks_of(p.types[int(a.types[i])]).overflow_uniforms(int(a.numbers[i]),
+                                                                                    5 * OVERFLOW_MOVES)
+                         for i in owners.tolist()])
+    w = compiled.resume_compiled(kinds, a.t[owners], todo, overflow, p, climbable)
+    if w is None:
+        return todo
+    quiet = w.status == QUIET
+    status[owners[quiet]] = QUIET
+    status[owners[w.status == CLIMBED]] = CLIMBED
+    last[owners[quiet]] = w.last[quiet]
+    keep = quiet[w.d_owner]
+    for j, x in enumerate((w.d_day[keep], w.d_rung[keep], w.d_sign[keep], owners[w.d_owner[keep]])):
+        d[j] = np.concatenate([d[j], x])
+    keep = quiet[w.e_owner]
+    e[0], e[1] = np.concatenate([e[0], w.e_day[keep]]), np.concatenate([e[1], owners[w.e_owner[keep]]])
+    return [todo[j] for j in np.flatnonzero(w.status == LONG).tolist()]
 
 
 def make_batch(rep: Replication, kinds: Kinds, cand_days: np.ndarray, cand_types: np.ndarray, a: Accepted,
