@@ -341,6 +341,33 @@ def _durations(kinds: Kinds) -> np.ndarray | None:
 _NO_DURATIONS = np.empty((0, 3))
 
 
+class _Prepared:
+    """What the kernel reads of a `Kinds` and the arm's parameters, made once per `Kinds`: None fields and
+    `usable` False when the kernel cannot take its incidents."""
+
+    __slots__ = ("usable", "sides", "durations", "types", "start", "ambiguous", "numbers")
+
+    def __init__(self, kinds: Kinds, p: ModelParameters):
+        self.sides = sides = _side_arrays(kinds.sides)
+        self.usable = sides.mu is not None and not bool((sides.command <= kinds.start[:, None]).any())
+        durations = _durations(kinds)
+        self.durations = _NO_DURATIONS if durations is None else durations
+        self.types = [k.max_duration_days for k in kinds.kinds]
+        self.start = np.ascontiguousarray(kinds.start, dtype=np.int64)
+        self.ambiguous = np.asarray(p.ambiguous, dtype=np.bool_)
+        mech = p.mechanisms
+        self.numbers = (float(mech.hazard_multiplier), int(mech.hazard_below_rung), float(p.escalation_feedback),
+                        bool(p.odds), int(p.weapons_rung), int(p.crisis_rung), int(p.top))
+
+
+def _prepared(kinds: Kinds, p: ModelParameters) -> _Prepared:
+    prepared = getattr(kinds, "_compiled", None)
+    if prepared is None:
+        prepared = _Prepared(kinds, p)
+        kinds._compiled = prepared  # type: ignore[attr-defined]
+    return prepared
+
+
 def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
                   p: ModelParameters, climbable: bool, moves: int) -> BatchWalk | None:
     """`walk_many`'s result, computed by the kernel; None when the kernel cannot take these incidents
@@ -348,22 +375,19 @@ def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndar
     them on arrays."""
     from .batch import BatchWalk
 
-    sides = _side_arrays(kinds.sides)
-    if sides.mu is None or bool((sides.command <= kinds.start[:, None]).any()):
+    prepared = _prepared(kinds, p)
+    if not prepared.usable:
         return None
-    durations = _durations(kinds)
-    if durations is None:
-        durations = _NO_DURATIONS
-        end = starts + by_type([k.max_duration_days for k in kinds.kinds], t, rows[:, 0])
-    else:
-        end = starts  # (not read: the kernel computes the ends)
-    out = _call(kinds, sides, p, climbable, t, starts, end, durations, rows, moves, 0, _NO_RUNGS, _NO_FLAGS)
+    # Log-normal courses: the kernel computes the ends (`end` is not read); others are computed here.
+    end = starts if len(prepared.durations) else starts + by_type(prepared.types, t, rows[:, 0])
+    out = _call(kinds, prepared, climbable, t, starts, end, prepared.durations, rows, moves, 0, _NO_RUNGS,
+                _NO_FLAGS)
     status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, r_day, r_rung, r_flags, end = out
     long = np.flatnonzero(status == 2)
     resume = [(i, Resume(moves, day, stop, rung, provoked, misread, other_down))
               for i, day, stop, rung, (provoked, misread, other_down) in
               zip(long.tolist(), r_day[long].tolist(), end[long].tolist(), r_rung[long].tolist(),
-                  r_flags[long].tolist(), strict=True)]
+                  r_flags[long].tolist(), strict=True)] if len(long) else []
     return BatchWalk(status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, resume)
 
 
@@ -371,23 +395,22 @@ _NO_RUNGS = np.empty(0, dtype=np.int64)
 _NO_FLAGS = np.empty((0, 3), dtype=np.bool_)
 
 
-def _call(kinds: Kinds, sides: _SideArrays, p: ModelParameters, climbable: bool, t: np.ndarray,
-          starts: np.ndarray, end: np.ndarray, durations: np.ndarray, rows: np.ndarray, moves: int, first: int,
-          rung0: np.ndarray, flags0: np.ndarray) -> tuple[np.ndarray, ...]:
+def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, starts: np.ndarray, end: np.ndarray,
+          durations: np.ndarray, rows: np.ndarray, moves: int, first: int, rung0: np.ndarray,
+          flags0: np.ndarray) -> tuple[np.ndarray, ...]:
     types = len(kinds.kinds)
     level, since, decay = np.zeros(types), np.zeros(types), np.zeros(types)
     for tension, members in kinds.tension_groups:
         level[members], since[members], decay[members] = tension.state
-    feedback, mech = p.escalation_feedback, p.mechanisms
+    hazard, below, feedback, odds, weapons, crisis_rung, top = prepared.numbers
     tense = bool(feedback) and bool(level.any())
-    return _walk(np.ascontiguousarray(t, dtype=np.int64), np.ascontiguousarray(starts, dtype=float),
-                 np.ascontiguousarray(end, dtype=float), durations, np.ascontiguousarray(rows, dtype=float),
-                 np.ascontiguousarray(kinds.start, dtype=np.int64), sides.up, sides.down, sides.retaliation,
+    sides = prepared.sides
+    return _walk(t if t.dtype == np.int64 else t.astype(np.int64), starts, end, durations,
+                 np.ascontiguousarray(rows), prepared.start, sides.up, sides.down, sides.retaliation,
                  sides.reciprocity, sides.misperception, sides.release, kinds.accident, kinds.fatal_table,
-                 sides.mu, sides.sigma, sides.eps, kinds.covered, float(mech.hazard_multiplier),
-                 int(mech.hazard_below_rung), level, since, decay, tense, float(feedback), climbable,
-                 bool(p.odds), int(p.weapons_rung), int(p.crisis_rung), int(p.top),
-                 np.asarray(p.ambiguous, dtype=np.bool_), moves, first, rung0, flags0)
+                 sides.mu, sides.sigma, sides.eps, kinds.covered, hazard, below, level, since, decay, tense,
+                 feedback, climbable, odds, weapons, crisis_rung, top, prepared.ambiguous, moves, first, rung0,
+                 flags0)
 
 
 def resume_compiled(kinds: Kinds, t: np.ndarray, todo: list[tuple[int, Resume]], overflow: np.ndarray,
@@ -399,15 +422,15 @@ def resume_compiled(kinds: Kinds, t: np.ndarray, todo: list[tuple[int, Resume]],
     kernel cannot take them."""
     from .batch import BatchWalk
 
-    sides = _side_arrays(kinds.sides)
-    if sides.mu is None or bool((sides.command <= kinds.start[:, None]).any()):
+    prepared = _prepared(kinds, p)
+    if not prepared.usable:
         return None
     first = todo[0][1].move
     starts = np.array([r.day for _, r in todo])
     end = np.array([r.end for _, r in todo])
     rung0 = np.array([r.rung for _, r in todo], dtype=np.int64)
     flags0 = np.array([(r.provoked, r.misread, r.other_stepped_down) for _, r in todo], dtype=np.bool_)
-    out = _call(kinds, sides, p, climbable, t, starts, end, _NO_DURATIONS, overflow, overflow.shape[1] // 5,
+    out = _call(kinds, prepared, climbable, t, starts, end, _NO_DURATIONS, overflow, overflow.shape[1] // 5,
                 first, rung0, flags0)
     status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner = out[:8]
     return BatchWalk(status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, [])
