@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 from sim import load_scenario
 from sim import quantiles as quantiles_module
 from sim.engine import World, replication_seed, simulate
+from sim.engine.model import level as level_module
 from sim.engine.model.level import days_at_levels
 from sim.engine.model.state import can_climb
 from sim.engine.model.streams import Purpose
@@ -160,7 +161,11 @@ def test_days_at_levels_are_the_sums_an_event_by_event_tracker_makes(
         if what != "leave":
             days.append(day), rungs.append(new), signs.append(1)
     got = days_at_levels(np.array(days), np.array(rungs), np.array(signs), end, 6)
-    assert got == _tracked_event_by_event(events, end, 6)  # the same floats, not merely close ones
+    tracked = _tracked_event_by_event(events, end, 6)
+    assert got == tracked  # the same floats, not merely close ones
+    # Without compiled code (HOTLINE_COMPILED=0, or no numba): the array version, the same floats too.
+    assert level_module._on_arrays(np.array(days), np.array(rungs, dtype=np.int64), np.array(signs, dtype=np.int64),
+                                   end, 6) == tracked
 
 
 # --- walks of many incidents -------------------------------------------------------------------------

@@ -181,3 +181,25 @@ def test_walks_that_outlast_their_block_go_on_compiled_as_quiet_walk_goes(monkey
         assert list(zip(d[0][mine].tolist(), d[1][mine].tolist(), d[2][mine].tolist(), strict=True)) == expected
         assert e[0][e[1] == i].tolist() == course.event_days
         assert last[i] == course.ops[-1][0]
+
+
+def test_without_compiled_code_the_records_are_the_same() -> None:
+    # HOTLINE_COMPILED=0 (a process that never imports numba: the array walks, the array level sums, the
+    # Python seeds and arrival loops) gives the very records compiled code gives.
+    import subprocess
+    import sys
+
+    code = ("import sys; from sim import load_scenario; from sim.engine import replication_seed, simulate; "
+            "from sim.run.compile import compile_scenario; "
+            f"l = load_scenario({str(FLAGSHIP)!r}, ['horizon_days=120']); "
+            "print(repr([simulate(compile_scenario(l.arms[a]), replication_seed(6, k)) "
+            "for a in ('no_hotline', 'hotline_rapid') for k in range(4)])); "
+            "print('numba' in sys.modules)")
+    env = {**__import__("os").environ, "HOTLINE_COMPILED": "0"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    records, numba_loaded = done.stdout.strip().splitlines()
+    assert numba_loaded == "False"
+    loaded = load_scenario(FLAGSHIP, ["horizon_days=120"])
+    here = [simulate(compile_scenario(loaded.arms[a]), replication_seed(6, k))
+            for a in ("no_hotline", "hotline_rapid") for k in range(4)]
+    assert records == repr(here)

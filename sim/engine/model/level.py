@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..jit import jit
+from ..jit import COMPILED, jit
 
 __all__ = ["days_at_levels", "days_at_or_above"]
 
@@ -21,11 +21,44 @@ __all__ = ["days_at_levels", "days_at_or_above"]
 def days_at_levels(days: np.ndarray, rungs: np.ndarray, signs: np.ndarray, end: float, n_rungs: int) -> list[float]:
     """Days spent at each level up to `end`, given the changes (day, rung, +1 or -1) in the order they
     happened."""
+    if not COMPILED:
+        return _on_arrays(days, rungs, signs, end, n_rungs)
     totals = np.zeros(n_rungs)
     if len(days):
         _sum_levels(np.ascontiguousarray(days, dtype=float), np.ascontiguousarray(rungs, dtype=np.int64),
                     np.ascontiguousarray(signs, dtype=np.int64), float(end), totals)
     return totals.tolist()
+
+
+def _on_arrays(days: np.ndarray, rungs: np.ndarray, signs: np.ndarray, end: float, n_rungs: int) -> list[float]:
+    """`days_at_levels` without compiled code: the open incidents on each rung after each change by a
+    cumulative sum, the level after each, and the pieces at each level summed by `np.cumsum` (one after
+    another, as the tracker adds them): the same floats."""
+    n = len(days)
+    totals = [0.0] * n_rungs
+    if n == 0:
+        return totals
+    counts = np.zeros((n_rungs, n), dtype=np.int32)  # open incidents on each rung after each change
+    counts[n_rungs - 1 - rungs, np.arange(n)] = signs  # the top rung first
+    np.cumsum(counts, axis=1, out=counts)
+    occupied = np.empty((n_rungs + 1, n), dtype=bool)
+    np.greater(counts, 0, out=occupied[:n_rungs])
+    occupied[n_rungs] = True  # below the bottom rung: "none open", level -1
+    level = n_rungs - 1 - np.argmax(occupied, axis=0)
+    before = np.empty_like(level)
+    before[0] = -1
+    before[1:] = level[:-1]
+    changes = np.flatnonzero(level != before)
+    if not len(changes):
+        return totals
+    at = days[changes]
+    levels = level[changes]  # the level from each change to the next
+    pieces = np.empty(len(changes))
+    pieces[:-1] = at[1:] - at[:-1]
+    pieces[-1] = end - at[-1]
+    for rung in np.unique(levels[levels >= 0]).tolist():
+        totals[rung] = float(np.cumsum(pieces[levels == rung])[-1])
+    return totals
 
 
 @jit
