@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import weakref
 from typing import TYPE_CHECKING, Any
 
