@@ -97,7 +97,7 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
     if compiled.available():
         walked = compiled.walk_compiled(kinds, t, starts, rows, p, climbable, MOVES_IN_BLOCK)
         if walked is not None:
-            return walked
+            return BatchWalk(*walked)
     end = starts + by_type([k.max_duration_days for k in kinds.kinds], t, rows[:, 0])
     n = len(starts)
     status = np.full(n, QUIET, dtype=np.int8)

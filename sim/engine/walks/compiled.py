@@ -47,7 +47,12 @@ from .rows import by_type
 
 if TYPE_CHECKING:
     from ..model.parameters import ModelParameters
-    from .batch import BatchWalk, Kinds
+
+Kinds = Any  # a `sim.engine.walks.batch.Kinds` (not imported: batch.py imports this module)
+# What a walk gives, in `batch.BatchWalk`'s order: status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner,
+# resume (a list of (owner, Resume)).
+Walked = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+               list[tuple[int, Resume]]]
 
 
 __all__ = ["available", "walk_compiled", "SIDE_FIELDS", "std_normal_quantile"]
@@ -368,12 +373,10 @@ def _prepared(kinds: Kinds, p: ModelParameters) -> _Prepared:
 
 
 def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
-                  p: ModelParameters, climbable: bool, moves: int) -> BatchWalk | None:
-    """`walk_many`'s result, computed by the kernel; None when the kernel cannot take these incidents
+                  p: ModelParameters, climbable: bool, moves: int) -> Walked | None:
+    """`walk_many`'s result (the fields of a `BatchWalk`), computed by the kernel; None when the kernel cannot take these incidents
     (delays not all log-normal with one clipping, or a chain of command within reach): the caller walks
     them on arrays."""
-    from .batch import BatchWalk
-
     prepared = _prepared(kinds, p)
     if not prepared.usable:
         return None
@@ -387,7 +390,7 @@ def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndar
               for i, day, stop, rung, (provoked, misread, other_down) in
               zip(long.tolist(), r_day[long].tolist(), end[long].tolist(), r_rung[long].tolist(),
                   r_flags[long].tolist(), strict=True)] if len(long) else []
-    return BatchWalk(status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, resume)
+    return status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, resume
 
 
 _NO_RUNGS = np.empty(0, dtype=np.int64)
@@ -413,14 +416,12 @@ def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, sta
 
 
 def resume_compiled(kinds: Kinds, t: np.ndarray, todo: list[tuple[int, Resume]], overflow: np.ndarray,
-                    p: ModelParameters, climbable: bool) -> BatchWalk | None:
+                    p: ModelParameters, climbable: bool) -> Walked | None:
     """The LONG incidents of a batch (`todo`: owner, where its block left it; all at the same move) walked
     on from there with the first uniforms of their overflow streams (`overflow`, a row each, as many
     whole moves as it holds). Owners are positions in `todo`; those still going after that are LONG
     (their `resume` is not given: they go on one by one from where the block left them). None when the
     kernel cannot take them."""
-    from .batch import BatchWalk
-
     prepared = _prepared(kinds, p)
     if not prepared.usable:
         return None
@@ -432,4 +433,4 @@ def resume_compiled(kinds: Kinds, t: np.ndarray, todo: list[tuple[int, Resume]],
     out = _call(kinds, prepared, climbable, t, starts, end, _NO_DURATIONS, overflow, overflow.shape[1] // 5,
                 first, rung0, flags0)
     status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner = out[:8]
-    return BatchWalk(status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, [])
+    return status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, []

@@ -18,7 +18,7 @@ import numpy as np
 from ..model import arrival
 from ..model.parameters import IncidentTypeParameters
 from . import compiled
-from .batch import CLIMBED, LONG, QUIET, Kinds, walk_many
+from .batch import CLIMBED, LONG, QUIET, BatchWalk, Kinds, walk_many
 from .quiet import Resume, Walk, walk
 
 if TYPE_CHECKING:
@@ -158,9 +158,10 @@ def _go_on_compiled(rep: Replication, kinds: Kinds, a: Accepted, todo: list[tupl
     overflow = np.stack([rep.blocks_of(p.types[int(a.types[i])]).overflow_uniforms(int(a.numbers[i]),
                                                                                     5 * OVERFLOW_MOVES)
                          for i in owners.tolist()])
-    w = compiled.resume_compiled(kinds, a.t[owners], todo, overflow, p, climbable)
-    if w is None:
+    walked = compiled.resume_compiled(kinds, a.t[owners], todo, overflow, p, climbable)
+    if walked is None:
         return todo
+    w = BatchWalk(*walked)
     quiet = w.status == QUIET
     status[owners[quiet]] = QUIET
     status[owners[w.status == CLIMBED]] = CLIMBED
