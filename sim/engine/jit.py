@@ -2,6 +2,12 @@
 as Python when numba is not installed or `HOTLINE_COMPILED=0` (the same results, slower; where a loop in
 Python would be slow, the module keeps its array code for that case and picks it by `COMPILED`).
 
+Kernels never return arrays: they write into arrays their callers made and return numbers. numba hands
+arrays it made to Python in a way that a signal's handler raising at that moment (Ctrl-C, or SIGTERM, which
+the command turns into Ctrl-C) can leave as a `SystemError`, a double free or a hang (numba issues 2324 and
+5551); numbers and the caller's arrays are not exposed to that (`tests/test_compiled_walks.py` interrupts
+kernels thousands of times).
+
 Compiled code costs memory: numba and LLVM add about 110 MB to a process (measured: 95 MB after numpy
 and scipy, 208 MB with a kernel loaded). `HOTLINE_COMPILED=0` does not import numba at all.
 

@@ -142,7 +142,9 @@ class _SeedPool:
         i = self._next
         h = _constants(i + 4 * len(words))
         if COMPILED:  # (every word is below 2**32, and keys are never negative here: `Streams.generator`)
-            return _Words(_spawn_words(self._pool_array, np.array(words, dtype=np.uint64), _table_a(h), i))
+            state = np.empty(4, np.uint64)
+            _spawn_words(self._pool_array, np.array(words, dtype=np.uint64), _table_a(h), i, state)
+            return _Words(state)
         pool = list(self._pool)
         mask, left, right = _MASK, _MIX_L, _MIX_R
         for word in words:
@@ -179,9 +181,10 @@ _LEFT, _RIGHT = np.uint64(_MIX_L), np.uint64(_MIX_R)
 
 
 @jit
-def _spawn_words(pool0: np.ndarray, words: np.ndarray, h: np.ndarray, start: int) -> np.ndarray:
+def _spawn_words(pool0: np.ndarray, words: np.ndarray, h: np.ndarray, start: int, state: np.ndarray) -> None:
     """`_SeedPool.spawned` in unsigned 64-bit arithmetic (every product of two 32-bit words fits; a
-    difference wraps modulo 2**64, whose low 32 bits are Python's result modulo 2**32): the same words."""
+    difference wraps modulo 2**64, whose low 32 bits are Python's result modulo 2**32): the same words,
+    into `state`."""
     pool = pool0.copy()
     i = start
     for w in range(len(words)):
@@ -194,10 +197,8 @@ def _spawn_words(pool0: np.ndarray, words: np.ndarray, h: np.ndarray, start: int
     for j in range(8):
         value = ((pool[j % 4] ^ _TABLE_B[j, 0]) * _TABLE_B[j, 1]) & _U32
         out[j] = value ^ (value >> _S16)
-    state = np.empty(4, np.uint64)
     for j in range(4):
         state[j] = out[2 * j] | (out[2 * j + 1] << _S32)
-    return state
 
 
 class _Words(np.random.bit_generator.ISeedSequence):

@@ -74,7 +74,7 @@ class ArrivalStream:
             grown = np.empty(max(upto, 2 * len(self._gaps)))
             grown[:have] = self._gaps[:have]
             self._gaps = grown
-        self._gaps[have:upto] = unit_gaps(self._u[2 * have:2 * upto:2])
+        unit_gaps(np.ascontiguousarray(self._u[2 * have:2 * upto:2]), self._gaps[have:upto])
         self._ng = upto
 
     def prevention(self, first: int, count: int) -> list[float]:
@@ -85,37 +85,35 @@ class ArrivalStream:
 
 
 @jit
-def unit_gaps(u: np.ndarray) -> np.ndarray:
-    """-log(1 - u) of every element, as `World.arrivals` computes each gap at rate 1."""
-    out = np.empty(len(u))
+def unit_gaps(u: np.ndarray, out: np.ndarray) -> None:
+    """-log(1 - u) of every element into `out`, as `World.arrivals` computes each gap at rate 1. (Kernels
+    write into their callers' arrays: see `sim.engine.jit`.)"""
     for i in range(len(u)):
         out[i] = -math.log(1.0 - u[i])
-    return out
 
 
 @jit
 def tense_candidates(gaps: np.ndarray, pair: int, last: float, bound: float, base: float, feedback: float,
-                     level: float, since: float, decay: float, until: float) -> tuple[Any, ...]:
+                     level: float, since: float, decay: float, until: float, days: np.ndarray,
+                     rates: np.ndarray) -> tuple[Any, ...]:
     """The loop of `draw` while tension is not zero, over the gaps at hand: each candidate's day (its gap at
-    the bound the last one's rate set) and its rate, `arrival.rate` of `level_at` written out. Returns the
-    days and rates, the next pair, the last day computed, the last candidate's day, the bound, and whether
-    a day reached `until` (False: the gaps ran out first)."""
+    the bound the last one's rate set) and its rate, `arrival.rate` of `level_at` written out, into `days`
+    and `rates` (room for every gap left). Returns how many, the next pair, the last day computed, the last
+    candidate's day, the bound, and whether a day reached `until` (False: the gaps ran out first)."""
     n = len(gaps)
-    days = np.empty(max(n - pair, 0))
-    rates = np.empty(max(n - pair, 0))
     i = 0
     day = last
     while pair < n:
         day = last + gaps[pair] / bound
         if day >= until:
-            return days[:i], rates[:i], pair, day, last, bound, True
+            return i, pair, day, last, bound, True
         bound = base * (1.0 + feedback * (level * math.exp(-decay * (day - since))))
         days[i] = day
         rates[i] = bound
         i += 1
         last = day
         pair += 1
-    return days[:i], rates[:i], pair, day, last, bound, False
+    return i, pair, day, last, bound, False
 
 
 class Drawn(NamedTuple):
@@ -143,9 +141,11 @@ def draw(stream: ArrivalStream, pair: int, last: float, bound: float, base: floa
     while True:
         if pair >= stream.count:
             stream.more()
-        days_part, rates_part, pair, day, last, bound, done = tense_candidates(
-            stream.gaps, pair, last, bound, base, feedback, level, since, decay, until)
-        parts.append((days_part, rates_part))
+        room = stream.count - pair
+        days_part, rates_part = np.empty(room), np.empty(room)
+        n, pair, day, last, bound, done = tense_candidates(stream.gaps, pair, last, bound, base, feedback, level,
+                                                           since, decay, until, days_part, rates_part)
+        parts.append((days_part[:n], rates_part[:n]))
         if done:
             break
     days = parts[0][0] if len(parts) == 1 else np.concatenate([d for d, _ in parts])

@@ -117,21 +117,27 @@ def std_normal_quantile(p: float) -> float:
 
 
 @jit
-def _walk(t, starts, end, durations, rows, start_of, up, down, retaliation, reciprocity, misperception, release,
+def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciprocity, misperception, release,
           accident_at, fatal_at, mu, sigma, eps, covered, hazard, hazard_below, t_level, t_since, t_decay,
-          tense, feedback, climbable, odds, weapons, crisis_rung, top, ambiguous, moves, first, rung0, flags0):
+          tense, feedback, climbable, odds, weapons, crisis_rung, top, ambiguous, moves, first, rung0, flags0,
+          floats_n, ints_n, r_flags, d_f, d_i, e_f, e_i):
     """Every incident i of the batch (type position t[i]) walked as `quiet.walk` walks it. Side 0 is the
-    initiator's, 1 the responder's; the responder moves first. Returns status, last day, the level
-    changes (day, rung, sign, owner) and event days (day, owner) in each owner's order, and for LONG ones
-    the state to resume from (day, rung, provoked, misread, other stepped down).
+    initiator's, 1 the responder's; the responder moves first. Writes, by incident, the last day, the day
+    to resume from and the course's end (`floats_n` rows 0-2; row 2 holds the ends on entry unless the
+    kernel computes them from log-normal `durations`), the status and the rung to resume from (`ints_n`),
+    the situation to resume in (`r_flags`: provoked, misread, other stepped down); the level changes
+    (`d_f` their days, `d_i` rows: rung, sign, owner) and event days (`e_f`, owners `e_i`) in each owner's
+    order. Returns how many changes and events it wrote. (Outputs are the caller's arrays: a kernel that
+    returns arrays can be left with an exception set, or worse, when a signal's handler raises while they
+    are handed to Python.)
 
     `first` 0: from the start (`starts`, rows: the blocks, whose first uniform is the course's length).
     Otherwise from move `first` on `starts` and `rung0`, in the situation `flags0` (provoked, misread,
     other stepped down), rows holding the uniforms of move `first` on (the overflow stream)."""
     n = len(starts)
     col0 = 2 if first == 0 else -5 * first  # move k's five uniforms start at col0 + 5 k
-    if first == 0 and durations.shape[0]:  # log-normal courses: (mu, sigma, clipping) by type; else `end` is given
-        end = np.empty(n)
+    end = floats_n[2]
+    if first == 0 and durations.shape[0]:  # log-normal courses: (mu, sigma, clipping) by type
         d_eps = durations[0, 2]
         for i in range(n):
             u = rows[i, 0]
@@ -139,18 +145,16 @@ def _walk(t, starts, end, durations, rows, start_of, up, down, retaliation, reci
             u = 1.0 - d_eps if u > 1.0 - d_eps else u
             ti = t[i]
             end[i] = starts[i] + math.exp(durations[ti, 0] + (std_normal_quantile(u) * durations[ti, 1]))
-    status = np.zeros(n, np.int8)
-    last = np.full(n, np.nan)
-    cap = n * (1 + 3 * moves)
-    d_day = np.empty(cap)
-    d_rung = np.empty(cap, np.int64)
-    d_sign = np.empty(cap, np.int64)
-    d_owner = np.empty(cap, np.int64)
-    e_day = np.empty(n * moves)
-    e_owner = np.empty(n * moves, np.int64)
-    r_day = np.full(n, np.nan)
-    r_rung = np.zeros(n, np.int64)
-    r_flags = np.zeros((n, 3), np.bool_)
+    last = floats_n[0]
+    r_day = floats_n[1]
+    status = ints_n[0]
+    r_rung = ints_n[1]
+    d_day = d_f
+    d_rung = d_i[0]
+    d_sign = d_i[1]
+    d_owner = d_i[2]
+    e_day = e_f
+    e_owner = e_i
     nd = 0
     ne = 0
     for i in range(n):
@@ -295,8 +299,7 @@ def _walk(t, starts, end, durations, rows, start_of, up, down, retaliation, reci
             r_flags[i, 0] = provoked
             r_flags[i, 1] = misread
             r_flags[i, 2] = other_down
-    return (status, last, d_day[:nd], d_rung[:nd], d_sign[:nd], d_owner[:nd], e_day[:ne], e_owner[:ne],
-            r_day, r_rung, r_flags, end)
+    return nd, ne
 
 
 class _SideArrays:
@@ -400,6 +403,8 @@ _NO_FLAGS = np.empty((0, 3), dtype=np.bool_)
 def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, starts: np.ndarray, end: np.ndarray,
           durations: np.ndarray, rows: np.ndarray, moves: int, first: int, rung0: np.ndarray,
           flags0: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The kernel on these incidents: status, last, the changes and events (views of their lengths), and
+    the resume state (day, rung, flags) and course ends by incident."""
     types = len(kinds.kinds)
     level, since, decay = np.zeros(types), np.zeros(types), np.zeros(types)
     for tension, members in kinds.tension_groups:
@@ -407,12 +412,22 @@ def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, sta
     hazard, below, feedback, odds, weapons, crisis_rung, top = prepared.numbers
     tense = bool(feedback) and bool(level.any())
     sides = prepared.sides
-    return _walk(t if t.dtype == np.int64 else t.astype(np.int64), starts, end, durations,
-                 np.ascontiguousarray(rows), prepared.start, sides.up, sides.down, sides.retaliation,
-                 sides.reciprocity, sides.misperception, sides.release, kinds.accident, kinds.fatal_table,
-                 sides.mu, sides.sigma, sides.eps, kinds.covered, hazard, below, level, since, decay, tense,
-                 feedback, climbable, odds, weapons, crisis_rung, top, prepared.ambiguous, moves, first, rung0,
-                 flags0)
+    n = len(starts)
+    floats_n = np.full((3, n), np.nan)
+    if not len(durations) or first:
+        floats_n[2] = end
+    ints_n = np.zeros((2, n), dtype=np.int64)
+    r_flags = np.zeros((n, 3), dtype=np.bool_)
+    cap = n * (1 + 3 * moves)
+    d_f, d_i = np.empty(cap), np.empty((3, cap), dtype=np.int64)
+    e_f, e_i = np.empty(n * moves), np.empty(n * moves, dtype=np.int64)
+    nd, ne = _walk(t if t.dtype == np.int64 else t.astype(np.int64), starts, durations, np.ascontiguousarray(rows),
+                   prepared.start, sides.up, sides.down, sides.retaliation, sides.reciprocity, sides.misperception,
+                   sides.release, kinds.accident, kinds.fatal_table, sides.mu, sides.sigma, sides.eps, kinds.covered,
+                   hazard, below, level, since, decay, tense, feedback, climbable, odds, weapons, crisis_rung, top,
+                   prepared.ambiguous, moves, first, rung0, flags0, floats_n, ints_n, r_flags, d_f, d_i, e_f, e_i)
+    return (ints_n[0].astype(np.int8), floats_n[0], d_f[:nd], d_i[0, :nd], d_i[1, :nd], d_i[2, :nd], e_f[:ne],
+            e_i[:ne], floats_n[1], ints_n[1], r_flags, floats_n[2])
 
 
 def resume_compiled(kinds: Kinds, t: np.ndarray, todo: list[tuple[int, Resume]], overflow: np.ndarray,
