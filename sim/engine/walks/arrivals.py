@@ -198,8 +198,7 @@ def _draw_steady(stream: ArrivalStream, pair: int, last: float, bound: float, ra
 def drawn_until(rep: Replication, kind: IncidentTypeParameters, stream: ArrivalStream,
                 stop: float) -> tuple[np.ndarray, np.ndarray, bool]:
     """The candidates of `kind` up to `stop` on the tension history of its pair, interrupted where it rose;
-    and whether a tie made the order of events matter (a candidate on a jump's instant or on `stop`, two
-    rises at one instant)."""
+    and whether a tie made the order of events matter (a candidate on a jump's instant or on `stop`)."""
     base, feedback = kind.rate_per_day, rep.p.arrival_feedback
     tension = rep.tension_of[kind.index]
     history = tension.history
@@ -224,7 +223,8 @@ def drawn_until(rep: Replication, kind: IncidentTypeParameters, stream: ArrivalS
         # Interrupted at the jump: the pending candidate is dropped; drawing starts again from the jump.
         segment += 1
         since, level = history[segment]
-        if segment + 1 < len(history) and history[segment + 1][0] == jump:
-            tied = True  # two rises at one instant: each interrupts; leave it to the event queue
+        # (Two rises at one instant: each interrupts. The segment between them has no length; drawing on it
+        # gives no candidate but a pending one, which the second interrupt drops, as the process drops the
+        # candidate it drew after the first.)
         pair, last = drawn.pending + 1, jump
         bound = arrival.rate(base, feedback, level_at(level, since, decay, jump))

@@ -69,6 +69,7 @@ class Traffic:
         self._span = WINDOW / sum(kind.rate_per_day for kind in kinds)  # days in a window
         self.window_end = 0.0
         self._renewing = False  # a jump happened on this instant; drawing or walking again comes after it
+        self._renew_hit: set[int] = set()  # the streams that jump reached
         self._next_window()
 
     def _draw(self, s: _Stream, until: float) -> None:
@@ -139,9 +140,17 @@ class Traffic:
         agenda = self.world.agenda
         hit = [t for t, s in enumerate(self.streams) if s.kind.pair in pairs]
         if self._renewing:
-            # A second rise on the same instant. Without arrival feedback the walks are redone after both;
-            # with it, each rise would interrupt the process again: leave that to the event queue.
-            agenda.tied = agenda.tied or bool(self._feedback)
+            # A second rise on the same instant. Without arrival feedback the walks are redone after both.
+            # With it, each rise interrupts the arrival process again, which drops the candidate it drew
+            # after the last interrupt (its gap at the bound of the tension as it then stood; only its two
+            # uniforms matter): the streams go on one candidate later, from the tension after both. A rise
+            # that reaches a stream the first did not is left to the event queue.
+            if self._feedback:
+                if set(hit) <= self._renew_hit:
+                    for t in hit:
+                        self.streams[t].pair += 1
+                else:
+                    agenda.tied = True
             return
         affected = np.zeros(len(self.world.p.types), dtype=bool)
         for t in hit:
@@ -177,6 +186,7 @@ class Traffic:
                 s.tail = (drawn, happened, number, prevented)
                 s.walked = happened
         self._renewing = True
+        self._renew_hit = set(hit)
         agenda.right_after(lambda _e: self._renew(hit))  # once the tension has risen
 
     def _renew(self, hit: list[int]) -> None:
