@@ -20,9 +20,15 @@ from .conftest import REPO
 CRISIS = REPO / "scenarios" / "radar_lock_crisis.yaml"
 
 
+def _with_ctrl_c() -> None:
+    # A suite started in the background (`make test &`) ignores SIGINT, and so would the writer started
+    # here; a user's terminal does not: give the child Ctrl-C back.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _hotline(*args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "sim", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=REPO)
+                            stderr=subprocess.PIPE, text=True, cwd=REPO, preexec_fn=_with_ctrl_c)
 
 
 def _run_args(out: Path, seed: int, replications: int = 400) -> list[str]:

@@ -32,9 +32,15 @@ def loaded():
     return load_scenario(CRISIS, ["horizon_days=10"]).select(ARMS)
 
 
+def _with_ctrl_c() -> None:
+    # A suite started in the background (`make test &`) ignores SIGINT, and so would the run started here;
+    # a user's terminal does not: give the child Ctrl-C back.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _hotline(*args: str, **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "sim", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=REPO, **kw)
+                            text=True, cwd=REPO, preexec_fn=_with_ctrl_c, **kw)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
