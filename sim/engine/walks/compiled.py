@@ -43,6 +43,7 @@ from ...quantiles import _CENTRAL_DEN, _CENTRAL_NUM, _FAR_DEN, _FAR_NUM, _NEAR_D
 from ..jit import COMPILED, jit
 from ..model.parameters import Side
 from .quiet import Resume
+from .rows import _lognormal as _lognormal_samplers
 from .rows import by_type
 
 if TYPE_CHECKING:
@@ -117,6 +118,25 @@ def std_normal_quantile(p: float) -> float:
 
 
 @jit
+def _lognormal(u: float, eps: float, mu: float, sigma: float) -> float:
+    """A log-normal sampler's value for `u` (`LogNormalSampler`: u clipped to [eps, 1 - eps], then
+    exp(mu + x sigma) of its standard normal quantile x)."""
+    u = eps if eps > u else u
+    u = 1.0 - eps if u > 1.0 - eps else u
+    return math.exp(mu + (std_normal_quantile(u) * sigma))
+
+
+@jit
+def _change(d_f: np.ndarray, d_i: np.ndarray, nd: int, day: float, rung: int, sign: int, owner: int) -> int:
+    """Write change `nd` of the crisis level (its day; rung, sign and owner) and return the next index."""
+    d_f[nd] = day
+    d_i[0, nd] = rung
+    d_i[1, nd] = sign
+    d_i[2, nd] = owner
+    return nd + 1
+
+
+@jit
 def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciprocity, misperception, release,
           accident_at, fatal_at, mu, sigma, eps, covered, hazard, hazard_below, t_level, t_since, t_decay,
           tense, feedback, climbable, odds, weapons, crisis_rung, top, ambiguous, moves, first, rung0, flags0,
@@ -140,19 +160,11 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
     if first == 0 and durations.shape[0]:  # log-normal courses: (mu, sigma, clipping) by type
         d_eps = durations[0, 2]
         for i in range(n):
-            u = rows[i, 0]
-            u = d_eps if d_eps > u else u
-            u = 1.0 - d_eps if u > 1.0 - d_eps else u
-            ti = t[i]
-            end[i] = starts[i] + math.exp(durations[ti, 0] + (std_normal_quantile(u) * durations[ti, 1]))
+            end[i] = starts[i] + _lognormal(rows[i, 0], d_eps, durations[t[i], 0], durations[t[i], 1])
     last = floats_n[0]
     r_day = floats_n[1]
     status = ints_n[0]
     r_rung = ints_n[1]
-    d_day = d_f
-    d_rung = d_i[0]
-    d_sign = d_i[1]
-    d_owner = d_i[2]
     e_day = e_f
     e_owner = e_i
     nd = 0
@@ -167,11 +179,7 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
             provoked = False
             misread = False
             other_down = False
-            d_day[nd] = now
-            d_rung[nd] = start
-            d_sign[nd] = 1
-            d_owner[nd] = i
-            nd += 1
+            nd = _change(d_f, d_i, nd, now, start, 1, i)
         else:
             rung = rung0[i]
             provoked = flags0[i, 0]
@@ -182,10 +190,7 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
             s = 1 if k % 2 == 0 else 0
             base = col0 + 5 * k
             # When the mover decides (rule.next_decision): its log-normal delay.
-            u = rows[i, base]
-            u = eps if eps > u else u
-            u = 1.0 - eps if u > 1.0 - eps else u
-            delay = math.exp(mu[s, ti] + (std_normal_quantile(u) * sigma[s, ti]))
+            delay = _lognormal(rows[i, base], eps, mu[s, ti], sigma[s, ti])
             ending = now + delay >= stop
             if ending:
                 wait = stop - now
@@ -197,11 +202,7 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
             e_owner[ne] = i
             ne += 1
             if ending:
-                d_day[nd] = day
-                d_rung[nd] = rung
-                d_sign[nd] = -1
-                d_owner[nd] = i
-                nd += 1
+                nd = _change(d_f, d_i, nd, day, rung, -1, i)
                 last[i] = day
                 state = 0
                 break
@@ -250,11 +251,7 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
                 step = step + 1
             # What the step does to the walk (quiet.walk).
             if step == -1 and rung == 0:
-                d_day[nd] = day
-                d_rung[nd] = 0
-                d_sign[nd] = -1
-                d_owner[nd] = i
-                nd += 1
+                nd = _change(d_f, d_i, nd, day, 0, -1, i)
                 last[i] = day
                 state = 0
                 break
@@ -264,21 +261,10 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
                 state = 1
                 break
             if step != 0:
-                d_day[nd] = day
-                d_rung[nd] = rung
-                d_sign[nd] = -1
-                d_owner[nd] = i
-                d_day[nd + 1] = day
-                d_rung[nd + 1] = new
-                d_sign[nd + 1] = 1
-                d_owner[nd + 1] = i
-                nd += 2
+                nd = _change(d_f, d_i, nd, day, rung, -1, i)
+                nd = _change(d_f, d_i, nd, day, new, 1, i)
             if new == 0 and step == -1:
-                d_day[nd] = day
-                d_rung[nd] = 0
-                d_sign[nd] = -1
-                d_owner[nd] = i
-                nd += 1
+                nd = _change(d_f, d_i, nd, day, 0, -1, i)
                 last[i] = day
                 state = 0
                 break
@@ -339,10 +325,11 @@ def _side_arrays(tables: Any) -> _SideArrays:
 def _durations(kinds: Kinds) -> np.ndarray | None:
     """The courses' log-normal parameters by type position, (mu, sigma, clipping), if every type's course
     length is log-normal with one clipping; else None."""
-    params = [getattr(k.max_duration_days, "lognormal", None) for k in kinds.kinds]
-    if any(q is None for q in params) or len({q[2] for q in params}) != 1:  # type: ignore[index]
+    lognormal = _lognormal_samplers([k.max_duration_days for k in kinds.kinds])
+    if lognormal is None:
         return None
-    return np.array(params, dtype=float)
+    mu, sigma, eps = lognormal
+    return np.column_stack([mu, sigma, np.full(len(mu), eps)])
 
 
 _NO_DURATIONS = np.empty((0, 3))
