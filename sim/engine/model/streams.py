@@ -14,6 +14,7 @@ from enum import IntEnum
 import numpy as np
 
 from ..jit import COMPILED, jit
+from . import pcg
 
 __all__ = ["Purpose", "Streams", "Draws", "UniformBlocks", "replication_seed"]
 
@@ -55,6 +56,42 @@ class Streams:
         if self._words is None:
             self._words = _SeedPool(self.seed)
         return np.random.Generator(np.random.PCG64(self._words.spawned(key)))
+
+    def state(self, *key: int) -> np.ndarray:
+        """The PCG64 state of stream `key` for `sim.engine.model.pcg`'s kernels (compiled code only): the
+        stream `generator(*key)` draws, for less than a third of the cost of making that generator."""
+        assert COMPILED and key and self.seed >= 0 and min(key) >= 0
+        if self._words is None:
+            self._words = _SeedPool(self.seed)
+        return self._words.state(key)
+
+    def uniforms(self, key: tuple[int, ...], count: int) -> np.ndarray:
+        """The first `count` uniforms of stream `key` (`generator(*key).random(count)`)."""
+        if COMPILED and key and self.seed >= 0 and min(key) >= 0:
+            out = np.empty(count)
+            pcg.fill(self.state(*key), out)
+            return out
+        return self.generator(*key).random(count)
+
+    def first_uniforms(self, keys: list[tuple[int, ...]], count: int) -> np.ndarray:
+        """The first `count` uniforms of each stream of `keys`, a row each (`uniforms`, for many streams in
+        one call)."""
+        out = np.empty((len(keys), count))
+        if COMPILED and self.seed >= 0 and keys and min(min(k) for k in keys) >= 0:
+            if self._words is None:
+                self._words = _SeedPool(self.seed)
+            words = [[word for k in key for word in _uint32_words(int(k))] for key in keys]
+            if len({len(w) for w in words}) == 1 and words[0]:
+                pool = self._words
+                start = pool._next
+                h = _constants(start + 4 * len(words[0]))
+                states = np.empty((len(keys), 4), np.uint64)
+                _spawn_rows(pool._pool_array, np.array(words, dtype=np.uint64), _table_a(h), start, states)
+                pcg.fill_rows(states, out)
+                return out
+        for i, key in enumerate(keys):
+            out[i] = self.uniforms(key, count)
+        return out
 
     def draws(self, *key: int) -> Draws:
         """Uniforms from a stream of their own, created only when the first one is needed."""
@@ -137,6 +174,16 @@ class _SeedPool:
         self._pool, self._next = pool, i
         self._pool_array = np.array(pool, dtype=np.uint64)
 
+    def state(self, key: tuple[int, ...]) -> np.ndarray:
+        """The PCG64 state (`sim.engine.model.pcg`) of the generator seeded with `spawned(key)` (compiled
+        code only: every key word is below 2**32 and not negative)."""
+        words = [word for k in key for word in _uint32_words(int(k))]
+        i = self._next
+        h = _constants(i + 4 * len(words))
+        state = np.empty(4, np.uint64)
+        _spawn_state(self._pool_array, np.array(words, dtype=np.uint64), _table_a(h), i, state)
+        return state
+
     def spawned(self, key: tuple[int, ...]) -> _Words:
         words = [word for k in key for word in _uint32_words(int(k))]
         i = self._next
@@ -201,6 +248,21 @@ def _spawn_words(pool0: np.ndarray, words: np.ndarray, h: np.ndarray, start: int
         state[j] = out[2 * j] | (out[2 * j + 1] << _S32)
 
 
+@jit
+def _spawn_state(pool0: np.ndarray, words: np.ndarray, h: np.ndarray, start: int, state: np.ndarray) -> None:
+    """The PCG64 state of the generator seeded with `_spawn_words`' words, into `state`."""
+    seed = np.empty(4, np.uint64)
+    _spawn_words(pool0, words, h, start, seed)
+    pcg.seed_state(seed, state)
+
+
+@jit
+def _spawn_rows(pool0: np.ndarray, words: np.ndarray, h: np.ndarray, start: int, states: np.ndarray) -> None:
+    """`_spawn_state` for each row of `words` (keys of one length), into the rows of `states`."""
+    for i in range(words.shape[0]):
+        _spawn_state(pool0, words[i], h, start, states[i])
+
+
 class _Words(np.random.bit_generator.ISeedSequence):
     """A seed sequence that hands PCG64 the four words it asks for, computed beforehand."""
 
@@ -250,9 +312,14 @@ class Draws:
         if not self._extra:
             # The overflow stream is keyed by this consumer's own address, so it borrows from nobody;
             # each further batch comes from a further key.
-            self._extra = self._streams.generator(*self._key).random(64).tolist()[::-1]
+            self._extra = self._streams.uniforms(self._key, 64).tolist()[::-1]
             self._key = self._key + (0,)
         return self._extra.pop()
+
+
+def _fast_state(streams: Streams) -> bool:
+    """Whether `streams` can hand out PCG64 states for compiled code (`Streams.state`)."""
+    return COMPILED and streams.seed >= 0
 
 
 class UniformBlocks:
@@ -264,7 +331,7 @@ class UniformBlocks:
     def __init__(self, streams: Streams, purpose: Purpose, overflow: Purpose, sub: int, width: int,
                  chunk_items: int = 64):
         self._streams = streams
-        self._gen: np.random.Generator | None = None
+        self._gen: np.random.Generator | np.ndarray | None = None  # a PCG64 state in compiled code
         self._arr = np.empty((0, width))
         self._n = 0  # rows generated
         self._width = width
@@ -284,13 +351,18 @@ class UniformBlocks:
         if items <= self._n:
             return
         if self._gen is None:
-            self._gen = self._streams.generator(int(self._purpose), self._sub)
+            self._gen = (self._streams.state(int(self._purpose), self._sub) if _fast_state(self._streams) else
+                         self._streams.generator(int(self._purpose), self._sub))
         fresh = -(-(items - self._n) // self._chunk_items) * self._chunk_items
         if self._n + fresh > len(self._arr):
             grown = np.empty((max(2 * len(self._arr), self._n + fresh), self._width))
             grown[:self._n] = self._arr[:self._n]
             self._arr = grown
-        self._gen.random(out=self._arr[self._n:self._n + fresh].reshape(-1))  # rows are contiguous
+        rows = self._arr[self._n:self._n + fresh].reshape(-1)  # rows are contiguous
+        if isinstance(self._gen, np.ndarray):
+            pcg.fill(self._gen, rows)
+        else:
+            self._gen.random(out=rows)
         self._n += fresh
 
     def rows(self, numbers: np.ndarray) -> np.ndarray:
@@ -308,7 +380,12 @@ class UniformBlocks:
         """The first `count` (at most 64) uniforms item `index` reads once its block has run out: those
         its `block(index)` hands out after the block's own."""
         assert count <= 64  # `Draws._overflow` takes 64 from a key, then moves to a further key
-        return self._streams.generator(int(self._overflow), self._sub, index, 0).random(count)
+        return self._streams.uniforms((int(self._overflow), self._sub, index, 0), count)
+
+    def overflow_rows(self, indices: list[int], count: int) -> np.ndarray:
+        """`overflow_uniforms` of each item of `indices`, a row each, in one call."""
+        assert count <= 64
+        return self._streams.first_uniforms([(int(self._overflow), self._sub, i, 0) for i in indices], count)
 
     def block(self, index: int) -> Draws:
         """Draws for item `index`: its own block, then its own overflow stream."""

@@ -12,7 +12,7 @@ reads the overflow stream when the block runs out).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -49,12 +49,14 @@ class BatchWalk(NamedTuple):
     resume: list[tuple[int, Resume]]  # the LONG ones: owner, and where to go on one by one
 
 
-class Kinds:
-    """Incident types walked together: their sides' numbers as tables by (type position, side[, rung])
-    (`SideTables`), their own numbers by (type position, rung), and the tension each reads."""
+class _Table:
+    """What a `Kinds` holds that is the same in every replication of an arm: its types' tables."""
 
-    def __init__(self, kinds: list[IncidentTypeParameters], covered: list[bool], tensions: list[Tension]):
-        self.kinds = kinds
+    __slots__ = ("kinds", "sides", "start", "accident", "accident_flat", "rungs", "fatal_table", "fatal_flat",
+                 "fatal", "prepared")
+
+    def __init__(self, kinds: list[IncidentTypeParameters]):
+        self.kinds = list(kinds)  # (held: the cache's key is their identities)
         self.sides = SideTables.of([(k.initiator_side, k.responder_side) for k in kinds])
         self.start = np.array([k.start_rung for k in kinds])
         self.accident = np.array([k.accident for k in kinds], dtype=float)
@@ -63,6 +65,33 @@ class Kinds:
         self.fatal_table = np.array([k.fatal for k in kinds], dtype=float)
         self.fatal_flat = self.fatal_table.ravel()
         self.fatal = bool(self.fatal_flat.any())  # some accident may jump to the crisis rung
+        self.prepared: dict[int, tuple[ModelParameters, Any]] = {}  # the compiled walk's, by arm (`compiled`)
+
+    @staticmethod
+    def of(kinds: list[IncidentTypeParameters]) -> _Table:
+        """The table of these types, built once for all the replications of an arm (by their identity)."""
+        key = tuple(map(id, kinds))
+        known = _TABLES.get(key)
+        if known is None or any(a is not b for a, b in zip(known.kinds, kinds, strict=True)):
+            if len(_TABLES) >= 64:
+                _TABLES.clear()
+            known = _TABLES[key] = _Table(kinds)
+        return known
+
+
+_TABLES: dict[tuple[int, ...], _Table] = {}  # holds the types too, so that no id is reused while known
+
+
+class Kinds:
+    """Incident types walked together: their sides' numbers as tables by (type position, side[, rung])
+    (`SideTables`), their own numbers by (type position, rung), and the tension each reads."""
+
+    def __init__(self, kinds: list[IncidentTypeParameters], covered: list[bool], tensions: list[Tension]):
+        table = self.table = _Table.of(kinds)
+        self.kinds = kinds
+        self.sides, self.start, self.rungs = table.sides, table.start, table.rungs
+        self.accident, self.accident_flat = table.accident, table.accident_flat
+        self.fatal_table, self.fatal_flat, self.fatal = table.fatal_table, table.fatal_flat, table.fatal
         self.covered = np.array(covered, dtype=bool)
         # Types reading the same tension (a pair's) share one computation.
         self.tension_groups: list[tuple[Tension, list[int]]] = []

@@ -336,7 +336,7 @@ _NO_DURATIONS = np.empty((0, 3))
 
 
 class _Prepared:
-    """What the kernel reads of a `Kinds` and the arm's parameters, made once per `Kinds`: None fields and
+    """What the kernel reads of a `Kinds` and the arm's parameters, made once per arm: None fields and
     `usable` False when the kernel cannot take its incidents."""
 
     __slots__ = ("usable", "sides", "durations", "types", "start", "ambiguous", "numbers")
@@ -355,11 +355,16 @@ class _Prepared:
 
 
 def _prepared(kinds: Kinds, p: ModelParameters) -> _Prepared:
-    prepared = getattr(kinds, "_compiled", None)
-    if prepared is None:
+    """The kernel's reading of `kinds` in arm `p`, made once for all the replications of the arm (it reads
+    nothing a replication changes: `Kinds.table` and `p`)."""
+    known = kinds.table.prepared.get(id(p))
+    if known is None or known[0] is not p:
         prepared = _Prepared(kinds, p)
-        kinds._compiled = prepared  # type: ignore[attr-defined]
-    return prepared
+        if len(kinds.table.prepared) >= 64:
+            kinds.table.prepared.clear()
+        kinds.table.prepared[id(p)] = (p, prepared)  # (holds `p`, so that its id is not reused while known)
+        return prepared
+    return known[1]
 
 
 def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,

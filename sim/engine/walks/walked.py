@@ -98,6 +98,8 @@ def walk_all(rep: Replication, kinds: Kinds, a: Accepted, climbable: bool
         todo = w.resume
         if todo and compiled.available() and len({r.move for _, r in todo}) == 1:
             todo = _go_on_compiled(rep, kinds, a, todo, climbable, status, last, d, e)
+        if not todo:
+            return status, last, d, e
     else:
         status, last = np.full(n, LONG, dtype=np.int8), np.full(n, np.nan)
         d, e = [], []
@@ -155,9 +157,12 @@ def _go_on_compiled(rep: Replication, kinds: Kinds, a: Accepted, todo: list[tupl
     place. Returns those still going after that, to go on one by one from where their block left them."""
     p = rep.p
     owners = np.array([i for i, _ in todo], dtype=np.int64)
-    overflow = np.stack([rep.blocks_of(p.types[int(a.types[i])]).overflow_uniforms(int(a.numbers[i]),
-                                                                                    5 * OVERFLOW_MOVES)
-                         for i in owners.tolist()])
+    overflow = np.empty((len(owners), 5 * OVERFLOW_MOVES))
+    types = a.types[owners]
+    for j in np.unique(types).tolist():
+        of_type = np.flatnonzero(types == j)
+        overflow[of_type] = rep.blocks_of(p.types[j]).overflow_rows(a.numbers[owners[of_type]].tolist(),
+                                                                    5 * OVERFLOW_MOVES)
     walked = compiled.resume_compiled(kinds, a.t[owners], todo, overflow, p, climbable)
     if walked is None:
         return todo

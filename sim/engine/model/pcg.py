@@ -1,0 +1,96 @@
+"""numpy's PCG64 in compiled code: the same 64-bit words and the same doubles as `Generator(PCG64(seed))`.
+
+A numpy Generator costs a few microseconds to make, which is more than drawing the few dozen uniforms a
+short stream is made for (an incident's overflow stream reads 60). These kernels seed PCG64 from the
+four words its seed sequence gives (`sim.engine.model.streams`) and draw doubles as numpy does:
+
+- the state is 128 bits, held as (high, low) 64-bit words, with an increment of 128 bits too;
+- seeding (numpy's `pcg64_set_seed`, O'Neill's `pcg_setseq_128_srandom_r`): the increment is the second
+  pair of words shifted left by one with the low bit set; the state starts at zero, steps once, adds the
+  first pair of words and steps again;
+- a step multiplies the state by PCG's 128-bit multiplier and adds the increment (modulo 2**128);
+- a 64-bit output is the state's two halves xor'ed and rotated right by the top six bits (XSL-RR), taken
+  after the step; a double is its top 53 bits times 2**-53 (numpy's `next_double`).
+
+128-bit products are written in 64-bit words (numba has no 128-bit integers): the high word of a 64 by
+64-bit product from four 32-bit products. `tests/test_pcg.py` compares every kernel with numpy's
+Generator on random seeds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..jit import jit
+
+__all__ = ["seed_state", "fill", "fill_rows"]
+
+_M32 = np.uint64(0xFFFFFFFF)
+_S1, _S11, _S32, _S58, _S63, _S64 = (np.uint64(k) for k in (1, 11, 32, 58, 63, 64))
+_ONE, _ZERO = np.uint64(1), np.uint64(0)
+_MULT_HIGH = np.uint64(2549297995355413924)  # PCG_DEFAULT_MULTIPLIER_128
+_MULT_LOW = np.uint64(4865540595714422341)
+_TO_DOUBLE = 1.0 / 9007199254740992.0
+
+
+@jit
+def _mul_high(a: np.uint64, b: np.uint64) -> np.uint64:
+    """The high 64 bits of the 128-bit product a * b."""
+    a0, a1 = a & _M32, a >> _S32
+    b0, b1 = b & _M32, b >> _S32
+    p00, p01, p10, p11 = a0 * b0, a0 * b1, a1 * b0, a1 * b1
+    mid = (p00 >> _S32) + (p01 & _M32) + (p10 & _M32)
+    return p11 + (p01 >> _S32) + (p10 >> _S32) + (mid >> _S32)
+
+
+@jit
+def _step(state: np.ndarray) -> None:
+    """state = state * multiplier + increment (mod 2**128); state[0:2] is the state (high, low),
+    state[2:4] the increment."""
+    high, low = state[0], state[1]
+    new_low = low * _MULT_LOW
+    new_high = _mul_high(low, _MULT_LOW) + low * _MULT_HIGH + high * _MULT_LOW
+    added = new_low + state[3]
+    carry = _ONE if added < new_low else _ZERO
+    state[0] = new_high + state[2] + carry
+    state[1] = added
+
+
+@jit
+def seed_state(words: np.ndarray, state: np.ndarray) -> None:
+    """PCG64's state after seeding with the four words `words` (its seed sequence's), into `state`."""
+    state[2] = (words[2] << _S1) | (words[3] >> _S63)
+    state[3] = (words[3] << _S1) | _ONE
+    state[0] = _ZERO
+    state[1] = _ZERO
+    _step(state)
+    low = state[1] + words[1]
+    carry = _ONE if low < state[1] else _ZERO
+    state[0] = state[0] + words[0] + carry
+    state[1] = low
+    _step(state)
+
+
+@jit
+def _next_double(state: np.ndarray) -> float:
+    _step(state)
+    high = state[0]
+    x = high ^ state[1]
+    rot = high >> _S58
+    out = (x >> rot) | (x << ((_S64 - rot) & np.uint64(63)))
+    return float(out >> _S11) * _TO_DOUBLE
+
+
+@jit
+def fill(state: np.ndarray, out: np.ndarray) -> None:
+    """The stream's next `len(out)` doubles into `out` (`Generator.random(out=out)`); `state` moves on."""
+    for i in range(len(out)):
+        out[i] = _next_double(state)
+
+
+@jit
+def fill_rows(states: np.ndarray, out: np.ndarray) -> None:
+    """Row i of `out`: the next doubles of the stream whose state is row i of `states` (which move on)."""
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = _next_double(states[i])

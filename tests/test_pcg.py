@@ -1,0 +1,79 @@
+"""numpy's PCG64 in compiled code (`sim.engine.model.pcg`) against numpy's own Generator.
+
+Every stream the fast path reads through these kernels must be the stream numpy would give for the same
+key: a single differing double would change an incident's course, and the guard (fast path against the
+event-by-event path, which still draws with numpy) would then fail somewhere, late and far from here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.engine.jit import COMPILED
+from sim.engine.model import pcg
+from sim.engine.model.streams import Purpose, Streams, UniformBlocks
+
+pytestmark = pytest.mark.skipif(not COMPILED, reason="the kernels are compiled code")
+
+
+def test_seeded_streams_give_numpys_doubles() -> None:
+    """300 random seeds, 2,000 doubles each, drawn in pieces of uneven lengths: every double equal."""
+    rng = np.random.default_rng(20261204)
+    for _ in range(300):
+        seq = np.random.SeedSequence(int(rng.integers(0, 2**63)), spawn_key=(int(rng.integers(0, 50)),))
+        state = np.empty(4, np.uint64)
+        pcg.seed_state(seq.generate_state(4, np.uint64), state)
+        out = np.empty(2000)
+        cuts = np.sort(rng.integers(0, 2000, 5))
+        for lo, hi in zip([0, *cuts.tolist()], [*cuts.tolist(), 2000], strict=True):
+            pcg.fill(state, out[lo:hi])
+        assert np.array_equal(out, np.random.Generator(np.random.PCG64(seq)).random(2000))
+
+
+def test_extreme_seed_words() -> None:
+    """Seed words at the edges of 64 bits (carries through every add): numpy's doubles still."""
+    top = np.uint64(2**64 - 1)
+    for words in ([top, top, top, top], [0, 0, 0, 0], [top, 0, top, 0], [0, top, 0, top], [1, top, 2**63, 1]):
+        w = np.array(words, dtype=np.uint64)
+        state = np.empty(4, np.uint64)
+        pcg.seed_state(w, state)
+        out = np.empty(500)
+        pcg.fill(state, out)
+        reference = np.random.PCG64(_FixedWords(w))  # numpy seeded with the very same words
+        assert np.array_equal(out, np.random.Generator(reference).random(500)), words
+
+
+class _FixedWords(np.random.bit_generator.ISeedSequence):
+    def __init__(self, words: np.ndarray):
+        self._words = words
+
+    def generate_state(self, n_words: int, dtype: object = np.uint32) -> np.ndarray:
+        assert n_words == 4 and np.dtype(dtype) == np.uint64
+        return self._words
+
+
+def test_streams_states_and_rows_match_their_generators() -> None:
+    """`Streams.state`, `uniforms` and `first_uniforms` give `Streams.generator`'s numbers, for keys of
+    one and of several lengths (the latter go one by one)."""
+    streams = Streams(987654321)
+    keys = [(int(Purpose.INCIDENT_OVERFLOW), 3, i, 0) for i in (0, 1, 17, 4095)]
+    rows = streams.first_uniforms(keys, 60)
+    for key, row in zip(keys, rows, strict=True):
+        assert np.array_equal(row, streams.generator(*key).random(60))
+        assert np.array_equal(streams.uniforms(key, 64), streams.generator(*key).random(64))
+    mixed = [(2, 0), (3, 0, 2**40, 0)]  # a key word above 2**32 is two words
+    rows = streams.first_uniforms(mixed, 10)
+    for key, row in zip(mixed, rows, strict=True):
+        assert np.array_equal(row, streams.generator(*key).random(10))
+
+
+def test_uniform_blocks_are_the_generators_stream() -> None:
+    """Blocks made with the compiled generator are rows of numpy's stream for (purpose, type)."""
+    streams = Streams(42)
+    blocks = UniformBlocks(streams, Purpose.INCIDENT, Purpose.INCIDENT_OVERFLOW, 2, 52)
+    rows = blocks.rows(np.arange(130))
+    reference = streams.generator(int(Purpose.INCIDENT), 2).random(130 * 52).reshape(130, 52)
+    assert np.array_equal(rows, reference)
+    assert np.array_equal(blocks.overflow_uniforms(7, 60),
+                          streams.generator(int(Purpose.INCIDENT_OVERFLOW), 2, 7, 0).random(60))
