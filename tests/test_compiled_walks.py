@@ -24,7 +24,7 @@ from sim.engine.model.parameters import Side
 from sim.engine.walks import batch as batch_module
 from sim.engine.walks import compiled as compiled_module
 from sim.engine.walks import walked as walked_module
-from sim.engine.walks.batch import CLIMBED, MOVES_IN_BLOCK, QUIET
+from sim.engine.walks.batch import CLIMBED, LONG, MOVES_IN_BLOCK, QUIET, BatchWalk
 from sim.engine.walks.quiet import Walk, may_walk, walk
 from sim.run.compile import compile_scenario
 from sim.samplers import EPS
@@ -147,13 +147,10 @@ def test_overflow_uniforms_are_those_a_block_hands_out_after_its_own() -> None:
         assert [draws() for _ in range(60)] == blocks.overflow_uniforms(number, 60).tolist()
 
 
-def test_walks_that_outlast_their_block_go_on_compiled_as_quiet_walk_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_walks_that_outlast_their_block_go_on_compiled_as_quiet_walk_goes() -> None:
     # A batch through `walk_all`: the LONG ones go on in the kernel on their overflow uniforms (12 moves),
     # the few still going after that one by one; every incident's changes and events as `quiet.walk` gives
     # them from its start.
-    calls = []
-    original = compiled_module.resume_compiled
-    monkeypatch.setattr(compiled_module, "resume_compiled", lambda *a, **k: calls.append(len(a[2])) or original(*a, **k))
     params = compile_scenario(load_scenario(FLAGSHIP).arms["no_hotline"])
     world = World(params, replication_seed(3, 4))
     world.tensions.jump(0.0, 1.5, None)
@@ -164,8 +161,22 @@ def test_walks_that_outlast_their_block_go_on_compiled_as_quiet_walk_goes(monkey
     days = np.random.default_rng(9).random(len(t)) * 250.0
     types = np.array([kinds[j].index for j in t.tolist()])
     table = walked_module.kinds_of(world.rep, kinds)
+    rows = np.concatenate([world.rep.blocks_of(kind).rows(np.arange(per_type)) for kind in kinds])
+    block_only = batch_module.walk_many(table, t, days, rows, params, True)
+    assert (block_only.status == LONG).sum() > 20, "the batch has walks that outlast their block"
+    # Walks still going after their overflow moves (one move here, to have many) keep what their block
+    # wrote and nothing more, and go on from where the block left them.
+    go_on = (numbers, world.rep.streams.seed_table(4))
+    one_more = BatchWalk(*compiled_module.walk_compiled(table, t, days, rows, params, True, MOVES_IN_BLOCK, go_on, 1))
+    still = np.flatnonzero(one_more.status == LONG)
+    assert 0 < len(still) < (block_only.status == LONG).sum()
+    assert dict(one_more.resume) == {i: r for i, r in block_only.resume if i in set(still.tolist())}
+    for i in still.tolist():
+        mine, theirs = one_more.d_owner == i, block_only.d_owner == i
+        assert one_more.d_day[mine].tolist() == block_only.d_day[theirs].tolist()
+        assert one_more.d_rung[mine].tolist() == block_only.d_rung[theirs].tolist()
+        assert one_more.e_day[one_more.e_owner == i].tolist() == block_only.e_day[block_only.e_owner == i].tolist()
     status, last, d, e = walked_module.walk_all(world.rep, table, walked_module.Accepted(t, types, days, numbers), True)
-    assert calls and calls[0] > 0, "the batch has walks that outlast their block"
     for i in range(len(t)):
         kind = kinds[int(t[i])]
         course = walk(world.rep, kind, world.rep.covered[kind.index], float(days[i]),
@@ -231,11 +242,13 @@ rungs, signs = rng.integers(0, 4, 500), np.where(rng.random(500) < 0.5, 1, -1)
 kind = kinds[-1]
 
 def kernels(k):
-    compiled.walk_compiled(table, t, starts, rows, params, True, MOVES_IN_BLOCK)
+    compiled.walk_compiled(table, t, starts, rows, params, True, MOVES_IN_BLOCK,
+                           (np.arange(len(t)), world.rep.streams.seed_table(4)), 12)
     stream = arrivals.ArrivalStream(world.rep, kind)
     arrivals.draw(stream, 0, 0.0, 1.0, kind.rate_per_day, 0.3, (1.0, 0.0, 0.01), 400.0)
     days_at_levels(days, rungs, signs, 365.0, 9)
     Streams(k).generator(2, k)
+    Streams(k).uniforms((2, k), 64)
 
 def handler(signum, frame):
     raise KeyboardInterrupt

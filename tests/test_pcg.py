@@ -53,19 +53,15 @@ class _FixedWords(np.random.bit_generator.ISeedSequence):
         return self._words
 
 
-def test_streams_states_and_rows_match_their_generators() -> None:
-    """`Streams.state`, `uniforms` and `first_uniforms` give `Streams.generator`'s numbers, for keys of
-    one and of several lengths (the latter go one by one)."""
+def test_streams_states_match_their_generators() -> None:
+    """`Streams.state` and `Streams.uniforms` give `Streams.generator`'s numbers, also for a key word
+    above 2**32 (two words)."""
     streams = Streams(987654321)
-    keys = [(int(Purpose.INCIDENT_OVERFLOW), 3, i, 0) for i in (0, 1, 17, 4095)]
-    rows = streams.first_uniforms(keys, 60)
-    for key, row in zip(keys, rows, strict=True):
-        assert np.array_equal(row, streams.generator(*key).random(60))
+    for key in [(int(Purpose.INCIDENT_OVERFLOW), 3, i, 0) for i in (0, 1, 17, 4095)] + [(3, 0, 2**40, 0), (2, 5)]:
         assert np.array_equal(streams.uniforms(key, 64), streams.generator(*key).random(64))
-    mixed = [(2, 0), (3, 0, 2**40, 0)]  # a key word above 2**32 is two words
-    rows = streams.first_uniforms(mixed, 10)
-    for key, row in zip(mixed, rows, strict=True):
-        assert np.array_equal(row, streams.generator(*key).random(10))
+        out = np.empty(10)
+        pcg.fill(streams.state(*key), out)
+        assert np.array_equal(out, streams.generator(*key).random(10))
 
 
 def test_uniform_blocks_are_the_generators_stream() -> None:

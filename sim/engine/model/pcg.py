@@ -23,7 +23,7 @@ import numpy as np
 
 from ..jit import jit
 
-__all__ = ["seed_state", "fill", "fill_rows"]
+__all__ = ["seed_state", "fill"]
 
 _M32 = np.uint64(0xFFFFFFFF)
 _S1, _S11, _S32, _S58, _S63, _S64 = (np.uint64(k) for k in (1, 11, 32, 58, 63, 64))
@@ -87,10 +87,3 @@ def fill(state: np.ndarray, out: np.ndarray) -> None:
     for i in range(len(out)):
         out[i] = _next_double(state)
 
-
-@jit
-def fill_rows(states: np.ndarray, out: np.ndarray) -> None:
-    """Row i of `out`: the next doubles of the stream whose state is row i of `states` (which move on)."""
-    for i in range(out.shape[0]):
-        for j in range(out.shape[1]):
-            out[i, j] = _next_double(states[i])

@@ -65,6 +65,15 @@ class Streams:
             self._words = _SeedPool(self.seed)
         return self._words.state(key)
 
+    def seed_table(self, n_words: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """What compiled code needs to seed the streams of keys of `n_words` 32-bit words itself
+        (`_spawn_words`): the seed's pool, the hash constants as an array, and the first constant's index."""
+        assert COMPILED and self.seed >= 0
+        if self._words is None:
+            self._words = _SeedPool(self.seed)
+        start = self._words._next
+        return self._words._pool_array, _table_a(_constants(start + 4 * n_words)), start
+
     def uniforms(self, key: tuple[int, ...], count: int) -> np.ndarray:
         """The first `count` uniforms of stream `key` (`generator(*key).random(count)`)."""
         if COMPILED and key and self.seed >= 0 and min(key) >= 0:
@@ -72,26 +81,6 @@ class Streams:
             pcg.fill(self.state(*key), out)
             return out
         return self.generator(*key).random(count)
-
-    def first_uniforms(self, keys: list[tuple[int, ...]], count: int) -> np.ndarray:
-        """The first `count` uniforms of each stream of `keys`, a row each (`uniforms`, for many streams in
-        one call)."""
-        out = np.empty((len(keys), count))
-        if COMPILED and self.seed >= 0 and keys and min(min(k) for k in keys) >= 0:
-            if self._words is None:
-                self._words = _SeedPool(self.seed)
-            words = [[word for k in key for word in _uint32_words(int(k))] for key in keys]
-            if len({len(w) for w in words}) == 1 and words[0]:
-                pool = self._words
-                start = pool._next
-                h = _constants(start + 4 * len(words[0]))
-                states = np.empty((len(keys), 4), np.uint64)
-                _spawn_rows(pool._pool_array, np.array(words, dtype=np.uint64), _table_a(h), start, states)
-                pcg.fill_rows(states, out)
-                return out
-        for i, key in enumerate(keys):
-            out[i] = self.uniforms(key, count)
-        return out
 
     def draws(self, *key: int) -> Draws:
         """Uniforms from a stream of their own, created only when the first one is needed."""
@@ -256,13 +245,6 @@ def _spawn_state(pool0: np.ndarray, words: np.ndarray, h: np.ndarray, start: int
     pcg.seed_state(seed, state)
 
 
-@jit
-def _spawn_rows(pool0: np.ndarray, words: np.ndarray, h: np.ndarray, start: int, states: np.ndarray) -> None:
-    """`_spawn_state` for each row of `words` (keys of one length), into the rows of `states`."""
-    for i in range(words.shape[0]):
-        _spawn_state(pool0, words[i], h, start, states[i])
-
-
 class _Words(np.random.bit_generator.ISeedSequence):
     """A seed sequence that hands PCG64 the four words it asks for, computed beforehand."""
 
@@ -382,10 +364,6 @@ class UniformBlocks:
         assert count <= 64  # `Draws._overflow` takes 64 from a key, then moves to a further key
         return self._streams.uniforms((int(self._overflow), self._sub, index, 0), count)
 
-    def overflow_rows(self, indices: list[int], count: int) -> np.ndarray:
-        """`overflow_uniforms` of each item of `indices`, a row each, in one call."""
-        assert count <= 64
-        return self._streams.first_uniforms([(int(self._overflow), self._sub, i, 0) for i in indices], count)
 
     def block(self, index: int) -> Draws:
         """Draws for item `index`: its own block, then its own overflow stream."""

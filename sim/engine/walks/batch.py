@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["walk_many", "Kinds", "BatchWalk", "QUIET", "CLIMBED", "LONG", "MOVES_IN_BLOCK"]
 
 QUIET, CLIMBED, LONG = 0, 1, 2
+OVERFLOW_MOVES = 12  # moves a walk goes on with in compiled code, on the first uniforms of its overflow stream
 FEW = 20  # when no more incidents than this are still going, `quiet.walk` takes each on from where it is
 
 
@@ -116,15 +117,19 @@ class Kinds:
 
 
 def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray, p: ModelParameters,
-              climbable: bool) -> BatchWalk:
+              climbable: bool, go_on: compiled.GoOn | None = None) -> BatchWalk:
     """Walk every incident (type position `t`, starting on `starts`, rows: their blocks) while it stays at
     or below its start rung, by the rules of a move (`sim.engine.model.rule`) on arrays. `climbable` False:
     no move from the start rung down can go up (no tension nor moral hazard to read: they multiply zero).
 
     Each step is one move of every incident still going: its delay and day, then the decision; incidents
-    whose move ends them (the course has run, a stand-down at the bottom) or would climb drop out."""
+    whose move ends them (the course has run, a stand-down at the bottom) or would climb drop out.
+
+    `go_on` (compiled code only): walks still going when their blocks run out go on in the kernel on the
+    first uniforms of their overflow streams (`compiled.walk_compiled`); the array walk ignores it."""
     if compiled.available():
-        walked = compiled.walk_compiled(kinds, t, starts, rows, p, climbable, MOVES_IN_BLOCK)
+        walked = compiled.walk_compiled(kinds, t, starts, rows, p, climbable, MOVES_IN_BLOCK, go_on,
+                                        OVERFLOW_MOVES)
         if walked is not None:
             return BatchWalk(*walked)
     end = starts + by_type([k.max_duration_days for k in kinds.kinds], t, rows[:, 0])

@@ -5,7 +5,10 @@ some hundred numpy operations per move. This module runs the same rules of a mov
 (`sim.engine.model.rule`, as `quiet.walk` applies them with `SCALAR`) on one incident at a time in machine
 code, for all the incidents of a batch in one call, and gives `walk_many`'s `BatchWalk`: every incident
 walked to its end, to its climb, or to the end of its block of ten moves (then LONG, with the state that
-`quiet.walk(..., resume=...)` goes on from).
+`quiet.walk(..., resume=...)` goes on from). Given the incidents' numbers (`go_on`), a walk that outlasts
+its block goes on in the kernel for twelve more moves on the first uniforms of its overflow stream, which
+the kernel seeds itself (`sim.engine.model.streams`, `sim.engine.model.pcg`: numpy's seed sequence and
+PCG64, the same numbers); the very few still going after that are LONG, from where their block left them.
 
 Why the floats are the same: the kernel performs the scalar rule's IEEE operations in the scalar rule's
 order (numba does not contract `a * b + c` into a fused multiply-add, nor reorder floating-point
@@ -41,7 +44,9 @@ import numpy as np
 
 from ...quantiles import _CENTRAL_DEN, _CENTRAL_NUM, _FAR_DEN, _FAR_NUM, _NEAR_DEN, _NEAR_NUM
 from ..jit import COMPILED, jit
+from ..model import pcg
 from ..model.parameters import Side
+from ..model.streams import Purpose, _spawn_words
 from .quiet import Resume
 from .rows import _lognormal as _lognormal_samplers
 from .rows import by_type
@@ -139,8 +144,8 @@ def _change(d_f: np.ndarray, d_i: np.ndarray, nd: int, day: float, rung: int, si
 @jit
 def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciprocity, misperception, release,
           accident_at, fatal_at, mu, sigma, eps, covered, hazard, hazard_below, t_level, t_since, t_decay,
-          tense, feedback, climbable, odds, weapons, crisis_rung, top, ambiguous, moves, first, rung0, flags0,
-          floats_n, ints_n, r_flags, d_f, d_i, e_f, e_i):
+          tense, feedback, climbable, odds, weapons, crisis_rung, top, ambiguous, moves, floats_n, ints_n, r_flags,
+          d_f, d_i, e_f, e_i, go_on, subs, numbers, pool, h, h_start):
     """Every incident i of the batch (type position t[i]) walked as `quiet.walk` walks it. Side 0 is the
     initiator's, 1 the responder's; the responder moves first. Writes, by incident, the last day, the day
     to resume from and the course's end (`floats_n` rows 0-2; row 2 holds the ends on entry unless the
@@ -151,13 +156,18 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
     returns arrays can be left with an exception set, or worse, when a signal's handler raises while they
     are handed to Python.)
 
-    `first` 0: from the start (`starts`, rows: the blocks, whose first uniform is the course's length).
-    Otherwise from move `first` on `starts` and `rung0`, in the situation `flags0` (provoked, misread,
-    other stepped down), rows holding the uniforms of move `first` on (the overflow stream)."""
+    Incidents start on `starts`; `rows` are their blocks, whose first uniform is the course's length.
+
+    `go_on` > 0: an incident still going when its block runs out goes on for `go_on`
+    more moves on the first uniforms of its overflow stream, the stream (INCIDENT_OVERFLOW, subs[t[i]],
+    numbers[i], 0) that `quiet.walk` would read next, seeded here (`pool`, `h`, `h_start`: the seed
+    sequence's pool and hash constants, `sim.engine.model.streams`). If it is still going after those, what
+    they wrote is taken back and it stays LONG with the state its block left it in (the caller goes on one
+    by one from there)."""
     n = len(starts)
-    col0 = 2 if first == 0 else -5 * first  # move k's five uniforms start at col0 + 5 k
+    col0 = 2  # move k's five uniforms start at col0 + 5 k of its block
     end = floats_n[2]
-    if first == 0 and durations.shape[0]:  # log-normal courses: (mu, sigma, clipping) by type
+    if durations.shape[0]:  # log-normal courses: (mu, sigma, clipping) by type
         d_eps = durations[0, 2]
         for i in range(n):
             end[i] = starts[i] + _lognormal(rows[i, 0], d_eps, durations[t[i], 0], durations[t[i], 1])
@@ -169,28 +179,49 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
     e_owner = e_i
     nd = 0
     ne = 0
+    extra = np.empty(5 * go_on)
+    words = np.empty(4, np.uint64)
+    seed = np.empty(4, np.uint64)
+    pcg_state = np.empty(4, np.uint64)
     for i in range(n):
         ti = t[i]
         start = start_of[ti]
         now = starts[i]
         stop = end[i]
-        if first == 0:
-            rung = start
-            provoked = False
-            misread = False
-            other_down = False
-            nd = _change(d_f, d_i, nd, now, start, 1, i)
-        else:
-            rung = rung0[i]
-            provoked = flags0[i, 0]
-            misread = flags0[i, 1]
-            other_down = flags0[i, 2]
+        rung = start
+        provoked = False
+        misread = False
+        other_down = False
+        nd = _change(d_f, d_i, nd, now, start, 1, i)
         state = 2  # LONG unless it ends or climbs within the block
-        for k in range(first, first + moves):
+        u = rows[i]
+        col = col0
+        block_end = moves
+        limit = block_end + go_on if go_on > 0 and numbers[i] < 4294967296 else block_end
+        kept_d = -1  # the changes and events written when the block ran out
+        kept_e = -1
+        for k in range(limit):
+            if k == block_end:  # the block has run out: the overflow stream's first uniforms from here
+                r_day[i] = now
+                r_rung[i] = rung
+                r_flags[i, 0] = provoked
+                r_flags[i, 1] = misread
+                r_flags[i, 2] = other_down
+                kept_d = nd
+                kept_e = ne
+                words[0] = np.uint64(3)  # Purpose.INCIDENT_OVERFLOW
+                words[1] = np.uint64(subs[ti])
+                words[2] = np.uint64(numbers[i])
+                words[3] = np.uint64(0)
+                _spawn_words(pool, words, h, h_start, seed)
+                pcg.seed_state(seed, pcg_state)
+                pcg.fill(pcg_state, extra)
+                u = extra
+                col = -5 * block_end
             s = 1 if k % 2 == 0 else 0
-            base = col0 + 5 * k
+            base = col + 5 * k
             # When the mover decides (rule.next_decision): its log-normal delay.
-            delay = _lognormal(rows[i, base], eps, mu[s, ti], sigma[s, ti])
+            delay = _lognormal(u[base], eps, mu[s, ti], sigma[s, ti])
             ending = now + delay >= stop
             if ending:
                 wait = stop - now
@@ -233,7 +264,7 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
                 p_up = 1.0 if p_up > 1.0 else p_up
                 room = 1.0 - p_up
                 p_down = room if p_down > room else p_down
-            u_decide = rows[i, base + 2]
+            u_decide = u[base + 2]
             if u_decide < p_up:
                 step = 1
             elif u_decide < p_up + p_down:
@@ -242,7 +273,7 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
                 step = 0
             if rung + 1 >= weapons and step == 1 and rung < release[ti, s]:
                 step = 0
-            u_accident = rows[i, base + 3]
+            u_accident = u[base + 3]
             chance = accident_at[ti, rung]
             accident = step != -1 and u_accident < chance
             if accident and u_accident < chance * fatal_at[ti, rung] and rung < crisis_rung:
@@ -270,7 +301,7 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
                 break
             # What the other side believes (rule.after_move).
             if step > 0:
-                provoked = (not accident) or (rows[i, base + 4] < misperception[ti, 1 - s])
+                provoked = (not accident) or (u[base + 4] < misperception[ti, 1 - s])
                 misread = provoked and (accident or ambiguous[new])
             else:
                 provoked = False
@@ -280,11 +311,15 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
             rung = new
         status[i] = state
         if state == 2:
-            r_day[i] = now
-            r_rung[i] = rung
-            r_flags[i, 0] = provoked
-            r_flags[i, 1] = misread
-            r_flags[i, 2] = other_down
+            if kept_d >= 0:  # still going after its overflow moves too: those are taken back
+                nd = kept_d
+                ne = kept_e
+            else:
+                r_day[i] = now
+                r_rung[i] = rung
+                r_flags[i, 0] = provoked
+                r_flags[i, 1] = misread
+                r_flags[i, 2] = other_down
     return nd, ne
 
 
@@ -339,7 +374,7 @@ class _Prepared:
     """What the kernel reads of a `Kinds` and the arm's parameters, made once per arm: None fields and
     `usable` False when the kernel cannot take its incidents."""
 
-    __slots__ = ("usable", "sides", "durations", "types", "start", "ambiguous", "numbers")
+    __slots__ = ("usable", "sides", "durations", "types", "start", "ambiguous", "numbers", "subs")
 
     def __init__(self, kinds: Kinds, p: ModelParameters):
         self.sides = sides = _side_arrays(kinds.sides)
@@ -348,6 +383,7 @@ class _Prepared:
         self.durations = _NO_DURATIONS if durations is None else durations
         self.types = [k.max_duration_days for k in kinds.kinds]
         self.start = np.ascontiguousarray(kinds.start, dtype=np.int64)
+        self.subs = np.array([k.index for k in kinds.kinds], dtype=np.int64)  # their streams' type keys
         self.ambiguous = np.asarray(p.ambiguous, dtype=np.bool_)
         mech = p.mechanisms
         self.numbers = (float(mech.hazard_multiplier), int(mech.hazard_below_rung), float(p.escalation_feedback),
@@ -367,18 +403,27 @@ def _prepared(kinds: Kinds, p: ModelParameters) -> _Prepared:
     return known[1]
 
 
+# Where a walk still going when its block runs out goes on (`_walk`'s `go_on`): the incidents' numbers in
+# their types, and the seed sequence's pool, hash constants and first constant (`Streams.seed_table`).
+GoOn = tuple[np.ndarray, tuple[np.ndarray, np.ndarray, int]]
+assert int(Purpose.INCIDENT_OVERFLOW) == 3  # the kernel writes the overflow streams' keys with it
+
+
 def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
-                  p: ModelParameters, climbable: bool, moves: int) -> Walked | None:
-    """`walk_many`'s result (the fields of a `BatchWalk`), computed by the kernel; None when the kernel cannot take these incidents
-    (delays not all log-normal with one clipping, or a chain of command within reach): the caller walks
-    them on arrays."""
+                  p: ModelParameters, climbable: bool, moves: int, go_on: GoOn | None = None,
+                  go_on_moves: int = 0) -> Walked | None:
+    """`walk_many`'s result (the fields of a `BatchWalk`), computed by the kernel; None when the kernel cannot
+    take these incidents (delays not all log-normal with one clipping, or a chain of command within reach):
+    the caller walks them on arrays. With `go_on`, a walk still going after its block goes on for
+    `go_on_moves` more on its overflow stream's first uniforms; those still going after that are LONG,
+    to be resumed from where their block left them."""
     prepared = _prepared(kinds, p)
     if not prepared.usable:
         return None
     # Log-normal courses: the kernel computes the ends (`end` is not read); others are computed here.
     end = starts if len(prepared.durations) else starts + by_type(prepared.types, t, rows[:, 0])
-    out = _call(kinds, prepared, climbable, t, starts, end, prepared.durations, rows, moves, 0, _NO_RUNGS,
-                _NO_FLAGS)
+    out = _call(kinds, prepared, climbable, t, starts, end, prepared.durations, rows, moves, go_on,
+                go_on_moves if go_on is not None else 0)
     status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, r_day, r_rung, r_flags, end = out
     long = np.flatnonzero(status == 2)
     resume = [(i, Resume(moves, day, stop, rung, provoked, misread, other_down))
@@ -388,13 +433,13 @@ def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndar
     return status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, resume
 
 
-_NO_RUNGS = np.empty(0, dtype=np.int64)
-_NO_FLAGS = np.empty((0, 3), dtype=np.bool_)
+_NO_NUMBERS = np.empty(0, dtype=np.int64)
+_NO_SEEDS = (np.zeros(4, dtype=np.uint64), np.zeros((1, 2), dtype=np.uint64), 0)
 
 
 def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, starts: np.ndarray, end: np.ndarray,
-          durations: np.ndarray, rows: np.ndarray, moves: int, first: int, rung0: np.ndarray,
-          flags0: np.ndarray) -> tuple[np.ndarray, ...]:
+          durations: np.ndarray, rows: np.ndarray, moves: int, go_on: GoOn | None,
+          go_on_moves: int) -> tuple[np.ndarray, ...]:
     """The kernel on these incidents: status, last, the changes and events (views of their lengths), and
     the resume state (day, rung, flags) and course ends by incident."""
     types = len(kinds.kinds)
@@ -406,38 +451,20 @@ def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, sta
     sides = prepared.sides
     n = len(starts)
     floats_n = np.full((3, n), np.nan)
-    if not len(durations) or first:
+    if not len(durations):
         floats_n[2] = end
     ints_n = np.zeros((2, n), dtype=np.int64)
     r_flags = np.zeros((n, 3), dtype=np.bool_)
-    cap = n * (1 + 3 * moves)
+    numbers, (pool, h, h_start) = (_NO_NUMBERS, _NO_SEEDS) if go_on is None else go_on
+    all_moves = moves + go_on_moves
+    cap = n * (1 + 3 * all_moves)
     d_f, d_i = np.empty(cap), np.empty((3, cap), dtype=np.int64)
-    e_f, e_i = np.empty(n * moves), np.empty(n * moves, dtype=np.int64)
+    e_f, e_i = np.empty(n * all_moves), np.empty(n * all_moves, dtype=np.int64)
     nd, ne = _walk(t if t.dtype == np.int64 else t.astype(np.int64), starts, durations, np.ascontiguousarray(rows),
                    prepared.start, sides.up, sides.down, sides.retaliation, sides.reciprocity, sides.misperception,
                    sides.release, kinds.accident, kinds.fatal_table, sides.mu, sides.sigma, sides.eps, kinds.covered,
                    hazard, below, level, since, decay, tense, feedback, climbable, odds, weapons, crisis_rung, top,
-                   prepared.ambiguous, moves, first, rung0, flags0, floats_n, ints_n, r_flags, d_f, d_i, e_f, e_i)
+                   prepared.ambiguous, moves, floats_n, ints_n, r_flags, d_f, d_i, e_f, e_i,
+                   go_on_moves, prepared.subs, numbers, pool, h, h_start)
     return (ints_n[0].astype(np.int8), floats_n[0], d_f[:nd], d_i[0, :nd], d_i[1, :nd], d_i[2, :nd], e_f[:ne],
             e_i[:ne], floats_n[1], ints_n[1], r_flags, floats_n[2])
-
-
-def resume_compiled(kinds: Kinds, t: np.ndarray, todo: list[tuple[int, Resume]], overflow: np.ndarray,
-                    p: ModelParameters, climbable: bool) -> Walked | None:
-    """The LONG incidents of a batch (`todo`: owner, where its block left it; all at the same move) walked
-    on from there with the first uniforms of their overflow streams (`overflow`, a row each, as many
-    whole moves as it holds). Owners are positions in `todo`; those still going after that are LONG
-    (their `resume` is not given: they go on one by one from where the block left them). None when the
-    kernel cannot take them."""
-    prepared = _prepared(kinds, p)
-    if not prepared.usable:
-        return None
-    first = todo[0][1].move
-    starts = np.array([r.day for _, r in todo])
-    end = np.array([r.end for _, r in todo])
-    rung0 = np.array([r.rung for _, r in todo], dtype=np.int64)
-    flags0 = np.array([(r.provoked, r.misread, r.other_stepped_down) for _, r in todo], dtype=np.bool_)
-    out = _call(kinds, prepared, climbable, t, starts, end, _NO_DURATIONS, overflow, overflow.shape[1] // 5,
-                first, rung0, flags0)
-    status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner = out[:8]
-    return status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, []

@@ -18,8 +18,8 @@ import numpy as np
 from ..model import arrival
 from ..model.parameters import IncidentTypeParameters
 from . import compiled
-from .batch import CLIMBED, LONG, QUIET, BatchWalk, Kinds, walk_many
-from .quiet import Resume, Walk, walk
+from .batch import CLIMBED, LONG, QUIET, Kinds, walk_many
+from .quiet import Walk, walk
 
 if TYPE_CHECKING:
     from ..model.state import Replication
@@ -90,14 +90,15 @@ def walk_all(rep: Replication, kinds: Kinds, a: Accepted, climbable: bool
         parts = [rep.blocks_of(p.types[int(a.types[lo])]).rows(a.numbers[lo:hi])
                  for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
         rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
-        w = walk_many(kinds, a.t, a.days, rows, p, climbable)
+        # Walks still going when their blocks run out go on in the kernel on their overflow streams.
+        go_on = ((a.numbers.astype(np.int64, copy=False), rep.streams.seed_table(4))
+                 if compiled.available() and rep.streams.seed >= 0 else None)
+        w = walk_many(kinds, a.t, a.days, rows, p, climbable, go_on)
         status, last = w.status.copy(), w.last.copy()
         # Changes of incidents that climb are dropped by the caller, by their final status.
         d = [w.d_day, w.d_rung, w.d_sign, w.d_owner]
         e = [w.e_day, w.e_owner]
         todo = w.resume
-        if todo and compiled.available() and len({r.move for _, r in todo}) == 1:
-            todo = _go_on_compiled(rep, kinds, a, todo, climbable, status, last, d, e)
         if not todo:
             return status, last, d, e
     else:
@@ -146,37 +147,6 @@ def walk_all(rep: Replication, kinds: Kinds, a: Accepted, climbable: bool
     return status, last, one_by_one, e_one_by_one
 
 
-OVERFLOW_MOVES = 12  # moves a walk goes on with in compiled code, on the first uniforms of its overflow stream
-
-
-def _go_on_compiled(rep: Replication, kinds: Kinds, a: Accepted, todo: list[tuple[int, Resume]], climbable: bool,
-                    status: np.ndarray, last: np.ndarray, d: list[np.ndarray], e: list[np.ndarray]
-                    ) -> list[tuple[int, Resume]]:
-    """Walk the LONG incidents of a batch on in compiled code, on the first uniforms of their overflow
-    streams (those `quiet.walk` would read next); update their status, last day, changes and events in
-    place. Returns those still going after that, to go on one by one from where their block left them."""
-    p = rep.p
-    owners = np.array([i for i, _ in todo], dtype=np.int64)
-    overflow = np.empty((len(owners), 5 * OVERFLOW_MOVES))
-    types = a.types[owners]
-    for j in np.unique(types).tolist():
-        of_type = np.flatnonzero(types == j)
-        overflow[of_type] = rep.blocks_of(p.types[j]).overflow_rows(a.numbers[owners[of_type]].tolist(),
-                                                                    5 * OVERFLOW_MOVES)
-    walked = compiled.resume_compiled(kinds, a.t[owners], todo, overflow, p, climbable)
-    if walked is None:
-        return todo
-    w = BatchWalk(*walked)
-    quiet = w.status == QUIET
-    status[owners[quiet]] = QUIET
-    status[owners[w.status == CLIMBED]] = CLIMBED
-    last[owners[quiet]] = w.last[quiet]
-    keep = quiet[w.d_owner]
-    for j, x in enumerate((w.d_day[keep], w.d_rung[keep], w.d_sign[keep], owners[w.d_owner[keep]])):
-        d[j] = np.concatenate([d[j], x])
-    keep = quiet[w.e_owner]
-    e[0], e[1] = np.concatenate([e[0], w.e_day[keep]]), np.concatenate([e[1], owners[w.e_owner[keep]]])
-    return [todo[j] for j in np.flatnonzero(w.status == LONG).tolist()]
 
 
 def make_batch(rep: Replication, kinds: Kinds, cand_days: np.ndarray, cand_types: np.ndarray, a: Accepted,
