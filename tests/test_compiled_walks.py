@@ -27,7 +27,7 @@ from sim.engine.walks import walked as walked_module
 from sim.engine.walks.batch import CLIMBED, LONG, MOVES_IN_BLOCK, QUIET, BatchWalk
 from sim.engine.walks.quiet import Walk, may_walk, walk
 from sim.run.compile import compile_scenario
-from sim.samplers import EPS
+from sim.samplers import EPS, UniformSampler
 
 from .conftest import REPO
 
@@ -102,18 +102,19 @@ def test_kernel_refuses_a_chain_of_command_within_reach() -> None:
         arrays.command = saved
 
 
-@pytest.mark.parametrize("only_lognormal_courses", [False, True], ids=["mixed courses", "log-normal courses"])
-def test_kernel_gives_the_array_walk_field_by_field(only_lognormal_courses: bool,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("courses", ["log-normal", "log-normal and constant", "uniform too"])
+def test_kernel_gives_the_array_walk_field_by_field(courses: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # The same batch walked by the kernel and on arrays: every array of the result equal, element by element.
-    # Log-normal course lengths are computed in the kernel; others (the patrols' constant 20 hours) are
-    # computed on arrays and handed in.
+    # Log-normal and constant course lengths (the patrols' 20 hours) are computed in the kernel; others (a
+    # uniform one here) are computed on arrays and handed in.
     params = compile_scenario(load_scenario(FLAGSHIP).arms["no_hotline"])
     world = World(params, replication_seed(3, 2))
     world.tensions.jump(0.0, 1.5, None)  # tension feedback reads a level that is not zero
     kinds = [k for k in params.types if may_walk(params, k)
-             and (not only_lognormal_courses or k.max_duration_days.lognormal is not None)]
-    assert (compiled_module._durations(walked_module.kinds_of(world.rep, kinds)) is not None) == only_lognormal_courses
+             and (courses != "log-normal" or k.max_duration_days.lognormal is not None)]
+    if courses == "uniform too":
+        kinds[0] = dataclasses.replace(kinds[0], max_duration_days=UniformSampler(0.1, 2.0))
+    assert (compiled_module._durations(walked_module.kinds_of(world.rep, kinds)) is None) == (courses == "uniform too")
     per_type = 300
     t = np.repeat(np.arange(len(kinds)), per_type)
     starts = np.random.default_rng(8).random(len(t)) * 200.0
@@ -287,3 +288,44 @@ def test_an_interrupt_during_compiled_code_is_a_clean_interrupt(tmp_path: Path) 
                           timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "1500 0", done.stdout[-2000:]
+
+
+@pytest.mark.parametrize("order", ["in order", "shuffled"])
+def test_blocks_drawn_in_the_kernel_are_the_blocks(order: str) -> None:
+    # The kernel drawing only the uniforms a walk reads (jumping into each type's stream to its block)
+    # walks every incident as it does on the whole blocks: numbers in order, and out of order (a jump
+    # back goes from the stream's start again), with gaps between numbers.
+    params = compile_scenario(load_scenario(FLAGSHIP).arms["no_hotline"])
+    world = World(params, replication_seed(8, 2))
+    world.tensions.jump(0.0, 1.2, None)
+    kinds = [k for k in params.types if may_walk(params, k)]
+    rng = np.random.default_rng(3)
+    numbers = np.concatenate([np.sort(rng.choice(3000, 300, replace=False)) for _ in kinds])
+    t = np.repeat(np.arange(len(kinds)), 300)
+    if order == "shuffled":
+        numbers = rng.permutation(numbers)
+        t = np.repeat(np.arange(len(kinds)), 300)[rng.permutation(len(t))]
+    days = rng.random(len(t)) * 300.0
+    table = walked_module.kinds_of(world.rep, kinds)
+    assert compiled_module.draws_blocks(table, params)
+    go_on = (numbers, world.rep.streams.seed_table(4))
+    blocks = [world.rep.blocks_of(kind) for kind in kinds]
+    rows = np.stack([blocks[j].rows(np.arange(3000))[number] for j, number in zip(t.tolist(), numbers.tolist(), strict=True)])
+    whole = BatchWalk(*compiled_module.walk_compiled(table, t, days, rows, params, True, MOVES_IN_BLOCK, go_on, 12))
+    drawn = BatchWalk(*compiled_module.walk_compiled(table, t, days, np.empty((0, rows.shape[1])), params, True,
+                                                     MOVES_IN_BLOCK, go_on, 12,
+                                                     np.stack([b.base_state() for b in blocks])))
+    for field in BatchWalk._fields:
+        mine, theirs = getattr(drawn, field), getattr(whole, field)
+        assert (mine == theirs if field == "resume" else np.array_equal(mine, theirs, equal_nan=True)), field
+    assert len(whole.d_day) > 2 * len(t)
+
+
+def test_a_block_drawn_by_itself_is_the_row_of_the_blocks() -> None:
+    params = compile_scenario(load_scenario(FLAGSHIP).arms["no_hotline"])
+    world = World(params, replication_seed(8, 3))
+    kind = params.types[1]
+    alone = [world.rep.block(kind, number) for number in (5, 900, 17)]  # before any row is generated
+    rows = world.rep.blocks_of(kind).rows(np.arange(901))
+    for draws, number in zip(alone, (5, 900, 17), strict=True):
+        assert [draws() for _ in range(rows.shape[1])] == rows[number].tolist()

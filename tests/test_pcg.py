@@ -73,3 +73,23 @@ def test_uniform_blocks_are_the_generators_stream() -> None:
     assert np.array_equal(rows, reference)
     assert np.array_equal(blocks.overflow_uniforms(7, 60),
                           streams.generator(int(Purpose.INCIDENT_OVERFLOW), 2, 7, 0).random(60))
+
+
+def test_a_jump_is_numpys_advance() -> None:
+    """`jump(state, d)` lands where `PCG64.advance(d)` does, for strides from 0 to past 2**40, and on from
+    a stream already drawn from."""
+    rng = np.random.default_rng(11)
+    for steps in [0, 1, 2, 51, 52, 53, 64, 1000, 52 * 4095, 2**32 + 7, 2**40 + 3, *rng.integers(0, 2**50, 20).tolist()]:
+        seq = np.random.SeedSequence(int(rng.integers(0, 2**63)))
+        state = np.empty(4, np.uint64)
+        pcg.seed_state(seq.generate_state(4, np.uint64), state)
+        reference = np.random.PCG64(seq)
+        ahead = np.empty(7)
+        pcg.fill(state, ahead)
+        generator = np.random.Generator(reference)
+        generator.random(7)
+        pcg.jump(state, int(steps))
+        reference.advance(int(steps))
+        out = np.empty(5)
+        pcg.fill(state, out)
+        assert np.array_equal(out, generator.random(5)), steps

@@ -10,7 +10,11 @@ four words its seed sequence gives (`sim.engine.model.streams`) and draw doubles
   first pair of words and steps again;
 - a step multiplies the state by PCG's 128-bit multiplier and adds the increment (modulo 2**128);
 - a 64-bit output is the state's two halves xor'ed and rotated right by the top six bits (XSL-RR), taken
-  after the step; a double is its top 53 bits times 2**-53 (numpy's `next_double`).
+  after the step; a double is its top 53 bits times 2**-53 (numpy's `next_double`);
+- d steps at once (`jump`, numpy's `advance`): the state becomes A_d * state + increment * G_d with
+  A_d = multiplier**d and G_d = 1 + multiplier + ... + multiplier**(d - 1), modulo 2**128, applied for
+  each power of two in d from tables made once (Brown, "Random number generation with arbitrary strides",
+  1994).
 
 128-bit products are written in 64-bit words (numba has no 128-bit integers): the high word of a 64 by
 64-bit product from four 32-bit products. `tests/test_pcg.py` compares every kernel with numpy's
@@ -23,7 +27,7 @@ import numpy as np
 
 from ..jit import jit
 
-__all__ = ["seed_state", "fill"]
+__all__ = ["seed_state", "fill", "jump", "next_double"]
 
 _M32 = np.uint64(0xFFFFFFFF)
 _S1, _S11, _S32, _S58, _S63, _S64 = (np.uint64(k) for k in (1, 11, 32, 58, 63, 64))
@@ -31,6 +35,20 @@ _ONE, _ZERO = np.uint64(1), np.uint64(0)
 _MULT_HIGH = np.uint64(2549297995355413924)  # PCG_DEFAULT_MULTIPLIER_128
 _MULT_LOW = np.uint64(4865540595714422341)
 _TO_DOUBLE = 1.0 / 9007199254740992.0
+
+
+def _powers() -> np.ndarray:
+    """(A, G) for 2**k steps, k = 0..127, as rows (A high, A low, G high, G low)."""
+    mod = 1 << 128
+    a, g = (int(_MULT_HIGH) << 64) | int(_MULT_LOW), 1
+    rows = []
+    for _ in range(128):
+        rows.append([a >> 64, a & (2**64 - 1), g >> 64, g & (2**64 - 1)])
+        a, g = a * a % mod, g * (a + 1) % mod
+    return np.array(rows, dtype=np.uint64)
+
+
+_POWERS = _powers()
 
 
 @jit
@@ -57,6 +75,29 @@ def _step(state: np.ndarray) -> None:
 
 
 @jit
+def _mul128(ah: np.uint64, al: np.uint64, bh: np.uint64, bl: np.uint64) -> tuple[np.uint64, np.uint64]:
+    """(high, low) of a * b modulo 2**128."""
+    return _mul_high(al, bl) + al * bh + ah * bl, al * bl
+
+
+@jit
+def jump(state: np.ndarray, steps: int) -> None:
+    """Move the stream on by `steps` doubles without drawing them (`PCG64.advance(steps)`)."""
+    k = 0
+    d = np.uint64(steps)
+    while d:
+        if d & _ONE:
+            ah, al = _mul128(state[0], state[1], _POWERS[k, 0], _POWERS[k, 1])
+            ch, cl = _mul128(state[2], state[3], _POWERS[k, 2], _POWERS[k, 3])
+            low = al + cl
+            carry = _ONE if low < al else _ZERO
+            state[0] = ah + ch + carry
+            state[1] = low
+        d = d >> _S1
+        k += 1
+
+
+@jit
 def seed_state(words: np.ndarray, state: np.ndarray) -> None:
     """PCG64's state after seeding with the four words `words` (its seed sequence's), into `state`."""
     state[2] = (words[2] << _S1) | (words[3] >> _S63)
@@ -72,7 +113,8 @@ def seed_state(words: np.ndarray, state: np.ndarray) -> None:
 
 
 @jit
-def _next_double(state: np.ndarray) -> float:
+def next_double(state: np.ndarray) -> float:
+    """The stream's next double (`Generator.random()`); `state` moves on."""
     _step(state)
     high = state[0]
     x = high ^ state[1]
@@ -85,5 +127,5 @@ def _next_double(state: np.ndarray) -> float:
 def fill(state: np.ndarray, out: np.ndarray) -> None:
     """The stream's next `len(out)` doubles into `out` (`Generator.random(out=out)`); `state` moves on."""
     for i in range(len(out)):
-        out[i] = _next_double(state)
+        out[i] = next_double(state)
 

@@ -308,7 +308,8 @@ class UniformBlocks:
     """Blocks of `width` uniforms, block i for item i, from one stream generated lazily in chunks and kept as
     rows of a 2-D array (so a batch of items can read its rows at once, `rows`)."""
 
-    __slots__ = ("_streams", "_gen", "_arr", "_n", "_width", "_chunk_items", "_purpose", "_overflow", "_sub")
+    __slots__ = ("_streams", "_gen", "_arr", "_n", "_width", "_chunk_items", "_purpose", "_overflow", "_sub",
+                 "_base")
 
     def __init__(self, streams: Streams, purpose: Purpose, overflow: Purpose, sub: int, width: int,
                  chunk_items: int = 64):
@@ -321,6 +322,18 @@ class UniformBlocks:
         self._purpose = purpose
         self._overflow = overflow
         self._sub = sub
+        self._base: np.ndarray | None = None  # compiled code: the stream's state before its first double
+
+    @property
+    def width(self) -> int:
+        return self._width
+
+    def base_state(self) -> np.ndarray:
+        """The PCG64 state of the blocks' stream before its first double (compiled code only): block i
+        starts `i * width` doubles on (`pcg.jump`). Read only."""
+        if self._base is None:
+            self._base = self._streams.state(int(self._purpose), self._sub)
+        return self._base
 
     def release(self) -> None:
         """Free the uniforms."""
@@ -333,7 +346,7 @@ class UniformBlocks:
         if items <= self._n:
             return
         if self._gen is None:
-            self._gen = (self._streams.state(int(self._purpose), self._sub) if _fast_state(self._streams) else
+            self._gen = (self.base_state().copy() if _fast_state(self._streams) else
                          self._streams.generator(int(self._purpose), self._sub))
         fresh = -(-(items - self._n) // self._chunk_items) * self._chunk_items
         if self._n + fresh > len(self._arr):
@@ -366,7 +379,14 @@ class UniformBlocks:
 
 
     def block(self, index: int) -> Draws:
-        """Draws for item `index`: its own block, then its own overflow stream."""
+        """Draws for item `index`: its own block, then its own overflow stream. (In compiled code a block
+        beyond those generated is drawn by itself, a jump into the stream, without the blocks before it.)"""
+        key = (int(self._overflow), self._sub, index, 0)
+        if index >= self._n and _fast_state(self._streams):
+            state = self.base_state().copy()
+            pcg.jump(state, index * self._width)
+            row = np.empty(self._width)
+            pcg.fill(state, row)
+            return Draws(row.tolist(), 0, self._width, self._streams, key)
         self._ensure(index + 1)
-        return Draws(self._arr[index].tolist(), 0, self._width, self._streams,
-                     (int(self._overflow), self._sub, index, 0))
+        return Draws(self._arr[index].tolist(), 0, self._width, self._streams, key)

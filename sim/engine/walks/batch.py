@@ -117,7 +117,8 @@ class Kinds:
 
 
 def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray, p: ModelParameters,
-              climbable: bool, go_on: compiled.GoOn | None = None) -> BatchWalk:
+              climbable: bool, go_on: compiled.GoOn | None = None, base_states: np.ndarray | None = None
+              ) -> BatchWalk:
     """Walk every incident (type position `t`, starting on `starts`, rows: their blocks) while it stays at
     or below its start rung, by the rules of a move (`sim.engine.model.rule`) on arrays. `climbable` False:
     no move from the start rung down can go up (no tension nor moral hazard to read: they multiply zero).
@@ -126,12 +127,14 @@ def walk_many(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
     whose move ends them (the course has run, a stand-down at the bottom) or would climb drop out.
 
     `go_on` (compiled code only): walks still going when their blocks run out go on in the kernel on the
-    first uniforms of their overflow streams (`compiled.walk_compiled`); the array walk ignores it."""
+    first uniforms of their overflow streams (`compiled.walk_compiled`); the array walk ignores it.
+    `base_states` (with `compiled.draws_blocks` true; `rows` empty): the kernel draws the blocks itself."""
     if compiled.available():
         walked = compiled.walk_compiled(kinds, t, starts, rows, p, climbable, MOVES_IN_BLOCK, go_on,
-                                        OVERFLOW_MOVES)
+                                        OVERFLOW_MOVES, base_states)
         if walked is not None:
             return BatchWalk(*walked)
+    assert base_states is None, "the kernel draws blocks only where it takes the batch (`draws_blocks`)"
     end = starts + by_type([k.max_duration_days for k in kinds.kinds], t, rows[:, 0])
     n = len(starts)
     status = np.full(n, QUIET, dtype=np.int8)

@@ -48,7 +48,6 @@ from ..model import pcg
 from ..model.parameters import Side
 from ..model.streams import Purpose, _spawn_words
 from .quiet import Resume
-from .rows import _lognormal as _lognormal_samplers
 from .rows import by_type
 
 if TYPE_CHECKING:
@@ -61,7 +60,7 @@ Walked = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.nd
                list[tuple[int, Resume]]]
 
 
-__all__ = ["available", "walk_compiled", "SIDE_FIELDS", "std_normal_quantile"]
+__all__ = ["available", "draws_blocks", "walk_compiled", "SIDE_FIELDS", "std_normal_quantile"]
 
 # The fields of `Side` and what the kernel does with each: read, or never needed on a walk (why).
 SIDE_FIELDS = {
@@ -141,15 +140,19 @@ def _change(d_f: np.ndarray, d_i: np.ndarray, nd: int, day: float, rung: int, si
     return nd + 1
 
 
+_ALL = 1 << 40  # (`_walk`: the count of drawn doubles of a block that is all there)
+
+
 @jit
 def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciprocity, misperception, release,
           accident_at, fatal_at, mu, sigma, eps, covered, hazard, hazard_below, t_level, t_since, t_decay,
           tense, feedback, climbable, odds, weapons, crisis_rung, top, ambiguous, moves, floats_n, ints_n, r_flags,
-          d_f, d_i, e_f, e_i, go_on, subs, numbers, pool, h, h_start):
+          d_f, d_i, e_f, e_i, go_on, subs, numbers, pool, h, h_start, base_states):
     """Every incident i of the batch (type position t[i]) walked as `quiet.walk` walks it. Side 0 is the
     initiator's, 1 the responder's; the responder moves first. Writes, by incident, the last day, the day
     to resume from and the course's end (`floats_n` rows 0-2; row 2 holds the ends on entry unless the
-    kernel computes them from log-normal `durations`), the status and the rung to resume from (`ints_n`),
+    kernel computes them from `durations`: log-normal or constant), the status and the rung to resume
+    from (`ints_n`),
     the situation to resume in (`r_flags`: provoked, misread, other stepped down); the level changes
     (`d_f` their days, `d_i` rows: rung, sign, owner) and event days (`e_f`, owners `e_i`) in each owner's
     order. Returns how many changes and events it wrote. (Outputs are the caller's arrays: a kernel that
@@ -163,14 +166,20 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
     numbers[i], 0) that `quiet.walk` would read next, seeded here (`pool`, `h`, `h_start`: the seed
     sequence's pool and hash constants, `sim.engine.model.streams`). If it is still going after those, what
     they wrote is taken back and it stays LONG with the state its block left it in (the caller goes on one
-    by one from there)."""
+    by one from there).
+
+    Blocks drawn here (`rows` has no rows; `durations` and `numbers` given): incident i's block
+    is block numbers[i] of its type's stream, whose state before its first double is `base_states[t[i]]`
+    (`UniformBlocks`: block b is doubles b * width to (b + 1) * width - 1 of the stream). The kernel jumps
+    to it (`pcg.jump`) and draws only the doubles the walk reads, in order, instead of the whole block."""
     n = len(starts)
     col0 = 2  # move k's five uniforms start at col0 + 5 k of its block
     end = floats_n[2]
-    if durations.shape[0]:  # log-normal courses: (mu, sigma, clipping) by type
-        d_eps = durations[0, 2]
-        for i in range(n):
-            end[i] = starts[i] + _lognormal(rows[i, 0], d_eps, durations[t[i], 0], durations[t[i], 1])
+    width = rows.shape[1]
+    drawn_here = rows.shape[0] == 0 and n > 0
+    block = np.empty(width)
+    cursor = base_states.copy()  # by type: where its stream stands, and at which double
+    at = np.zeros(base_states.shape[0], dtype=np.int64)
     last = floats_n[0]
     r_day = floats_n[1]
     status = ints_n[0]
@@ -185,6 +194,26 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
     pcg_state = np.empty(4, np.uint64)
     for i in range(n):
         ti = t[i]
+        if drawn_here:
+            first_double = numbers[i] * width
+            if first_double < at[ti]:  # (an incident before the last one: from the stream's start again)
+                cursor[ti, :] = base_states[ti, :]
+                at[ti] = 0
+            pcg.jump(cursor[ti], first_double - at[ti])
+            at[ti] = first_double
+            u = block
+            u[0] = pcg.next_double(cursor[ti])
+            u[1] = pcg.next_double(cursor[ti])
+            have = 2  # doubles of the block drawn so far
+        else:
+            u = rows[i]
+            have = width
+        if durations.shape[0]:  # (mu, sigma, clipping, constant) by type
+            constant = durations[ti, 3]
+            if constant == constant:  # (not NaN)
+                end[i] = starts[i] + constant
+            else:
+                end[i] = starts[i] + _lognormal(u[0], durations[ti, 2], durations[ti, 0], durations[ti, 1])
         start = start_of[ti]
         now = starts[i]
         stop = end[i]
@@ -194,7 +223,6 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
         other_down = False
         nd = _change(d_f, d_i, nd, now, start, 1, i)
         state = 2  # LONG unless it ends or climbs within the block
-        u = rows[i]
         col = col0
         block_end = moves
         limit = block_end + go_on if go_on > 0 and numbers[i] < 4294967296 else block_end
@@ -218,8 +246,14 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
                 pcg.fill(pcg_state, extra)
                 u = extra
                 col = -5 * block_end
+                if drawn_here:
+                    at[ti] = first_double + have
+                have = _ALL  # (the overflow uniforms are all there)
             s = 1 if k % 2 == 0 else 0
             base = col + 5 * k
+            while have < base + 4:  # (blocks drawn here: the doubles this move reads but its last)
+                u[have] = pcg.next_double(cursor[ti])
+                have += 1
             # When the mover decides (rule.next_decision): its log-normal delay.
             delay = _lognormal(u[base], eps, mu[s, ti], sigma[s, ti])
             ending = now + delay >= stop
@@ -301,6 +335,9 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
                 break
             # What the other side believes (rule.after_move).
             if step > 0:
+                if have < base + 5:
+                    u[have] = pcg.next_double(cursor[ti])
+                    have += 1
                 provoked = (not accident) or (u[base + 4] < misperception[ti, 1 - s])
                 misread = provoked and (accident or ambiguous[new])
             else:
@@ -310,6 +347,8 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
             now = day
             rung = new
         status[i] = state
+        if drawn_here and have != _ALL:
+            at[ti] = first_double + have
         if state == 2:
             if kept_d >= 0:  # still going after its overflow moves too: those are taken back
                 nd = kept_d
@@ -358,16 +397,25 @@ def _side_arrays(tables: Any) -> _SideArrays:
 
 
 def _durations(kinds: Kinds) -> np.ndarray | None:
-    """The courses' log-normal parameters by type position, (mu, sigma, clipping), if every type's course
-    length is log-normal with one clipping; else None."""
-    lognormal = _lognormal_samplers([k.max_duration_days for k in kinds.kinds])
-    if lognormal is None:
-        return None
-    mu, sigma, eps = lognormal
-    return np.column_stack([mu, sigma, np.full(len(mu), eps)])
+    """The courses' lengths by type position as rows (mu, sigma, clipping, constant): log-normal ones with
+    `constant` NaN, constant ones with their value (the block's first uniform is then not read); None if
+    some type's course length is neither."""
+    rows = []
+    for kind in kinds.kinds:
+        sampler = kind.max_duration_days
+        constant = getattr(sampler, "constant", None)
+        lognormal = getattr(sampler, "lognormal", None)
+        if constant is not None:
+            rows.append((0.0, 1.0, 0.5, float(constant)))
+        elif lognormal is not None:
+            mu, sigma, eps = lognormal
+            rows.append((float(mu), float(sigma), float(eps), math.nan))
+        else:
+            return None
+    return np.array(rows, dtype=float)
 
 
-_NO_DURATIONS = np.empty((0, 3))
+_NO_DURATIONS = np.empty((0, 4))
 
 
 class _Prepared:
@@ -409,21 +457,32 @@ GoOn = tuple[np.ndarray, tuple[np.ndarray, np.ndarray, int]]
 assert int(Purpose.INCIDENT_OVERFLOW) == 3  # the kernel writes the overflow streams' keys with it
 
 
+def draws_blocks(kinds: Kinds, p: ModelParameters) -> bool:
+    """Whether the kernel takes these incidents and can draw their blocks itself (`walk_compiled`'s
+    `base_states`): course lengths log-normal or constant, which it computes (from each block's first
+    double)."""
+    prepared = _prepared(kinds, p)
+    return prepared.usable and len(prepared.durations) > 0
+
+
 def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndarray,
                   p: ModelParameters, climbable: bool, moves: int, go_on: GoOn | None = None,
-                  go_on_moves: int = 0) -> Walked | None:
+                  go_on_moves: int = 0, base_states: np.ndarray | None = None) -> Walked | None:
     """`walk_many`'s result (the fields of a `BatchWalk`), computed by the kernel; None when the kernel cannot
     take these incidents (delays not all log-normal with one clipping, or a chain of command within reach):
     the caller walks them on arrays. With `go_on`, a walk still going after its block goes on for
     `go_on_moves` more on its overflow stream's first uniforms; those still going after that are LONG,
-    to be resumed from where their block left them."""
+    to be resumed from where their block left them. With `base_states` (by type position: its stream's
+    state before its first double; `draws_blocks` true, `go_on` given) the kernel draws the blocks itself
+    and `rows` is an empty array of the blocks' width."""
     prepared = _prepared(kinds, p)
     if not prepared.usable:
         return None
+    assert base_states is None or (go_on is not None and len(prepared.durations) and not len(rows))
     # Log-normal courses: the kernel computes the ends (`end` is not read); others are computed here.
     end = starts if len(prepared.durations) else starts + by_type(prepared.types, t, rows[:, 0])
     out = _call(kinds, prepared, climbable, t, starts, end, prepared.durations, rows, moves, go_on,
-                go_on_moves if go_on is not None else 0)
+                go_on_moves if go_on is not None else 0, _NO_STATES if base_states is None else base_states)
     status, last, d_day, d_rung, d_sign, d_owner, e_day, e_owner, r_day, r_rung, r_flags, end = out
     long = np.flatnonzero(status == 2)
     resume = [(i, Resume(moves, day, stop, rung, provoked, misread, other_down))
@@ -434,12 +493,13 @@ def walk_compiled(kinds: Kinds, t: np.ndarray, starts: np.ndarray, rows: np.ndar
 
 
 _NO_NUMBERS = np.empty(0, dtype=np.int64)
+_NO_STATES = np.zeros((1, 4), dtype=np.uint64)
 _NO_SEEDS = (np.zeros(4, dtype=np.uint64), np.zeros((1, 2), dtype=np.uint64), 0)
 
 
 def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, starts: np.ndarray, end: np.ndarray,
-          durations: np.ndarray, rows: np.ndarray, moves: int, go_on: GoOn | None,
-          go_on_moves: int) -> tuple[np.ndarray, ...]:
+          durations: np.ndarray, rows: np.ndarray, moves: int, go_on: GoOn | None, go_on_moves: int,
+          base_states: np.ndarray) -> tuple[np.ndarray, ...]:
     """The kernel on these incidents: status, last, the changes and events (views of their lengths), and
     the resume state (day, rung, flags) and course ends by incident."""
     types = len(kinds.kinds)
@@ -465,6 +525,6 @@ def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, sta
                    sides.release, kinds.accident, kinds.fatal_table, sides.mu, sides.sigma, sides.eps, kinds.covered,
                    hazard, below, level, since, decay, tense, feedback, climbable, odds, weapons, crisis_rung, top,
                    prepared.ambiguous, moves, floats_n, ints_n, r_flags, d_f, d_i, e_f, e_i,
-                   go_on_moves, prepared.subs, numbers, pool, h, h_start)
+                   go_on_moves, prepared.subs, numbers, pool, h, h_start, base_states)
     return (ints_n[0].astype(np.int8), floats_n[0], d_f[:nd], d_i[0, :nd], d_i[1, :nd], d_i[2, :nd], e_f[:ne],
             e_i[:ne], floats_n[1], ints_n[1], r_flags, floats_n[2])

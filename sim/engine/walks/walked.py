@@ -84,16 +84,22 @@ def walk_all(rep: Replication, kinds: Kinds, a: Accepted, climbable: bool
     p = rep.p
     n = len(a.days)
     if n >= VECTOR_MIN or (n and compiled.available()):  # compiled walks cost little even for few
-        # `a` holds each type's incidents together, so their blocks can be put one type after another.
-        cuts = np.flatnonzero(a.types[1:] != a.types[:-1]) + 1
-        bounds = [0, *cuts.tolist(), n]
-        parts = [rep.blocks_of(p.types[int(a.types[lo])]).rows(a.numbers[lo:hi])
-                 for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
-        rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
-        # Walks still going when their blocks run out go on in the kernel on their overflow streams.
+        # Walks still going when their blocks run out go on in the kernel on their overflow streams; where
+        # it can, the kernel draws the blocks too (only the uniforms the walks read).
         go_on = ((a.numbers.astype(np.int64, copy=False), rep.streams.seed_table(4))
                  if compiled.available() and rep.streams.seed >= 0 else None)
-        w = walk_many(kinds, a.t, a.days, rows, p, climbable, go_on)
+        base_states = None
+        if go_on is not None and compiled.draws_blocks(kinds, p):
+            base_states = np.stack([rep.blocks_of(kind).base_state() for kind in kinds.kinds])
+            rows = np.empty((0, rep.blocks_of(kinds.kinds[0]).width))
+        else:
+            # `a` holds each type's incidents together, so their blocks can be put one type after another.
+            cuts = np.flatnonzero(a.types[1:] != a.types[:-1]) + 1
+            bounds = [0, *cuts.tolist(), n]
+            parts = [rep.blocks_of(p.types[int(a.types[lo])]).rows(a.numbers[lo:hi])
+                     for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+            rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        w = walk_many(kinds, a.t, a.days, rows, p, climbable, go_on, base_states)
         status, last = w.status.copy(), w.last.copy()
         # Changes of incidents that climb are dropped by the caller, by their final status.
         d = [w.d_day, w.d_rung, w.d_sign, w.d_owner]
