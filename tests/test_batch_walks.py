@@ -313,6 +313,22 @@ def test_a_rate_that_never_moves_is_drawn_as_a_running_sum_with_the_same_days() 
     assert steady.days.tolist() == days and steady.pending == len(days)
 
 
+@pytest.mark.parametrize("until", [0.001, 3.0, 200.0, 2000.0])
+def test_steady_candidates_in_compiled_code_are_those_on_arrays(until: float) -> None:
+    # The compiled loop and the arrays' running sum: the same days, acceptances, pending candidate and bound,
+    # from a fresh stream and from one drawn on (the first candidate at a bound above the rate).
+    world = _world(REPO / "scenarios" / "senkaku_baseline.yaml", "no_hotline")
+    kind = world.p.types[3]
+    base = kind.rate_per_day
+    for start, last in ((0, 0.0), (37, 11.5)):
+        got = arrivals_module._draw_steady(arrivals_module.ArrivalStream(world.rep, kind), start, last, base * 1.7,
+                                           base, last + until)
+        want = arrivals_module._steady_on_arrays(arrivals_module.ArrivalStream(world.rep, kind), start, last,
+                                                 base * 1.7, base, last + until)
+        assert got.days.tolist() == want.days.tolist() and got.accepted.tolist() == want.accepted.tolist()
+        assert got[2:] == want[2:]
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=3000), min_size=1, max_size=8))
 def test_arrival_gaps_asked_for_piecemeal_are_those_of_the_stream_in_order(asks: list[int]) -> None:

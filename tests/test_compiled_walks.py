@@ -247,6 +247,7 @@ def kernels(k):
                            (np.arange(len(t)), world.rep.streams.seed_table(4)), 12)
     stream = arrivals.ArrivalStream(world.rep, kind)
     arrivals.draw(stream, 0, 0.0, 1.0, kind.rate_per_day, 0.3, (1.0, 0.0, 0.01), 400.0)
+    arrivals.draw(arrivals.ArrivalStream(world.rep, kind), 0, 0.0, 1.0, kind.rate_per_day, 0.0, (0.0, 0.0, 0.01), 400.0)
     days_at_levels(days, rungs, signs, 365.0, 9)
     Streams(k).generator(2, k)
     Streams(k).uniforms((2, k), 64)

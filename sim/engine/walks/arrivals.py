@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from ..jit import jit
-from ..model import arrival
+from ..jit import COMPILED, jit
+from ..model import arrival, pcg
 from ..model.parameters import IncidentTypeParameters
 from ..model.streams import Purpose
 from ..model.tension import level_at
@@ -40,9 +40,9 @@ class ArrivalStream:
         self._nu = 0
         self._gaps = np.empty(0)  # -log(1 - u) of each candidate's first uniform: its gap at rate 1
         self._ng = 0
-        self._gen = rep.streams.generator(int(Purpose.ARRIVAL), kind.index)
+        self._gen = _stream(rep, Purpose.ARRIVAL, kind.index)
         self.prevent: list[float] = []
-        self._prevent_gen = (rep.streams.generator(int(Purpose.PREVENTION), kind.index)
+        self._prevent_gen = (_stream(rep, Purpose.PREVENTION, kind.index)
                              if kind.prevention_rate_factor < 1.0 else None)
 
     @property
@@ -68,7 +68,7 @@ class ArrivalStream:
             fresh = max(2 * upto - self._nu, 512, self._nu)
             grown = np.empty(self._nu + fresh)
             grown[:self._nu] = self._u[:self._nu]
-            self._gen.random(out=grown[self._nu:])
+            _fill(self._gen, grown[self._nu:])
             self._u, self._nu = grown, len(grown)
         if upto > len(self._gaps):
             grown = np.empty(max(upto, 2 * len(self._gaps)))
@@ -80,8 +80,27 @@ class ArrivalStream:
     def prevention(self, first: int, count: int) -> list[float]:
         assert self._prevent_gen is not None
         while len(self.prevent) < first + count:
-            self.prevent += self._prevent_gen.random(512).tolist()
+            fresh = np.empty(512)
+            _fill(self._prevent_gen, fresh)
+            self.prevent += fresh.tolist()
         return self.prevent[first:first + count]
+
+
+def _stream(rep: Replication, purpose: Purpose, index: int) -> Any:
+    """Stream (purpose, index): a PCG64 state for compiled code (`sim.engine.model.pcg`), else numpy's
+    Generator; the same numbers (`_fill`)."""
+    streams = rep.streams
+    if COMPILED and streams.seed >= 0:
+        return streams.state(int(purpose), index)
+    return streams.generator(int(purpose), index)
+
+
+def _fill(stream: Any, out: np.ndarray) -> None:
+    """The stream's next `len(out)` uniforms into `out`."""
+    if isinstance(stream, np.ndarray):
+        pcg.fill(stream, out)
+    else:
+        stream.random(out=out)
 
 
 @jit
@@ -160,8 +179,37 @@ def draw(stream: ArrivalStream, pair: int, last: float, bound: float, base: floa
 
 
 def _draw_steady(stream: ArrivalStream, pair: int, last: float, bound: float, rate: float, until: float) -> Drawn:
-    """`draw` while the rate stands still (no tension, or no feedback): the days are a running sum of
-    the gaps (`np.cumsum` adds them one after another, as the loop does), computed a stretch at a time."""
+    """`draw` while the rate stands still (no tension, or no feedback): each day the last one plus the next
+    gap at the bound (the rate, after the first candidate), and acceptance at the rate, in compiled code
+    (`steady_candidates`); the gaps about as many as expected are made ready first."""
+    if not COMPILED:
+        return _steady_on_arrays(stream, pair, last, bound, rate, until)
+    first = pair
+    expected = (until - last) * rate if until < math.inf else 48.0
+    want = int(expected + 4.0 * math.sqrt(expected)) + 16  # rarely too few: then more
+    if stream.count < pair + want:
+        stream.more(pair + want)
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    while True:
+        if pair >= stream.count:
+            stream.more()
+        room = stream.count - pair
+        days, accept = np.empty(room), np.empty(room, dtype=np.bool_)
+        n, pair, day, last, bound, done = steady_candidates(stream.gaps, stream.u, pair, last, bound, rate, until,
+                                                            days, accept)
+        parts.append((days[:n], accept[:n]))
+        if done:
+            break
+    if len(parts) == 1:
+        all_days, all_accepted = parts[0]
+    else:
+        all_days, all_accepted = np.concatenate([d for d, _ in parts]), np.concatenate([a for _, a in parts])
+    return Drawn(all_days, all_accepted, first, pair, day, last, bound)
+
+
+def _steady_on_arrays(stream: ArrivalStream, pair: int, last: float, bound: float, rate: float, until: float) -> Drawn:
+    """`_draw_steady` without compiled code: the days are a running sum of the gaps (`np.cumsum` adds them
+    one after another, as the loop does), computed a stretch at a time."""
     first = pair
     bound0 = bound
     stretches: list[np.ndarray] = []
@@ -193,6 +241,30 @@ def _draw_steady(stream: ArrivalStream, pair: int, last: float, bound: float, ra
         bounds[0] = bound0
     u_accept = stream.u[2 * first + 1:2 * pair:2]
     return Drawn(all_days, arrival.accepted(u_accept, bounds, rate), first, pair, pending_day, last, bound)
+
+
+@jit
+def steady_candidates(gaps: np.ndarray, u: np.ndarray, pair: int, last: float, bound: float, rate: float,
+                      until: float, days: np.ndarray, accept: np.ndarray) -> tuple[Any, ...]:
+    """The loop of `draw` at a rate that stands still, over the gaps at hand: each candidate's day (the last
+    day plus its gap at the bound) and whether it is accepted (`arrival.accepted`: its second uniform times
+    the bound below the rate), into `days` and `accept`; the bound is the rate from the first candidate
+    on. Returns how many, the next pair, the last day computed, the last candidate's day, the bound, and
+    whether a day reached `until` (False: the gaps ran out first)."""
+    n = len(gaps)
+    i = 0
+    day = last
+    while pair < n:
+        day = last + gaps[pair] / bound
+        if day >= until:
+            return i, pair, day, last, bound, True
+        days[i] = day
+        accept[i] = u[2 * pair + 1] * bound < rate
+        bound = rate
+        i += 1
+        last = day
+        pair += 1
+    return i, pair, day, last, bound, False
 
 
 def drawn_until(rep: Replication, kind: IncidentTypeParameters, stream: ArrivalStream,

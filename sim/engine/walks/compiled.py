@@ -152,8 +152,8 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
     initiator's, 1 the responder's; the responder moves first. Writes, by incident, the last day, the day
     to resume from and the course's end (`floats_n` rows 0-2; row 2 holds the ends on entry unless the
     kernel computes them from `durations`: log-normal or constant), the status and the rung to resume
-    from (`ints_n`),
-    the situation to resume in (`r_flags`: provoked, misread, other stepped down); the level changes
+    from (`ints_n`), the situation to resume in (`r_flags`: provoked, misread, other stepped down); the
+    level changes
     (`d_f` their days, `d_i` rows: rung, sign, owner) and event days (`e_f`, owners `e_i`) in each owner's
     order. Returns how many changes and events it wrote. (Outputs are the caller's arrays: a kernel that
     returns arrays can be left with an exception set, or worse, when a signal's handler raises while they
