@@ -94,6 +94,8 @@ class Kinds:
         self.accident, self.accident_flat = table.accident, table.accident_flat
         self.fatal_table, self.fatal_flat, self.fatal = table.fatal_table, table.fatal_flat, table.fatal
         self.covered = np.array(covered, dtype=bool)
+        # The replication's streams as the walk kernel reads them, once asked for (`walked.walk_all`).
+        self.streams: tuple[np.ndarray, tuple[np.ndarray, np.ndarray, int]] | None = None
         # Types reading the same tension (a pair's) share one computation.
         self.tension_groups: list[tuple[Tension, list[int]]] = []
         for j, tension in enumerate(tensions):

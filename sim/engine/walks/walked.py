@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from ..jit import COMPILED, jit
 from ..model import arrival
 from ..model.parameters import IncidentTypeParameters
 from . import compiled
@@ -86,11 +87,15 @@ def walk_all(rep: Replication, kinds: Kinds, a: Accepted, climbable: bool
     if n >= VECTOR_MIN or (n and compiled.available()):  # compiled walks cost little even for few
         # Walks still going when their blocks run out go on in the kernel on their overflow streams; where
         # it can, the kernel draws the blocks too (only the uniforms the walks read).
-        go_on = ((a.numbers.astype(np.int64, copy=False), rep.streams.seed_table(4))
-                 if compiled.available() and rep.streams.seed >= 0 else None)
-        base_states = None
-        if go_on is not None and compiled.draws_blocks(kinds, p):
-            base_states = np.stack([rep.blocks_of(kind).base_state() for kind in kinds.kinds])
+        go_on, base_states = None, None
+        if compiled.available() and rep.streams.seed >= 0:
+            if kinds.streams is None:  # the types' block streams and the seeds of overflow streams
+                kinds.streams = (np.stack([rep.blocks_of(kind).base_state() for kind in kinds.kinds]),
+                                 rep.streams.seed_table(4))
+            go_on = (a.numbers.astype(np.int64, copy=False), kinds.streams[1])
+            if compiled.draws_blocks(kinds, p):
+                base_states = kinds.streams[0]
+        if base_states is not None:
             rows = np.empty((0, rep.blocks_of(kinds.kinds[0]).width))
         else:
             # `a` holds each type's incidents together, so their blocks can be put one type after another.
@@ -180,34 +185,75 @@ class Gathered:
     """Candidates gathered type by type, then walked as one batch."""
 
     def __init__(self) -> None:
-        self._t: list[np.ndarray] = []
-        self._types: list[np.ndarray] = []
-        self._days: list[np.ndarray] = []
-        self._numbers: list[np.ndarray] = []
-        self._cand_days: list[np.ndarray] = []
-        self._cand_types: list[np.ndarray] = []
+        self._parts: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray, int]] = []
 
     def add(self, t: int, kind: IncidentTypeParameters, days: np.ndarray, accepted: np.ndarray, number: int,
             prevention: Callable[[int], list[float]] | None) -> None:
         """Candidates of `kind` (position `t` in the batch's types) on `days`; the accepted ones take numbers
         from `number` on, and those that prevention thins (with `prevention(count)`'s uniforms) keep theirs
         but are not walked."""
-        numbered = number + np.cumsum(accepted) - 1
-        kept = accepted.copy()
+        kept = accepted
         if prevention is not None and accepted.any():
+            kept = accepted.copy()
             kept[accepted] = arrival.kept(np.asarray(prevention(int(accepted.sum()))), kind.prevention_rate_factor)
-        n = int(kept.sum())
-        self._cand_days.append(days)
-        self._cand_types.append(np.full(len(days), kind.index))
-        self._t.append(np.full(n, t))
-        self._types.append(np.full(n, kind.index))
-        self._days.append(days[kept])
-        self._numbers.append(numbered[kept])
+        self._parts.append((t, kind.index, days, accepted, kept, number))
+
+    def _accepted(self) -> tuple[Accepted, np.ndarray, np.ndarray]:
+        """The accepted candidates that are walked, and every candidate's day and type index."""
+        parts = self._parts
+        if len(parts) == 1:
+            days, accepted, kept = parts[0][2], parts[0][3], parts[0][4]
+        else:
+            days = np.concatenate([part[2] for part in parts])
+            accepted = np.concatenate([part[3] for part in parts])
+            kept = accepted if all(part[3] is part[4] for part in parts) else np.concatenate([part[4] for part in parts])
+        if COMPILED:
+            n = len(days)
+            cand_types, out_t, out_types, out_numbers = (np.empty(n, dtype=np.int64) for _ in range(4))
+            out_days = np.empty(n)
+            meta = np.array([(part[0], part[1], len(part[2]), part[5]) for part in parts], dtype=np.int64)
+            walked = _gather(days, accepted, kept, meta, cand_types, out_t, out_types, out_days, out_numbers)
+            return (Accepted(out_t[:walked], out_types[:walked], out_days[:walked], out_numbers[:walked]), days,
+                    cand_types)
+        t_parts, type_parts, day_parts, number_parts, cand_parts = [], [], [], [], []
+        for t, index, part_days, part_accepted, part_kept, number in parts:
+            numbered = number + np.cumsum(part_accepted) - 1
+            n = int(part_kept.sum())
+            cand_parts.append(np.full(len(part_days), index))
+            t_parts.append(np.full(n, t))
+            type_parts.append(np.full(n, index))
+            day_parts.append(part_days[part_kept])
+            number_parts.append(numbered[part_kept])
+        return (Accepted(np.concatenate(t_parts), np.concatenate(type_parts), np.concatenate(day_parts),
+                         np.concatenate(number_parts)), days, np.concatenate(cand_parts))
 
     def walk(self, rep: Replication, kinds: Kinds, climbable: bool) -> tuple[Batch, Accepted, np.ndarray]:
         """The batch, the accepted candidates walked, and the positions among them of those that climb."""
-        a = Accepted(np.concatenate(self._t), np.concatenate(self._types), np.concatenate(self._days),
-                     np.concatenate(self._numbers))
-        batch, climbers = make_batch(rep, kinds, np.concatenate(self._cand_days), np.concatenate(self._cand_types),
-                                     a, climbable)
+        a, cand_days, cand_types = self._accepted()
+        batch, climbers = make_batch(rep, kinds, cand_days, cand_types, a, climbable)
         return batch, a, climbers
+
+
+@jit
+def _gather(days: np.ndarray, accepted: np.ndarray, kept: np.ndarray, meta: np.ndarray, cand_types: np.ndarray,
+            out_t: np.ndarray, out_types: np.ndarray, out_days: np.ndarray, out_numbers: np.ndarray) -> int:
+    """`Gathered`'s candidates, part after part (`meta` rows: type position, type index, candidates, number
+    of the first accepted one): every candidate's type index, and the accepted ones that are kept (their
+    type position and index, day and number: accepted ones are numbered in order, kept or not). Returns how
+    many are kept."""
+    pos = 0
+    n = 0
+    for j in range(meta.shape[0]):
+        number = meta[j, 3]
+        for _ in range(meta[j, 2]):
+            cand_types[pos] = meta[j, 1]
+            if accepted[pos]:
+                if kept[pos]:
+                    out_t[n] = meta[j, 0]
+                    out_types[n] = meta[j, 1]
+                    out_days[n] = days[pos]
+                    out_numbers[n] = number
+                    n += 1
+                number += 1
+            pos += 1
+    return n
