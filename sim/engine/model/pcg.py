@@ -12,9 +12,9 @@ four words its seed sequence gives (`sim.engine.model.streams`) and draw doubles
 - a 64-bit output is the state's two halves xor'ed and rotated right by the top six bits (XSL-RR), taken
   after the step; a double is its top 53 bits times 2**-53 (numpy's `next_double`);
 - d steps at once (`jump`, numpy's `advance`): the state becomes A_d * state + increment * G_d with
-  A_d = multiplier**d and G_d = 1 + multiplier + ... + multiplier**(d - 1), modulo 2**128, applied for
-  each power of two in d from tables made once (Brown, "Random number generation with arbitrary strides",
-  1994).
+  A_d = multiplier**d and G_d = 1 + multiplier + ... + multiplier**(d - 1), modulo 2**128: from a table
+  for short jumps (below 128 steps), else applied for each power of two in d (Brown, "Random number
+  generation with arbitrary strides", 1994); the tables are made once.
 
 128-bit products are written in 64-bit words (numba has no 128-bit integers): the high word of a 64 by
 64-bit product from four 32-bit products. `tests/test_pcg.py` compares every kernel with numpy's
@@ -48,7 +48,20 @@ def _powers() -> np.ndarray:
     return np.array(rows, dtype=np.uint64)
 
 
+def _strides(count: int) -> np.ndarray:
+    """(A, G) for d steps, d = 0..count - 1, as rows like `_powers`' (a short jump in one step)."""
+    mod = 1 << 128
+    mult = (int(_MULT_HIGH) << 64) | int(_MULT_LOW)
+    a, g = 1, 0
+    rows = []
+    for _ in range(count):
+        rows.append([a >> 64, a & (2**64 - 1), g >> 64, g & (2**64 - 1)])
+        a, g = a * mult % mod, (g * mult + 1) % mod
+    return np.array(rows, dtype=np.uint64)
+
+
 _POWERS = _powers()
+_STRIDES = _strides(128)  # a walk's jump to the next block is shorter than a block (52 doubles)
 
 
 @jit
@@ -81,18 +94,27 @@ def _mul128(ah: np.uint64, al: np.uint64, bh: np.uint64, bl: np.uint64) -> tuple
 
 
 @jit
+def _apply(state: np.ndarray, table: np.ndarray, k: int) -> None:
+    """state = A * state + increment * G, (A, G) from row k of `table`."""
+    ah, al = _mul128(state[0], state[1], table[k, 0], table[k, 1])
+    ch, cl = _mul128(state[2], state[3], table[k, 2], table[k, 3])
+    low = al + cl
+    carry = _ONE if low < al else _ZERO
+    state[0] = ah + ch + carry
+    state[1] = low
+
+
+@jit
 def jump(state: np.ndarray, steps: int) -> None:
     """Move the stream on by `steps` doubles without drawing them (`PCG64.advance(steps)`)."""
+    if steps < _STRIDES.shape[0]:
+        _apply(state, _STRIDES, steps)
+        return
     k = 0
     d = np.uint64(steps)
     while d:
         if d & _ONE:
-            ah, al = _mul128(state[0], state[1], _POWERS[k, 0], _POWERS[k, 1])
-            ch, cl = _mul128(state[2], state[3], _POWERS[k, 2], _POWERS[k, 3])
-            low = al + cl
-            carry = _ONE if low < al else _ZERO
-            state[0] = ah + ch + carry
-            state[1] = low
+            _apply(state, _POWERS, k)
         d = d >> _S1
         k += 1
 
