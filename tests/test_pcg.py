@@ -93,3 +93,16 @@ def test_a_jump_is_numpys_advance() -> None:
         out = np.empty(5)
         pcg.fill(state, out)
         assert np.array_equal(out, generator.random(5)), steps
+
+
+def test_states_made_ahead_are_the_streams_own() -> None:
+    """`Streams.prefetch` makes the states `state` would make one by one; each hand-out is a copy, so a
+    consumer drawing from its state leaves the next one's untouched."""
+    ahead, alone = Streams(20261204), Streams(20261204)
+    ahead.prefetch([Purpose.INCIDENT, Purpose.ARRIVAL], 7)
+    for purpose in (Purpose.INCIDENT, Purpose.ARRIVAL):
+        for i in range(7):
+            first = ahead.state(int(purpose), i)
+            assert np.array_equal(first, alone.state(int(purpose), i))
+            pcg.fill(first, np.empty(3))
+            assert np.array_equal(ahead.state(int(purpose), i), alone.state(int(purpose), i))

@@ -54,6 +54,9 @@ class Replication:
         self.p = params
         self.now = clock
         self.streams = Streams(seed)
+        # Every type's blocks and arrivals are drawn in every replication (compiled code: their streams'
+        # states made in one call).
+        self.streams.prefetch([Purpose.INCIDENT, Purpose.ARRIVAL], len(params.types))
         self.tensions = Tensions(params.n_pairs, params.tension_initial, params.tension_decay_per_day,
                                  params.spillover)
         self.tension_of = [self.tensions[kind.pair] for kind in params.types]  # by incident type

@@ -44,11 +44,29 @@ class Streams:
     `SeedSequence(seed, spawn_key=key)`, its words computed by `_SeedPool` (the same words, for less than
     half the cost of building a SeedSequence, which a replication does some fifteen times)."""
 
-    __slots__ = ("seed", "_words")
+    __slots__ = ("seed", "_words", "_pairs")
 
     def __init__(self, seed: int):
         self.seed = seed
         self._words: _SeedPool | None = None
+        self._pairs: dict[tuple[int, int], np.ndarray] = {}  # states made ahead (`prefetch`)
+
+    def prefetch(self, purposes: list[Purpose], count: int) -> None:
+        """Make the PCG64 states of streams (purpose, i), i < `count`, for every purpose, in one call of
+        compiled code (`state` then hands out copies); nothing without compiled code."""
+        if not COMPILED or self.seed < 0 or count <= 0:
+            return
+        if self._words is None:
+            self._words = _SeedPool(self.seed)
+        keys = [(int(purpose), i) for purpose in purposes for i in range(count)]
+        words = [[word for k in key for word in _uint32_words(k)] for key in keys]
+        if len({len(w) for w in words}) != 1:
+            return
+        pool = self._words
+        states = np.empty((len(keys), 4), np.uint64)
+        _spawn_rows(pool._pool_array, np.array(words, dtype=np.uint64),
+                    _table_a(_constants(pool._next + 4 * len(words[0]))), pool._next, states)
+        self._pairs.update(zip(keys, states, strict=True))
 
     def generator(self, *key: int) -> np.random.Generator:
         if not key or self.seed < 0 or min(key) < 0:  # not a stream of ours: numpy's own (and its errors)
@@ -61,6 +79,9 @@ class Streams:
         """The PCG64 state of stream `key` for `sim.engine.model.pcg`'s kernels (compiled code only): the
         stream `generator(*key)` draws, for less than a third of the cost of making that generator."""
         assert COMPILED and key and self.seed >= 0 and min(key) >= 0
+        known = self._pairs.get(key) if len(key) == 2 else None  # type: ignore[arg-type]
+        if known is not None:
+            return known.copy()
         if self._words is None:
             self._words = _SeedPool(self.seed)
         return self._words.state(key)
@@ -243,6 +264,13 @@ def _spawn_state(pool0: np.ndarray, words: np.ndarray, h: np.ndarray, start: int
     seed = np.empty(4, np.uint64)
     _spawn_words(pool0, words, h, start, seed)
     pcg.seed_state(seed, state)
+
+
+@jit
+def _spawn_rows(pool0: np.ndarray, words: np.ndarray, h: np.ndarray, start: int, states: np.ndarray) -> None:
+    """`_spawn_state` for each row of `words` (keys of one length), into the rows of `states`."""
+    for i in range(words.shape[0]):
+        _spawn_state(pool0, words[i], h, start, states[i])
 
 
 class _Words(np.random.bit_generator.ISeedSequence):
