@@ -43,6 +43,21 @@ def can_climb(kind: IncidentTypeParameters) -> bool:
     return any(side.up[r] != 0.0 for side in sides for r in below) or any(kind.accident[r] != 0.0 for r in below)
 
 
+_BY_TYPE: dict[int, tuple[ModelParameters, list[bool], list[bool]]] = {}
+
+
+def _by_type(params: ModelParameters) -> tuple[list[bool], list[bool]]:
+    """`covered_at_start` and `can_climb` of every type of an arm, worked out once for its replications
+    (the cache holds `params`, so that its id is not reused while known)."""
+    known = _BY_TYPE.get(id(params))
+    if known is None or known[0] is not params:
+        if len(_BY_TYPE) >= 64:
+            _BY_TYPE.clear()
+        known = _BY_TYPE[id(params)] = (params, [covered_at_start(params, kind) for kind in params.types],
+                                        [can_climb(kind) for kind in params.types])
+    return known[1], known[2]
+
+
 def _nothing(*_: Any) -> None:
     return None
 
@@ -78,8 +93,7 @@ class Replication:
         self._change_sign: list[int] = []
         self._incident_no = 0
         self._suspension_draws: dict[int, Any] = {}
-        self.covered = [covered_at_start(params, kind) for kind in params.types]
-        self.can_climb = [can_climb(kind) for kind in params.types]
+        self.covered, self.can_climb = _by_type(params)  # (read only)
 
     # --- random numbers --------------------------------------------------------------------------
     def block(self, kind: IncidentTypeParameters, number: int) -> Draws:

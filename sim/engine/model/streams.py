@@ -58,14 +58,20 @@ class Streams:
             return
         if self._words is None:
             self._words = _SeedPool(self.seed)
-        keys = [(int(purpose), i) for purpose in purposes for i in range(count)]
-        words = [[word for k in key for word in _uint32_words(k)] for key in keys]
-        if len({len(w) for w in words}) != 1:
-            return
         pool = self._words
+        known = _PREFETCH.get((tuple(purposes), count, pool._next))
+        if known is None:  # the keys' words and hash constants, the same for every seed
+            keys = [(int(purpose), i) for purpose in purposes for i in range(count)]
+            words = [[word for k in key for word in _uint32_words(k)] for key in keys]
+            if len({len(w) for w in words}) != 1:
+                return
+            known = (keys, np.array(words, dtype=np.uint64), _table_a(_constants(pool._next + 4 * len(words[0]))))
+            if len(_PREFETCH) >= 64:
+                _PREFETCH.clear()
+            _PREFETCH[(tuple(purposes), count, pool._next)] = known
+        keys, words_array, table = known
         states = np.empty((len(keys), 4), np.uint64)
-        _spawn_rows(pool._pool_array, np.array(words, dtype=np.uint64),
-                    _table_a(_constants(pool._next + 4 * len(words[0]))), pool._next, states)
+        _spawn_rows(pool._pool_array, words_array, table, pool._next, states)
         self._pairs.update(zip(keys, states, strict=True))
 
     def generator(self, *key: int) -> np.random.Generator:
@@ -107,6 +113,9 @@ class Streams:
         """Uniforms from a stream of their own, created only when the first one is needed."""
         return Draws([], 0, 0, self, tuple(int(k) for k in key))
 
+
+# `Streams.prefetch`'s keys, their words and hash constants, by (purposes, count, first constant)
+_PREFETCH: dict[tuple[tuple[Purpose, ...], int, int], tuple[list[tuple[int, int]], np.ndarray, np.ndarray]] = {}
 
 _MASK = 0xFFFFFFFF
 _INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
