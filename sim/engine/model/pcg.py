@@ -17,15 +17,18 @@ four words its seed sequence gives (`sim.engine.model.streams`) and draw doubles
   generation with arbitrary strides", 1994); the tables are made once.
 
 128-bit products are written in 64-bit words (numba has no 128-bit integers): the high word of a 64 by
-64-bit product from four 32-bit products. `tests/test_pcg.py` compares every kernel with numpy's
+64-bit product is one multiply in LLVM's 128-bit integers (`_mul_high`; `_mul_high_halves` gives the same
+word from four 32-bit products, and the tests compare the two). `tests/test_pcg.py` compares every kernel with numpy's
 Generator on random seeds.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from ..jit import jit
+from ..jit import COMPILED, jit
 
 __all__ = ["seed_state", "fill", "jump", "next_double"]
 
@@ -64,14 +67,30 @@ _POWERS = _powers()
 _STRIDES = _strides(128)  # a walk's jump to the next block is shorter than a block (52 doubles)
 
 
-@jit
-def _mul_high(a: np.uint64, b: np.uint64) -> np.uint64:
-    """The high 64 bits of the 128-bit product a * b."""
+def _mul_high_halves(a: np.uint64, b: np.uint64) -> np.uint64:
+    """The high 64 bits of the 128-bit product a * b, from four 32-bit products."""
     a0, a1 = a & _M32, a >> _S32
     b0, b1 = b & _M32, b >> _S32
     p00, p01, p10, p11 = a0 * b0, a0 * b1, a1 * b0, a1 * b1
     mid = (p00 >> _S32) + (p01 & _M32) + (p10 & _M32)
     return p11 + (p01 >> _S32) + (p10 >> _S32) + (mid >> _S32)
+
+
+if COMPILED:  # one 64 x 64 -> 128-bit multiply instruction, written in LLVM's own integers
+    from llvmlite import ir
+    from numba import types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def _mul_high(typingctx: Any, a: Any, b: Any) -> Any:
+        """The high 64 bits of the 128-bit product a * b."""
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            wide = ir.IntType(128)
+            product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
+            return builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
+        return types.uint64(types.uint64, types.uint64), codegen
+else:
+    _mul_high = _mul_high_halves
 
 
 @jit
