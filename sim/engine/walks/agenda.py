@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from ..jit import COMPILED, jit
 from ..model.parameters import IncidentTypeParameters
 from .quiet import Walk, walk
 from .traffic import Traffic, settle_quiet_types
@@ -106,9 +107,26 @@ class Agenda:
         batches = [settle_quiet_types(world, self.quiet_types, stop)] if self.quiet_types else []
         if self.traffic is not None:
             batches += self.traffic.batches
-        events = 0
-        days, rungs, signs, owners = [], [], [], []
         starts: dict[int, list[np.ndarray]] = {}
+        for b in batches:
+            started = b.starts < stop
+            for j in np.flatnonzero(np.bincount(b.types[started])).tolist():
+                starts.setdefault(j, []).append(b.starts[started & (b.types == j)])
+        by_type = {j: np.concatenate(s) for j, s in starts.items()}
+        if COMPILED:
+            total = sum(len(b.d_day) for b in batches)
+            days, rungs, signs, owners = np.empty(total), *(np.empty(total, dtype=np.int64) for _ in range(3))
+            out = np.zeros(3, dtype=np.int64)  # events, tied, changes kept so far
+            offset = 0
+            for b in batches:
+                _settle_batch(b.cand_days, b.e_day, b.e_owner, b.d_day, b.d_rung, b.d_sign, b.d_owner, b.cut,
+                              float(stop), offset, days, rungs, signs, owners, out)
+                offset += len(b.starts)
+            events, tied, kept = out.tolist()
+            self.tied = self.tied or bool(tied)
+            return Settled(events, days[:kept], rungs[:kept], signs[:kept], owners[:kept], by_type)
+        events = 0
+        parts: list[list[np.ndarray]] = [[], [], [], []]
         offset = 0
         for b in batches:
             events += int((b.cand_days < stop).sum())
@@ -116,15 +134,48 @@ class Agenda:
                 self.tied = True
             events += int(((b.e_day < stop) & (b.e_day <= b.cut[b.e_owner])).sum())
             keep = (b.d_day < stop) & (b.d_day <= b.cut[b.d_owner])
-            days.append(b.d_day[keep])
-            rungs.append(b.d_rung[keep])
-            signs.append(b.d_sign[keep])
-            owners.append(b.d_owner[keep] + offset)
+            for part, x in zip(parts, (b.d_day[keep], b.d_rung[keep], b.d_sign[keep], b.d_owner[keep] + offset),
+                               strict=True):
+                part.append(x)
             offset += len(b.starts)
-            started = b.starts < stop
-            for j in np.flatnonzero(np.bincount(b.types[started])).tolist():
-                starts.setdefault(j, []).append(b.starts[started & (b.types == j)])
         empty_f, empty_i = np.empty(0), np.empty(0, dtype=np.int64)
-        return Settled(events, np.concatenate(days) if days else empty_f, np.concatenate(rungs) if rungs else empty_i,
-                       np.concatenate(signs) if signs else empty_i, np.concatenate(owners) if owners else empty_i,
-                       {j: np.concatenate(s) for j, s in starts.items()})
+        return Settled(events, *(np.concatenate(part) if part else empty for part, empty in
+                                 zip(parts, (empty_f, empty_i, empty_i, empty_i), strict=True)), by_type)
+
+
+@jit
+def _settle_batch(cand_days: np.ndarray, e_day: np.ndarray, e_owner: np.ndarray, d_day: np.ndarray,
+                  d_rung: np.ndarray, d_sign: np.ndarray, d_owner: np.ndarray, cut: np.ndarray, stop: float,
+                  offset: int, days: np.ndarray, rungs: np.ndarray, signs: np.ndarray, owners: np.ndarray,
+                  out: np.ndarray) -> None:
+    """What one batch adds once the run stopped on `stop` (`Agenda.finish`): its candidates' arrival events
+    and its incidents' engine events before `stop` and not taken back (on or before their `cut`) counted
+    in out[0]; out[1] set if anything falls on `stop` itself (a tie); its changes before `stop` and not
+    taken back appended to `days`, `rungs`, `signs` and `owners` (owners + `offset`) from out[2] on."""
+    events = 0
+    tied = False
+    for i in range(len(cand_days)):
+        if cand_days[i] < stop:
+            events += 1
+        elif cand_days[i] == stop:
+            tied = True
+    for i in range(len(e_day)):
+        if e_day[i] < stop and e_day[i] <= cut[e_owner[i]]:
+            events += 1
+        elif e_day[i] == stop:
+            tied = True
+    k = out[2]
+    for i in range(len(d_day)):
+        day = d_day[i]
+        if day < stop and day <= cut[d_owner[i]]:
+            days[k] = day
+            rungs[k] = d_rung[i]
+            signs[k] = d_sign[i]
+            owners[k] = d_owner[i] + offset
+            k += 1
+        elif day == stop:
+            tied = True
+    out[0] += events
+    if tied:
+        out[1] = 1
+    out[2] = k

@@ -158,13 +158,24 @@ def walk_all(rep: Replication, kinds: Kinds, a: Accepted, climbable: bool
     return status, last, one_by_one, e_one_by_one
 
 
-
-
 def make_batch(rep: Replication, kinds: Kinds, cand_days: np.ndarray, cand_types: np.ndarray, a: Accepted,
                climbable: bool) -> tuple[Batch, np.ndarray]:
     """A batch of walked incidents (renumbered among the quiet ones), and the positions in `a` of those
     that climb."""
     status, last, d, e = walk_all(rep, kinds, a, climbable)
+    if COMPILED:
+        n, nd, ne = len(status), len(d[0]), len(e[0])
+        q_days, q_last, o_day, o_e_day = np.empty(n), np.empty(n), np.empty(nd), np.empty(ne)
+        q_numbers, q_types, climbers = (np.empty(n, dtype=np.int64) for _ in range(3))
+        o_rung, o_sign, o_owner = (np.empty(nd, dtype=np.int64) for _ in range(3))
+        o_e_owner = np.empty(ne, dtype=np.int64)
+        counts = np.zeros(4, dtype=np.int64)
+        _compact(status, last, d[0], d[1], d[2], d[3], e[0], e[1], a.days, a.numbers, a.types, q_days, q_numbers,
+                 q_types, q_last, o_day, o_rung, o_sign, o_owner, o_e_day, o_e_owner, climbers, counts)
+        nq, nc, kd, ke = counts.tolist()
+        batch = Batch(cand_days, cand_types, q_days[:nq], q_numbers[:nq], q_types[:nq], q_last[:nq],
+                      [o_day[:kd], o_rung[:kd], o_sign[:kd], o_owner[:kd]], [o_e_day[:ke], o_e_owner[:ke]])
+        return batch, climbers[:nc]
     quiet = status == QUIET
     index = np.cumsum(quiet) - 1
     owner_ok = quiet[d[3]]
@@ -174,6 +185,53 @@ def make_batch(rep: Replication, kinds: Kinds, cand_days: np.ndarray, cand_types
     batch = Batch(cand_days, cand_types, a.days[quiet], a.numbers[quiet], a.types[quiet], last[quiet], deltas,
                   events)
     return batch, np.flatnonzero(status == CLIMBED)
+
+
+@jit
+def _compact(status: np.ndarray, last: np.ndarray, d_day: np.ndarray, d_rung: np.ndarray, d_sign: np.ndarray,
+             d_owner: np.ndarray, e_day: np.ndarray, e_owner: np.ndarray, days: np.ndarray, numbers: np.ndarray,
+             types: np.ndarray, q_days: np.ndarray, q_numbers: np.ndarray, q_types: np.ndarray, q_last: np.ndarray,
+             o_day: np.ndarray, o_rung: np.ndarray, o_sign: np.ndarray, o_owner: np.ndarray, o_e_day: np.ndarray,
+             o_e_owner: np.ndarray, climbers: np.ndarray, counts: np.ndarray) -> None:
+    """`make_batch`'s arrays in one pass: the quiet incidents (day, number, type, last day) numbered in
+    order, their changes and events with owners renumbered among them (in the order given), and the
+    positions of the incidents that climb; `counts`: how many quiet ones, climbers, changes, events."""
+    index = np.empty(len(status), np.int64)
+    nq = 0
+    nc = 0
+    for i in range(len(status)):
+        if status[i] == 0:  # QUIET
+            index[i] = nq
+            q_days[nq] = days[i]
+            q_numbers[nq] = numbers[i]
+            q_types[nq] = types[i]
+            q_last[nq] = last[i]
+            nq += 1
+        else:
+            index[i] = -1
+            if status[i] == 1:  # CLIMBED
+                climbers[nc] = i
+                nc += 1
+    kd = 0
+    for j in range(len(d_day)):
+        k = index[d_owner[j]]
+        if k >= 0:
+            o_day[kd] = d_day[j]
+            o_rung[kd] = d_rung[j]
+            o_sign[kd] = d_sign[j]
+            o_owner[kd] = k
+            kd += 1
+    ke = 0
+    for j in range(len(e_day)):
+        k = index[e_owner[j]]
+        if k >= 0:
+            o_e_day[ke] = e_day[j]
+            o_e_owner[ke] = k
+            ke += 1
+    counts[0] = nq
+    counts[1] = nc
+    counts[2] = kd
+    counts[3] = ke
 
 
 def kinds_of(rep: Replication, kinds: list[IncidentTypeParameters]) -> Kinds:
