@@ -24,7 +24,7 @@ from .streams import Draws, Purpose, Streams, UniformBlocks
 from .tension import Tensions
 from .tilt import Weight
 
-__all__ = ["Replication", "INCIDENT_BLOCK", "covered_at_start"]
+__all__ = ["Replication", "INCIDENT_BLOCK", "covered_at_start", "distinct_days"]
 
 INCIDENT_BLOCK = 52  # two draws for durations, five per move: ten moves before the overflow stream
 
@@ -41,6 +41,21 @@ def can_climb(kind: IncidentTypeParameters) -> bool:
     below = range(kind.start_rung + 1)
     sides = (kind.initiator_side, kind.responder_side)
     return any(side.up[r] != 0.0 for side in sides for r in below) or any(kind.accident[r] != 0.0 for r in below)
+
+
+def distinct_days(parts: list[np.ndarray]) -> int:
+    """How many distinct days (whole days since the start) the days of `parts` fall on (days are never
+    negative): np.unique's count, without sorting where the days span fewer than a million."""
+    floors = np.floor(np.concatenate(parts)).astype(np.int64)
+    if not len(floors):
+        return 0
+    top = int(floors.max())
+    if top > 1_000_000:  # (a horizon of thousands of years: count the steps of the sorted days)
+        floors = np.sort(floors)
+        return 1 + int(np.count_nonzero(floors[1:] != floors[:-1]))
+    marked = np.zeros(top + 1, dtype=np.bool_)
+    marked[floors] = True
+    return int(np.count_nonzero(marked))
 
 
 _BY_TYPE: dict[int, tuple[ModelParameters, list[bool], list[bool]]] = {}
@@ -238,10 +253,8 @@ class Replication:
         rec.days_at_or_above = days_at_or_above(days_at_levels(days, rungs, signs, end, self.p.top + 1))
         for j, entered in enumerate(self._entries):
             if entered or self._walked_entries[j]:
-                # Distinct days with an incident entering: np.unique's count, by sorting and counting steps.
-                floors = np.sort(np.floor(np.concatenate([np.asarray(entered, dtype=float),
-                                                          *self._walked_entries[j]])))
-                rec.incident_days_by_type[j] = 1 + int(np.count_nonzero(floors[1:] != floors[:-1]))
+                rec.incident_days_by_type[j] = distinct_days([np.asarray(entered, dtype=float),
+                                                              *self._walked_entries[j]])
         rec.events = self.events
         if self.weight is not None:
             rec.log_weight = self.weight.log
