@@ -76,10 +76,10 @@ def test_yaml_boolean_where_a_name_is_expected_gets_a_hint(write, cli) -> None:
 def test_a_model_failure_marks_the_run_failed_and_exits_2(tmp_path: Path, cli, monkeypatch) -> None:
     import sim.run.experiment as experiment
 
-    def overflow(params, seed):
+    def overflow(params, seed, exact=False):
         raise OverflowError("math range error")
 
-    monkeypatch.setattr(experiment, "simulate", overflow)
+    monkeypatch.setattr(experiment, "simulate_touched", overflow)
     out = tmp_path / "r"
     status, _, err = cli("run", CRISIS, "--replications", "3", "--workers", "1", "--quiet", "--out", out)
     assert status == 2 and "the run stopped in the model: OverflowError" in err and "internal error" not in err

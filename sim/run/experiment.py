@@ -8,6 +8,7 @@ identical for any executor.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import gc
 import math
@@ -16,7 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import replication_seed, simulate
+from ..engine import replication_seed
+from ..engine.events.world import simulate_touched
+from ..engine.model.coupling import shares_years
 from ..engine.model.parameters import ModelParameters
 from ..scenario.load import LoadedScenario
 from .compile import compile_scenario
@@ -86,15 +89,45 @@ class ChunkTask:
     exact: bool = False
 
 
+SHARE_YEARS = True  # (tests switch it off to compare shared years with the full computation)
+
+
 def run_chunk(task: ChunkTask) -> list[Row]:
-    """Run one chunk in whatever process this is; rows come arm by arm, replications in order."""
-    rows: list[Row] = []
-    for arm, params in task.arms:
+    """Run one chunk in whatever process this is; rows come arm by arm, replications in order.
+
+    An arm without a hotline whose years are provably those of an arm with one whenever the line did not
+    matter (`sim.engine.model.coupling.shares_years`) takes that arm's record in such a year instead of
+    simulating it again."""
+    donors = share_donors(task.arms) if SHARE_YEARS else {}
+    params_of = dict(task.arms)
+    records: dict[str, list[Any]] = {}
+    touched: dict[str, list[bool]] = {}
+    for arm in [a for a, _ in task.arms if a not in donors] + [a for a, _ in task.arms if a in donors]:
+        donor = donors.get(arm)
+        records[arm], touched[arm] = [], []
         for offset, seed in enumerate(task.seeds):
-            rec = simulate(params, seed, exact=True) if task.exact else simulate(params, seed)
-            rows.append(task.layout.row(arm, task.first + offset, seed, rec))
+            if donor is not None and not touched[donor][offset]:
+                rec, was_touched = copy.deepcopy(records[donor][offset]), False
+            else:
+                rec, was_touched = simulate_touched(params_of[arm], seed, exact=task.exact)
+            records[arm].append(rec)
+            touched[arm].append(was_touched)
+    rows = [task.layout.row(arm, task.first + offset, seed, records[arm][offset])
+            for arm, _ in task.arms for offset, seed in enumerate(task.seeds)]
     collect_cycles()
     return rows
+
+
+def share_donors(arms: tuple[tuple[str, ModelParameters], ...]) -> dict[str, str]:
+    """For each arm without a hotline, the first arm with one whose untouched years it shares, if any."""
+    donors: dict[str, str] = {}
+    for arm, params in arms:
+        for other, other_params in arms:
+            if (other != arm and any(c.enabled for c in other_params.channels)
+                    and shares_years(params, other_params)):
+                donors[arm] = other
+                break
+    return donors
 
 
 def collect_cycles() -> None:

@@ -67,6 +67,7 @@ def on_rung_reached(world: Driver, incident: Incident, rung: int, actor: int) ->
     for channel in world.pair_channels[kind.pair]:
         c = channel.p
         if c.enabled and rung >= c.suspend_rung:
+            world.touched = True
             days = c.suspension_days(float(world.rep.suspension_draws(c.index).random()))
             channel.suspend(world.env.now, days)
             world.rep.log_event("suspended", incident, "", f"{c.label} is suspended for {days:.0f} days")
@@ -88,6 +89,7 @@ def _consider_call(world: Driver, incident: Incident, side: Side, callee: PartyP
     channels = [c for c in world.p.channels_between(caller.index, callee.index) if c.covers(layers, military)]
     if not channels:
         return
+    world.touched = True  # from here on the line can change the year (`sim.engine.model.coupling`)
     incident.called |= bit
     draws = world.streams.draws(*key)
     if draws() < caller.call_probability:

@@ -64,6 +64,7 @@ def open_crisis(world: Driver, incident: Incident, actor: int) -> None:
     if calls() < c.call:
         channels = [ch for ch in p.channels_between(victim, actor) if ch.enabled]
         if channels:
+            world.touched = True
             start_routine(_leaders_call(world, incident, state, victim_p, actor_p, channels[0].index, calls))
 
 

@@ -23,6 +23,7 @@ class Driver(Protocol):
     agenda: Any  # sim.engine.walks.agenda.Agenda: `event_at(day)`, for incidents handed back by the walks
     channels: list[Hotline]
     pair_channels: list[list[Hotline]]
+    touched: bool  # a channel mattered: a call was considered over one, or one was suspended
 
     @property
     def record(self) -> ReplicationRecord: ...

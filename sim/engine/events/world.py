@@ -30,7 +30,7 @@ from .hotline import Hotline
 from .incident import run_incident
 from .routine import start_routine
 
-__all__ = ["World", "simulate"]
+__all__ = ["World", "simulate", "simulate_touched"]
 
 
 class World:
@@ -49,6 +49,10 @@ class World:
         for pair, indices in (params.pair_channels or {}).items():
             self.pair_channels[pair] = [self.channels[c] for c in indices]
         self.stop = env.event()
+        # Whether a channel mattered this year: a call was considered over one (caller, callee and cover
+        # found), or one was suspended. A year in which none did is the same without the line
+        # (`sim.engine.model.coupling`).
+        self.touched = False
         self._renew = [False] * len(params.types)  # an arrival's own incident raised its type's tension
         self.agenda = Agenda(self)
 
@@ -213,15 +217,24 @@ class World:
 
 
 def simulate(params: ModelParameters, seed: int, log: bool = False, exact: bool = False) -> ReplicationRecord:
+    """Run one replication of one arm from its replication seed; return its record (`simulate_touched`)."""
+    return simulate_touched(params, seed, log, exact)[0]
+
+
+def simulate_touched(params: ModelParameters, seed: int, log: bool = False,
+                     exact: bool = False) -> tuple[ReplicationRecord, bool]:
     """Run one replication of one arm from its replication seed; return its record.
 
     `exact` runs every incident event by event (the reference); otherwise incidents that stay at or below
     their start rung are walked on arrays (`sim.engine.walks`), which gives the same record bit for bit, or,
     if a tie between two things on the same day would have to be ordered by the event queue, the
     replication is rerun event by event.
+
+    Also returns whether a hotline channel mattered in the year (`World.touched`).
     """
     world = World(params, seed, log=log, exact=exact)
     record = world.run()
     if world.agenda.tied:
-        return World(params, seed, log=log, exact=True).run()
-    return record
+        world = World(params, seed, log=log, exact=True)
+        record = world.run()
+    return record, world.touched
