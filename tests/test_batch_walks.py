@@ -374,3 +374,16 @@ def test_prevention_thinning_across_windows_and_jumps_changes_nothing(tiny: bool
             assert simulate(params, seed) == simulate(params, seed, exact=True), (arm, k)
         assert compared >= 3, arm
     assert jumped >= 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.floats(min_value=0.0, max_value=400.0, allow_nan=False),
+                          st.sampled_from([0.0, 1.5, 1.5, 200.0, math.inf, math.nan, -3.0])), max_size=700),
+       st.integers(min_value=0, max_value=3))
+def test_the_changes_are_ordered_by_day_as_a_stable_sort_orders_them(days: list[float], bunch: int) -> None:
+    # Ties kept in the order given, bunched days (a crowded bucket goes to numpy), days that are not
+    # finite or below zero: always numpy's stable argsort.
+    x = np.array(days, dtype=float)
+    if bunch and len(x):
+        x = np.concatenate([x, np.full(300 * bunch, x[0]), x[0] + np.arange(300 * bunch) * 1e-9])
+    assert np.array_equal(level_module.order_of_days(x), np.argsort(x, kind="stable"))

@@ -18,6 +18,7 @@ import simpy
 from ..clock import Clock
 from ..model import arrival
 from ..model.incident import Incident, Pending
+from ..model.level import order_of_days
 from ..model.parameters import IncidentTypeParameters, ModelParameters
 from ..model.record import ReplicationRecord
 from ..model.state import Replication
@@ -202,7 +203,7 @@ class World:
             if len(starts):
                 rep.walked_started(self.p.types[j], starts)
         all_days = np.concatenate([days, settled.d_day])
-        order = np.argsort(all_days, kind="stable")
+        order = order_of_days(all_days)
         owners = np.concatenate([np.full(len(days), -1), settled.d_owner])[order]
         all_days = all_days[order]
         same = all_days[1:] == all_days[:-1]

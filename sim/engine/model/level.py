@@ -11,11 +11,13 @@ there, which changes no sum.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..jit import COMPILED, jit
 
-__all__ = ["days_at_levels", "days_at_or_above"]
+__all__ = ["days_at_levels", "days_at_or_above", "order_of_days"]
 
 
 def days_at_levels(days: np.ndarray, rungs: np.ndarray, signs: np.ndarray, end: float, n_rungs: int) -> list[float]:
@@ -96,3 +98,70 @@ def days_at_or_above(at_level: list[float]) -> list[float]:
         total += at_level[rung]
         out[rung] = total
     return out
+
+
+def order_of_days(days: np.ndarray) -> np.ndarray:
+    """`np.argsort(days, kind="stable")`: the changes in the order of their days, ties in the order given.
+    In compiled code, by a bucket sort: as many buckets as changes over the days' range, each change put in
+    its bucket in the order given, then each bucket sorted by insertion (moving an element only past greater
+    days, which keeps ties in order). The bucket of a day never decreases with the day, so this is a stable
+    sort, and a stable sort has only one result. Days bunched so that a bucket holds more than
+    `_CROWDED` are left to numpy."""
+    n = len(days)
+    if not COMPILED or n < 64:
+        return np.argsort(days, kind="stable")
+    order = np.empty(n, dtype=np.int64)
+    if not _order_of_days(np.ascontiguousarray(days, dtype=float), order):
+        return np.argsort(days, kind="stable")
+    return order
+
+
+_CROWDED = 256  # changes in one bucket beyond which insertion would cost more than numpy's sort
+
+
+@jit
+def _order_of_days(days: np.ndarray, order: np.ndarray) -> bool:
+    """The bucket sort of `order_of_days` into `order`; False (nothing promised in `order`) when a day is
+    not finite or a bucket is crowded."""
+    n = len(days)
+    lo = days[0]
+    hi = days[0]
+    for i in range(n):
+        d = days[i]
+        if not math.isfinite(d):
+            return False
+        if d < lo:
+            lo = d
+        if d > hi:
+            hi = d
+    if hi == lo:
+        for i in range(n):
+            order[i] = i
+        return True
+    scale = n / (hi - lo)
+    starts = np.zeros(n + 2, np.int64)
+    for i in range(n):
+        b = int((days[i] - lo) * scale)
+        b = n - 1 if b > n - 1 else b
+        starts[b + 1] += 1
+    for b in range(1, n + 1):
+        if starts[b] > _CROWDED:
+            return False
+        starts[b] += starts[b - 1]
+    fill = starts[:n].copy()
+    for i in range(n):
+        b = int((days[i] - lo) * scale)
+        b = n - 1 if b > n - 1 else b
+        order[fill[b]] = i
+        fill[b] += 1
+    for b in range(n):
+        first = starts[b]
+        for j in range(first + 1, starts[b + 1]):
+            k = order[j]
+            key = days[k]
+            m = j - 1
+            while m >= first and days[order[m]] > key:
+                order[m + 1] = order[m]
+                m -= 1
+            order[m + 1] = k
+    return True
