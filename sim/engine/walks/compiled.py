@@ -497,11 +497,9 @@ _NO_STATES = np.zeros((1, 4), dtype=np.uint64)
 _NO_SEEDS = (np.zeros(4, dtype=np.uint64), np.zeros((1, 2), dtype=np.uint64), 0)
 
 
-def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, starts: np.ndarray, end: np.ndarray,
-          durations: np.ndarray, rows: np.ndarray, moves: int, go_on: GoOn | None, go_on_moves: int,
-          base_states: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The kernel on these incidents: status, last, the changes and events (views of their lengths), and
-    the resume state (day, rung, flags) and course ends by incident."""
+def kernel_tables(kinds: Kinds, prepared: _Prepared, climbable: bool) -> tuple[Any, ...]:
+    """`_walk`'s arguments from `start_of` to `ambiguous`: the types' and sides' tables, the tension each
+    type reads as it stands now, and the arm's numbers."""
     types = len(kinds.kinds)
     level, since, decay = np.zeros(types), np.zeros(types), np.zeros(types)
     for tension, members in kinds.tension_groups:
@@ -509,6 +507,23 @@ def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, sta
     hazard, below, feedback, odds, weapons, crisis_rung, top = prepared.numbers
     tense = bool(feedback) and bool(level.any())
     sides = prepared.sides
+    return (prepared.start, sides.up, sides.down, sides.retaliation, sides.reciprocity, sides.misperception,
+            sides.release, kinds.accident, kinds.fatal_table, sides.mu, sides.sigma, sides.eps, kinds.covered,
+            hazard, below, level, since, decay, tense, feedback, climbable, odds, weapons, crisis_rung, top,
+            prepared.ambiguous)
+
+
+def prepared_for(kinds: Kinds, p: ModelParameters) -> _Prepared:
+    """The kernel's reading of `kinds` in arm `p` (made once per arm)."""
+    return _prepared(kinds, p)
+
+
+def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, starts: np.ndarray, end: np.ndarray,
+          durations: np.ndarray, rows: np.ndarray, moves: int, go_on: GoOn | None, go_on_moves: int,
+          base_states: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The kernel on these incidents: status, last, the changes and events (views of their lengths), and
+    the resume state (day, rung, flags) and course ends by incident."""
+    tables = kernel_tables(kinds, prepared, climbable)
     n = len(starts)
     floats_n = np.full((3, n), np.nan)
     if not len(durations):
@@ -521,10 +536,7 @@ def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, sta
     d_f, d_i = np.empty(cap), np.empty((3, cap), dtype=np.int64)
     e_f, e_i = np.empty(n * all_moves), np.empty(n * all_moves, dtype=np.int64)
     nd, ne = _walk(t if t.dtype == np.int64 else t.astype(np.int64), starts, durations, np.ascontiguousarray(rows),
-                   prepared.start, sides.up, sides.down, sides.retaliation, sides.reciprocity, sides.misperception,
-                   sides.release, kinds.accident, kinds.fatal_table, sides.mu, sides.sigma, sides.eps, kinds.covered,
-                   hazard, below, level, since, decay, tense, feedback, climbable, odds, weapons, crisis_rung, top,
-                   prepared.ambiguous, moves, floats_n, ints_n, r_flags, d_f, d_i, e_f, e_i,
+                   *tables, moves, floats_n, ints_n, r_flags, d_f, d_i, e_f, e_i,
                    go_on_moves, prepared.subs, numbers, pool, h, h_start, base_states)
     return (ints_n[0].astype(np.int8), floats_n[0], d_f[:nd], d_i[0, :nd], d_i[1, :nd], d_i[2, :nd], e_f[:ne],
             e_i[:ne], floats_n[1], ints_n[1], r_flags, floats_n[2])
