@@ -513,11 +513,6 @@ def kernel_tables(kinds: Kinds, prepared: _Prepared, climbable: bool) -> tuple[A
             prepared.ambiguous)
 
 
-def prepared_for(kinds: Kinds, p: ModelParameters) -> _Prepared:
-    """The kernel's reading of `kinds` in arm `p` (made once per arm)."""
-    return _prepared(kinds, p)
-
-
 def _call(kinds: Kinds, prepared: _Prepared, climbable: bool, t: np.ndarray, starts: np.ndarray, end: np.ndarray,
           durations: np.ndarray, rows: np.ndarray, moves: int, go_on: GoOn | None, go_on_moves: int,
           base_states: np.ndarray) -> tuple[np.ndarray, ...]:
