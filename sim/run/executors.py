@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
+from .collector import collector_scope
 from .defaults import MAX_WORKERS
 
 __all__ = ["Executor", "SerialExecutor", "ProcessExecutor", "DaskExecutor", "ExecutorError", "make_executor",
@@ -40,7 +41,11 @@ class SerialExecutor:
     workers = 1
 
     def map(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
-        return map(fn, tasks)
+        def run() -> Iterator[Any]:
+            with collector_scope():  # chunk by chunk, the collector scans only what the chunk made
+                for task in tasks:
+                    yield fn(task)
+        return run()
 
     def close(self) -> None:
         pass

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import gc
 import math
-import multiprocessing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,13 +20,14 @@ from ..engine.events.world import simulate_touched
 from ..engine.model.coupling import shares_years
 from ..engine.model.parameters import ModelParameters
 from ..scenario.load import LoadedScenario
+from .collector import collect_cycles, collector_scope
 from .compile import compile_scenario
 from .defaults import MAX_PRECISION_REPLICATIONS, MAX_REPLICATIONS, root_seed
 from .executors import Executor, SerialExecutor
 from .outcomes import Layout, Row
 from .summary import Accumulator, SummarySpec
 
-__all__ = ["Plan", "Experiment", "ChunkTask", "run_chunk", "collect_cycles", "run_experiment", "chunk_size_for", "summary_spec",
+__all__ = ["Plan", "Experiment", "ChunkTask", "run_chunk", "collect_cycles", "collector_scope", "run_experiment", "chunk_size_for", "summary_spec",
            "layout_for", "PRECISION_OF"]
 
 # What --precision targets: the 95% half-width of every paired difference of the main outcome (the question a
@@ -128,18 +127,6 @@ def share_donors(arms: tuple[tuple[str, ModelParameters], ...]) -> dict[str, str
                 donors[arm] = other
                 break
     return donors
-
-
-def collect_cycles() -> None:
-    """Free the reference cycles replications leave (suspended routines), chunk by chunk, then freeze what
-    survived: it is alive (modules, compiled arms, caches), so the next collection need not scan it again.
-    A full collection of a process's heap costs more than a small chunk of flagship replications (50 ms
-    against 80 ms for five); after a freeze it scans only what the chunk made. Frozen objects are still
-    freed by reference counting; only a cycle among them that dies later would wait for `gc.unfreeze`, so
-    only worker processes freeze: a notebook or a caller's own process keeps its collector as it was."""
-    gc.collect()
-    if multiprocessing.parent_process() is not None:
-        gc.freeze()
 
 
 def summary_spec(loaded: LoadedScenario, arms: tuple[str, ...]) -> SummarySpec:
