@@ -86,6 +86,8 @@ class ChunkTask:
     seeds: tuple[int, ...]
     layout: Layout
     exact: bool = False
+    # Arms that take another arm's untouched years, and from which (`share_donors`); None: worked out here.
+    donors: tuple[tuple[str, str], ...] | None = None
 
 
 SHARE_YEARS = True  # (tests switch it off to compare shared years with the full computation)
@@ -97,7 +99,10 @@ def run_chunk(task: ChunkTask) -> list[Row]:
     An arm without a hotline whose years are provably those of an arm with one whenever the line did not
     matter (`sim.engine.model.coupling.shares_years`) takes that arm's record in such a year instead of
     simulating it again."""
-    donors = share_donors(task.arms) if SHARE_YEARS else {}
+    if not SHARE_YEARS:
+        donors: dict[str, str] = {}
+    else:
+        donors = share_donors(task.arms) if task.donors is None else dict(task.donors)
     params_of = dict(task.arms)
     records: dict[str, list[Any]] = {}
     touched: dict[str, list[bool]] = {}
@@ -170,6 +175,7 @@ class Experiment:
         self.done = 0
         self.target = plan.replications
         self._arms = tuple((a, compile_scenario(loaded.arms[a])) for a in plan.arms)
+        self._donors = tuple(share_donors(self._arms).items())  # (once, not in every chunk)
 
     def resume(self, rows: Iterator[Row], target: int) -> list[Row]:
         """Take rows already on disk; keep those of whole chunks and return them (for rewriting the CSV)."""
@@ -197,7 +203,7 @@ class Experiment:
         for first in range(start, stop, size):
             last = min(first + size, stop)
             seeds = tuple(replication_seed(self.plan.seed, k) for k in range(first, last))
-            yield ChunkTask(self._arms, first, seeds, self.layout, self.plan.exact)
+            yield ChunkTask(self._arms, first, seeds, self.layout, self.plan.exact, self._donors)
 
     def _run_until(self, stop: int) -> None:
         if stop <= self.done:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .cache import by_identity
 from .incident import Incident
 from .level import days_at_levels, days_at_or_above
 from .parameters import IncidentTypeParameters, ModelParameters, PartyParameters
@@ -58,19 +59,13 @@ def distinct_days(parts: list[np.ndarray]) -> int:
     return int(np.count_nonzero(marked))
 
 
-_BY_TYPE: dict[int, tuple[ModelParameters, list[bool], list[bool]]] = {}
+_BY_TYPE: dict[tuple[int, ...], Any] = {}
 
 
 def _by_type(params: ModelParameters) -> tuple[list[bool], list[bool]]:
-    """`covered_at_start` and `can_climb` of every type of an arm, worked out once for its replications
-    (the cache holds `params`, so that its id is not reused while known)."""
-    known = _BY_TYPE.get(id(params))
-    if known is None or known[0] is not params:
-        if len(_BY_TYPE) >= 64:
-            _BY_TYPE.clear()
-        known = _BY_TYPE[id(params)] = (params, [covered_at_start(params, kind) for kind in params.types],
-                                        [can_climb(kind) for kind in params.types])
-    return known[1], known[2]
+    """`covered_at_start` and `can_climb` of every type of an arm, worked out once for its replications."""
+    return by_identity(_BY_TYPE, (params,), lambda: ([covered_at_start(params, kind) for kind in params.types],
+                                                     [can_climb(kind) for kind in params.types]))
 
 
 def _nothing(*_: Any) -> None:

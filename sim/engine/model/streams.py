@@ -16,7 +16,7 @@ import numpy as np
 from ..jit import COMPILED, jit
 from . import pcg
 
-__all__ = ["Purpose", "Streams", "Draws", "UniformBlocks", "replication_seed"]
+__all__ = ["Purpose", "Streams", "Draws", "UniformBlocks", "fill", "replication_seed"]
 
 
 class Purpose(IntEnum):
@@ -92,6 +92,13 @@ class Streams:
             self._words = _SeedPool(self.seed)
         return self._words.state(key)
 
+    def source(self, *key: int) -> np.ndarray | np.random.Generator:
+        """Stream `key` to draw from with `fill`: its PCG64 state in compiled code, else its Generator (the
+        same numbers)."""
+        if COMPILED and key and self.seed >= 0 and min(key) >= 0:
+            return self.state(*key)
+        return self.generator(*key)
+
     def seed_table(self, n_words: int) -> tuple[np.ndarray, np.ndarray, int]:
         """What compiled code needs to seed the streams of keys of `n_words` 32-bit words itself
         (`_spawn_words`): the seed's pool, the hash constants as an array, and the first constant's index."""
@@ -103,15 +110,21 @@ class Streams:
 
     def uniforms(self, key: tuple[int, ...], count: int) -> np.ndarray:
         """The first `count` uniforms of stream `key` (`generator(*key).random(count)`)."""
-        if COMPILED and key and self.seed >= 0 and min(key) >= 0:
-            out = np.empty(count)
-            pcg.fill(self.state(*key), out)
-            return out
-        return self.generator(*key).random(count)
+        out = np.empty(count)
+        fill(self.source(*key), out)
+        return out
 
     def draws(self, *key: int) -> Draws:
         """Uniforms from a stream of their own, created only when the first one is needed."""
         return Draws([], 0, 0, self, tuple(int(k) for k in key))
+
+
+def fill(source: np.ndarray | np.random.Generator, out: np.ndarray) -> None:
+    """The next `len(out)` uniforms of a stream (`Streams.source`) into `out`; the source moves on."""
+    if isinstance(source, np.ndarray):
+        pcg.fill(source, out)
+    else:
+        source.random(out=out)
 
 
 # `Streams.prefetch`'s keys, their words and hash constants, by (purposes, count, first constant)
@@ -196,17 +209,18 @@ class _SeedPool:
     def state(self, key: tuple[int, ...]) -> np.ndarray:
         """The PCG64 state (`sim.engine.model.pcg`) of the generator seeded with `spawned(key)` (compiled
         code only: every key word is below 2**32 and not negative)."""
-        words = [word for k in key for word in _uint32_words(int(k))]
-        i = self._next
-        h = _constants(i + 4 * len(words))
+        words, h, i = self._key(key)
         state = np.empty(4, np.uint64)
         _spawn_state(self._pool_array, np.array(words, dtype=np.uint64), _table_a(h), i, state)
         return state
 
-    def spawned(self, key: tuple[int, ...]) -> _Words:
+    def _key(self, key: tuple[int, ...]) -> tuple[list[int], tuple[tuple[int, int], ...], int]:
+        """A key's 32-bit words, the hash constants they need, and the first one's index."""
         words = [word for k in key for word in _uint32_words(int(k))]
-        i = self._next
-        h = _constants(i + 4 * len(words))
+        return words, _constants(self._next + 4 * len(words)), self._next
+
+    def spawned(self, key: tuple[int, ...]) -> _Words:
+        words, h, i = self._key(key)
         if COMPILED:  # (every word is below 2**32, and keys are never negative here: `Streams.generator`)
             state = np.empty(4, np.uint64)
             _spawn_words(self._pool_array, np.array(words, dtype=np.uint64), _table_a(h), i, state)
@@ -390,11 +404,7 @@ class UniformBlocks:
             grown = np.empty((max(2 * len(self._arr), self._n + fresh), self._width))
             grown[:self._n] = self._arr[:self._n]
             self._arr = grown
-        rows = self._arr[self._n:self._n + fresh].reshape(-1)  # rows are contiguous
-        if isinstance(self._gen, np.ndarray):
-            pcg.fill(self._gen, rows)
-        else:
-            self._gen.random(out=rows)
+        fill(self._gen, self._arr[self._n:self._n + fresh].reshape(-1))  # rows are contiguous
         self._n += fresh
 
     def rows(self, numbers: np.ndarray) -> np.ndarray:
@@ -413,7 +423,6 @@ class UniformBlocks:
         its `block(index)` hands out after the block's own."""
         assert count <= 64  # `Draws._overflow` takes 64 from a key, then moves to a further key
         return self._streams.uniforms((int(self._overflow), self._sub, index, 0), count)
-
 
     def block(self, index: int) -> Draws:
         """Draws for item `index`: its own block, then its own overflow stream. (In compiled code a block

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from ..jit import COMPILED, jit
-from ..model import arrival, pcg
+from ..model import arrival
 from ..model.parameters import IncidentTypeParameters
-from ..model.streams import Purpose
+from ..model.streams import Purpose, fill
 from ..model.tension import level_at
 
 if TYPE_CHECKING:
@@ -40,9 +40,9 @@ class ArrivalStream:
         self._nu = 0
         self._gaps = np.empty(0)  # -log(1 - u) of each candidate's first uniform: its gap at rate 1
         self._ng = 0
-        self._gen = _stream(rep, Purpose.ARRIVAL, kind.index)
+        self._gen = rep.streams.source(int(Purpose.ARRIVAL), kind.index)
         self.prevent: list[float] = []
-        self._prevent_gen = (_stream(rep, Purpose.PREVENTION, kind.index)
+        self._prevent_gen = (rep.streams.source(int(Purpose.PREVENTION), kind.index)
                              if kind.prevention_rate_factor < 1.0 else None)
 
     @property
@@ -68,7 +68,7 @@ class ArrivalStream:
             fresh = max(2 * upto - self._nu, 512, self._nu)
             grown = np.empty(self._nu + fresh)
             grown[:self._nu] = self._u[:self._nu]
-            _fill(self._gen, grown[self._nu:])
+            fill(self._gen, grown[self._nu:])
             self._u, self._nu = grown, len(grown)
         if upto > len(self._gaps):
             grown = np.empty(max(upto, 2 * len(self._gaps)))
@@ -81,26 +81,9 @@ class ArrivalStream:
         assert self._prevent_gen is not None
         while len(self.prevent) < first + count:
             fresh = np.empty(512)
-            _fill(self._prevent_gen, fresh)
+            fill(self._prevent_gen, fresh)
             self.prevent += fresh.tolist()
         return self.prevent[first:first + count]
-
-
-def _stream(rep: Replication, purpose: Purpose, index: int) -> Any:
-    """Stream (purpose, index): a PCG64 state for compiled code (`sim.engine.model.pcg`), else numpy's
-    Generator; the same numbers (`_fill`)."""
-    streams = rep.streams
-    if COMPILED and streams.seed >= 0:
-        return streams.state(int(purpose), index)
-    return streams.generator(int(purpose), index)
-
-
-def _fill(stream: Any, out: np.ndarray) -> None:
-    """The stream's next `len(out)` uniforms into `out`."""
-    if isinstance(stream, np.ndarray):
-        pcg.fill(stream, out)
-    else:
-        stream.random(out=out)
 
 
 @jit

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from ..model import rule
+from ..model.cache import by_identity
 from ..model.parameters import IncidentTypeParameters, ModelParameters
 from ..model.rule import DOWN, Situation
 from ..model.tension import level_at
@@ -57,7 +58,7 @@ class _Table:
                  "fatal", "prepared")
 
     def __init__(self, kinds: list[IncidentTypeParameters]):
-        self.kinds = list(kinds)  # (held: the cache's key is their identities)
+        self.kinds = list(kinds)
         self.sides = SideTables.of([(k.initiator_side, k.responder_side) for k in kinds])
         self.start = np.array([k.start_rung for k in kinds])
         self.accident = np.array([k.accident for k in kinds], dtype=float)
@@ -66,21 +67,15 @@ class _Table:
         self.fatal_table = np.array([k.fatal for k in kinds], dtype=float)
         self.fatal_flat = self.fatal_table.ravel()
         self.fatal = bool(self.fatal_flat.any())  # some accident may jump to the crisis rung
-        self.prepared: dict[int, tuple[ModelParameters, Any]] = {}  # the compiled walk's, by arm (`compiled`)
+        self.prepared: dict[tuple[int, ...], Any] = {}  # the compiled walk's, by arm (`compiled._prepared`)
 
     @staticmethod
     def of(kinds: list[IncidentTypeParameters]) -> _Table:
         """The table of these types, built once for all the replications of an arm (by their identity)."""
-        key = tuple(map(id, kinds))
-        known = _TABLES.get(key)
-        if known is None or any(a is not b for a, b in zip(known.kinds, kinds, strict=True)):
-            if len(_TABLES) >= 64:
-                _TABLES.clear()
-            known = _TABLES[key] = _Table(kinds)
-        return known
+        return by_identity(_TABLES, tuple(kinds), lambda: _Table(kinds))
 
 
-_TABLES: dict[tuple[int, ...], _Table] = {}  # holds the types too, so that no id is reused while known
+_TABLES: dict[tuple[int, ...], Any] = {}
 
 
 class Kinds:

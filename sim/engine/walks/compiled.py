@@ -45,6 +45,7 @@ import numpy as np
 from ...quantiles import _CENTRAL_DEN, _CENTRAL_NUM, _FAR_DEN, _FAR_NUM, _NEAR_DEN, _NEAR_NUM
 from ..jit import COMPILED, jit
 from ..model import pcg
+from ..model.cache import by_identity
 from ..model.parameters import Side
 from ..model.streams import Purpose, _spawn_words
 from .quiet import Resume
@@ -153,9 +154,8 @@ def _walk(t, starts, durations, rows, start_of, up, down, retaliation, reciproci
     to resume from and the course's end (`floats_n` rows 0-2; row 2 holds the ends on entry unless the
     kernel computes them from `durations`: log-normal or constant), the status and the rung to resume
     from (`ints_n`), the situation to resume in (`r_flags`: provoked, misread, other stepped down); the
-    level changes
-    (`d_f` their days, `d_i` rows: rung, sign, owner) and event days (`e_f`, owners `e_i`) in each owner's
-    order. Returns how many changes and events it wrote. (Outputs are the caller's arrays: a kernel that
+    level changes (`d_f` their days, `d_i` rows: rung, sign, owner) and event days (`e_f`, owners `e_i`)
+    in each owner's order. Returns how many changes and events it wrote. (Outputs are the caller's arrays: a kernel that
     returns arrays can be left with an exception set, or worse, when a signal's handler raises while they
     are handed to Python.)
 
@@ -441,14 +441,7 @@ class _Prepared:
 def _prepared(kinds: Kinds, p: ModelParameters) -> _Prepared:
     """The kernel's reading of `kinds` in arm `p`, made once for all the replications of the arm (it reads
     nothing a replication changes: `Kinds.table` and `p`)."""
-    known = kinds.table.prepared.get(id(p))
-    if known is None or known[0] is not p:
-        prepared = _Prepared(kinds, p)
-        if len(kinds.table.prepared) >= 64:
-            kinds.table.prepared.clear()
-        kinds.table.prepared[id(p)] = (p, prepared)  # (holds `p`, so that its id is not reused while known)
-        return prepared
-    return known[1]
+    return by_identity(kinds.table.prepared, (p,), lambda: _Prepared(kinds, p))
 
 
 # Where a walk still going when its block runs out goes on (`_walk`'s `go_on`): the incidents' numbers in

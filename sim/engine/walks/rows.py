@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ...quantiles import elementwise, normal_quantiles, standard_normal_quantiles
+from ..model.cache import by_identity
 from ..model.parameters import Side
 
 __all__ = ["Rows", "SideTables", "SideRows", "sample_many", "by_type", "LogNormalDelays", "SMALL", "MOVES_IN_BLOCK"]
@@ -140,18 +141,10 @@ class SideTables:
     @staticmethod
     def of(sides: list[tuple[Side, Side]]) -> SideTables:
         """The tables of these sides, built once for all the replications of an arm (by the sides' identity)."""
-        flat = [side for pair in sides for side in pair]
-        key = tuple(map(id, flat))
-        known = _KNOWN.get(key)
-        if known is None or any(a is not b for a, b in zip((s for pair in known._sides for s in pair), flat,
-                                                              strict=True)):
-            if len(_KNOWN) >= 64:
-                _KNOWN.clear()
-            known = _KNOWN[key] = SideTables(sides)
-        return known
+        return by_identity(_KNOWN, tuple(side for pair in sides for side in pair), lambda: SideTables(sides))
 
 
-_KNOWN: dict[tuple[int, ...], SideTables] = {}  # holds the sides too, so that no id is reused while known
+_KNOWN: dict[tuple[int, ...], Any] = {}
 
 
 _FIELDS = {f.name for f in dataclasses.fields(Side)}
